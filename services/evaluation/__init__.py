@@ -1,0 +1,1 @@
+"""socorg evaluation: The 3A–5A grading workflow (等级评估)."""

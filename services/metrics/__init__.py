@@ -1,0 +1,1 @@
+"""socorg metrics: Projections of the plans' policy targets."""

@@ -1,0 +1,1 @@
+"""socorg notifier: Zombie flags, reminders and alerts."""

@@ -1,0 +1,1 @@
+"""socorg registry: The register of social organizations: every fact is an event."""

@@ -1,0 +1,1 @@
+"""The registry domain: pure rules and aggregates (stdlib only; a test enforces it)."""

@@ -1,0 +1,151 @@
+"""The `socorg` command: run the platform, serve one service, migrate, manage API keys."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shared import catalog, migrate
+
+app = typer.Typer(no_args_is_help=True, help="socorg — the register of social organizations.")
+keys = typer.Typer(no_args_is_help=True, help="API keys of one service (stored hashed).")
+app.add_typer(keys, name="keys")
+console = Console()
+
+ServiceArg = Annotated[str, typer.Argument(help=f"one of {', '.join(catalog.SERVICES)}")]
+
+
+def _service(name: str) -> str:
+    try:
+        return catalog.check(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def run() -> None:
+    """Start the whole platform on the embedded default (SQLite + nats-server)."""
+    from shared.launcher import main
+
+    raise typer.Exit(main())
+
+
+@app.command()
+def serve(service: ServiceArg) -> None:
+    """Serve one service with uvicorn, configured by its SOCORG_<SERVICE>_ variables."""
+    import uvicorn
+
+    from shared import logs
+
+    settings = catalog.settings_class(_service(service))()
+    logs.configure(service, settings.log_level)
+    uvicorn.run(
+        catalog.app_factory(service),
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )
+
+
+@app.command("migrate")
+def migrate_cmd(
+    services: Annotated[list[str] | None, typer.Argument(help="default: all four")] = None,
+) -> None:
+    """Apply every Alembic migration to the services' databases."""
+    for service in services or list(catalog.SERVICES):
+        settings = catalog.settings_class(_service(service))()
+        migrate.upgrade(service, settings.database_url)
+        console.print(f"{service}: migrated")
+
+
+def _key_store(service: str):  # type: ignore[no-untyped-def]
+    from shared.db import make_async_engine
+    from shared.http.keys import KeyStore
+
+    settings = catalog.settings_class(_service(service))()
+    return KeyStore(make_async_engine(settings.database_url))
+
+
+@keys.command("create")
+def keys_create(
+    service: ServiceArg,
+    name: Annotated[str, typer.Option(help="who holds the key, e.g. 武昌区民政局")],
+    scope: Annotated[list[str], typer.Option(help="repeat: registry:read, registry:write, …")],
+    place: Annotated[str | None, typer.Option(help="GB/T 2260 code it may write")] = None,
+) -> None:
+    """Create a key; it is printed once and stored only as a hash."""
+
+    async def go() -> None:
+        store = _key_store(service)
+        try:
+            rec, raw = await store.create(name=name, scopes=scope, place=place)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        finally:
+            await store.engine.dispose()
+        console.print(
+            f"id:     {rec.id}\nscopes: {', '.join(rec.scopes)}\nplace:  {place or 'any'}"
+        )
+        console.print(f"key:    [bold]{raw}[/bold]   (shown once; store it now)")
+
+    asyncio.run(go())
+
+
+@keys.command("list")
+def keys_list(service: ServiceArg) -> None:
+    """List keys (never their secrets)."""
+
+    async def go() -> None:
+        store = _key_store(service)
+        try:
+            records = await store.list()
+        finally:
+            await store.engine.dispose()
+        table = Table("id", "name", "prefix", "scopes", "place", "created", "revoked")
+        for r in records:
+            table.add_row(
+                str(r.id),
+                r.name,
+                r.prefix,
+                " ".join(r.scopes),
+                r.place or "any",
+                r.created_at.isoformat(timespec="seconds"),
+                r.revoked_at.isoformat(timespec="seconds") if r.revoked_at else "",
+            )
+        console.print(table)
+
+    asyncio.run(go())
+
+
+@keys.command("revoke")
+def keys_revoke(service: ServiceArg, key_id: uuid.UUID) -> None:
+    """Revoke a key; requests with it are refused from then on."""
+
+    async def go() -> bool:
+        store = _key_store(service)
+        try:
+            revoked: bool = await store.revoke(key_id)
+            return revoked
+        finally:
+            await store.engine.dispose()
+
+    if not asyncio.run(go()):
+        console.print(f"no active key {key_id}")
+        raise typer.Exit(1)
+    console.print(f"revoked {key_id}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

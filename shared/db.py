@@ -1,0 +1,71 @@
+"""Database engines for every service: SQLite (embedded default) and PostgreSQL, async and sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+# Execution option that marks a connection as a writer. On SQLite a writer opens its transaction
+# with BEGIN IMMEDIATE, so two writers queue on the database lock instead of failing on upgrade.
+WRITE = {"socorg_write": True}
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def async_url(url: str) -> str:
+    """The async driver URL for a configured database URL."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return u.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    if u.get_backend_name() == "postgresql":
+        return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise ValueError(f"unsupported database URL {u.render_as_string()!r}: use sqlite or postgresql")
+
+
+def sync_url(url: str) -> str:
+    """The sync driver URL (Alembic, CLI commands) for a configured database URL."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return u.set(drivername="sqlite").render_as_string(hide_password=False)
+    return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below own transaction control (pysqlite's own is lazy).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        writer = conn.get_execution_options().get("socorg_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def make_async_engine(url: str, **kw: Any) -> AsyncEngine:
+    aurl = async_url(url)
+    if is_sqlite(url):
+        engine = create_async_engine(aurl, connect_args={"timeout": 30}, **kw)
+        _configure_sqlite(engine.sync_engine)
+        return engine
+    kw.setdefault("pool_size", 10)
+    kw.setdefault("max_overflow", 20)
+    kw.setdefault("pool_pre_ping", True)
+    return create_async_engine(aurl, **kw)
+
+
+def make_sync_engine(url: str, **kw: Any) -> Engine:
+    engine = create_engine(sync_url(url), **kw)
+    if is_sqlite(url):
+        _configure_sqlite(engine)
+    return engine

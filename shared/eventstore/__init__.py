@@ -1,0 +1,19 @@
+"""The event store: append-only streams with optimistic concurrency and a global position."""
+
+from shared.eventstore.model import (
+    EventMetadata,
+    EventStore,
+    NewEvent,
+    RecordedEvent,
+    UnitOfWork,
+    WrongExpectedVersion,
+)
+
+__all__ = [
+    "EventMetadata",
+    "EventStore",
+    "NewEvent",
+    "RecordedEvent",
+    "UnitOfWork",
+    "WrongExpectedVersion",
+]

@@ -1,0 +1,123 @@
+"""An in-memory event store for unit tests; it passes the same contract suite as the SQL one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from shared.eventstore.model import (
+    EventMetadata,
+    NewEvent,
+    RecordedEvent,
+    WrongExpectedVersion,
+    check_batch,
+)
+
+
+@dataclass
+class MemoryUnitOfWork:
+    store: InMemoryEventStore
+    _pending: list[tuple[str, int, Sequence[NewEvent], EventMetadata, str | None]] = field(
+        default_factory=list
+    )
+    _recorded: list[RecordedEvent] = field(default_factory=list)
+
+    def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> None:
+        check_batch(stream_id, expected_version, events)
+        self._pending.append((stream_id, expected_version, events, metadata, division))
+
+    @property
+    def recorded(self) -> list[RecordedEvent]:
+        return list(self._recorded)
+
+    def commit(self) -> None:
+        store = self.store
+        versions = {s: store._version(s) for s, *_ in self._pending}
+        ids = {e.event_id for e in store._events}
+        staged: list[RecordedEvent] = []
+        now = datetime.now(UTC)
+        for stream_id, expected, events, metadata, division in self._pending:
+            if versions[stream_id] != expected:
+                raise WrongExpectedVersion(stream_id, expected, versions[stream_id])
+            for e in events:
+                if e.event_id in ids:
+                    raise ValueError(f"event id {e.event_id} is already stored")
+                ids.add(e.event_id)
+                versions[stream_id] += 1
+                staged.append(
+                    RecordedEvent(
+                        position=len(store._events) + len(staged) + 1,
+                        event_id=e.event_id,
+                        stream_id=stream_id,
+                        version=versions[stream_id],
+                        type=e.type,
+                        schema_version=e.schema_version,
+                        data=dict(e.data),
+                        metadata=metadata,
+                        division=division,
+                        occurred_at=e.occurred_at,
+                        recorded_at=now,
+                    )
+                )
+        store._events.extend(staged)
+        self._recorded = staged
+
+
+class InMemoryEventStore:
+    def __init__(self) -> None:
+        self._events: list[RecordedEvent] = []
+        self._lock = asyncio.Lock()
+
+    def _version(self, stream_id: str) -> int:
+        return max((e.version for e in self._events if e.stream_id == stream_id), default=0)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[MemoryUnitOfWork]:
+        async with self._lock:
+            uow = MemoryUnitOfWork(self)
+            yield uow
+            uow.commit()
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> list[RecordedEvent]:
+        async with self.unit_of_work() as uow:
+            uow.append(stream_id, expected_version, events, metadata=metadata, division=division)
+        return uow.recorded
+
+    async def stream_version(self, stream_id: str) -> int:
+        return self._version(stream_id)
+
+    async def read_stream(
+        self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
+    ) -> list[RecordedEvent]:
+        return [
+            e
+            for e in self._events
+            if e.stream_id == stream_id
+            and (to_version is None or e.version <= to_version)
+            and (as_of is None or e.occurred_at <= as_of)
+        ]
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        return [e for e in self._events if e.position > after][:limit]
+
+    async def head_position(self) -> int:
+        return len(self._events)

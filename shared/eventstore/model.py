@@ -1,0 +1,136 @@
+"""What the event store holds and promises, independent of any database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+class WrongExpectedVersion(Exception):
+    """An append stated a stream version that is not the stream's current one."""
+
+    def __init__(self, stream_id: str, expected: int, current: int) -> None:
+        super().__init__(
+            f"stream {stream_id!r} is at version {current}, the append expected {expected}"
+        )
+        self.stream_id = stream_id
+        self.expected = expected
+        self.current = current
+
+
+@dataclass(frozen=True)
+class EventMetadata:
+    """Who caused an event and in answer to what; stored with every event."""
+
+    client: str
+    actor: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"client": self.client}
+        for key in ("actor", "correlation_id", "causation_id"):
+            if (value := getattr(self, key)) is not None:
+                out[key] = value
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> EventMetadata:
+        known = {"client", "actor", "correlation_id", "causation_id"}
+        return cls(
+            client=raw.get("client", ""),
+            actor=raw.get("actor"),
+            correlation_id=raw.get("correlation_id"),
+            causation_id=raw.get("causation_id"),
+            extra={k: v for k, v in raw.items() if k not in known},
+        )
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be appended."""
+
+    type: str
+    data: dict[str, Any]
+    schema_version: int = 1
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event as stored: its stream version and its global position."""
+
+    position: int
+    event_id: uuid.UUID
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: EventMetadata
+    division: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+class UnitOfWork(Protocol):
+    """One transaction: read-model writes plus appends, committed together or not at all."""
+
+    def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> None: ...
+
+    @property
+    def recorded(self) -> list[RecordedEvent]: ...
+
+
+class EventStore(Protocol):
+    """The port every service's application layer talks to."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> list[RecordedEvent]: ...
+
+    async def stream_version(self, stream_id: str) -> int: ...
+
+    async def read_stream(
+        self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
+    ) -> list[RecordedEvent]: ...
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]: ...
+
+    async def head_position(self) -> int: ...
+
+
+def check_batch(stream_id: str, expected_version: int, events: Sequence[NewEvent]) -> None:
+    """Reject appends no store may take, before touching a database."""
+    if not stream_id:
+        raise ValueError("stream_id must not be empty")
+    if expected_version < 0:
+        raise ValueError("expected_version must be 0 (new stream) or more")
+    if not events:
+        raise ValueError("an append needs at least one event")
+    for e in events:
+        if e.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be timezone-aware")

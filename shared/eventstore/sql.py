@@ -1,0 +1,191 @@
+"""The SQL event store (SQLite and PostgreSQL) on SQLAlchemy Core.
+
+Positions must be followable: a reader that has seen position P must never later find a
+committed event below P. On PostgreSQL a sequence hands out numbers at insert time while
+transactions commit in any order, so appends take a transaction-level advisory lock just
+before inserting and hold it to commit: positions are then assigned in commit order. The lock
+is taken as late as possible (after the unit of work's read-model writes) to keep it short.
+SQLite has a single writer, so commit order is position order there already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.db import WRITE
+from shared.eventstore.model import (
+    EventMetadata,
+    NewEvent,
+    RecordedEvent,
+    WrongExpectedVersion,
+    check_batch,
+)
+from shared.tables import events
+
+# Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
+APPEND_LOCK_KEY = 0x50C026
+
+
+@dataclass
+class _Pending:
+    stream_id: str
+    expected_version: int
+    events: Sequence[NewEvent]
+    metadata: EventMetadata
+    division: str | None
+
+
+@dataclass
+class SqlUnitOfWork:
+    """A transaction on `connection`; appends are written at commit, after read-model writes."""
+
+    connection: AsyncConnection
+    _pending: list[_Pending] = field(default_factory=list)
+    _recorded: list[RecordedEvent] = field(default_factory=list)
+
+    def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> None:
+        check_batch(stream_id, expected_version, events)
+        self._pending.append(_Pending(stream_id, expected_version, events, metadata, division))
+
+    @property
+    def recorded(self) -> list[RecordedEvent]:
+        return list(self._recorded)
+
+    async def flush(self) -> None:
+        if not self._pending:
+            return
+        conn = self.connection
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+        now = datetime.now(UTC)
+        for p in self._pending:
+            current = await _current_version(conn, p.stream_id)
+            if current != p.expected_version:
+                raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
+            rows = [_row(p, i, e, now) for i, e in enumerate(p.events, start=1)]
+            result = await conn.execute(
+                insert(events).returning(events.c.position, sort_by_parameter_order=True), rows
+            )
+            for row, (position,) in zip(rows, result.all(), strict=True):
+                self._recorded.append(_recorded({**row, "position": position}))
+        self._pending.clear()
+
+
+def _row(p: _Pending, offset: int, e: NewEvent, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "stream_id": p.stream_id,
+        "version": p.expected_version + offset,
+        "type": e.type,
+        "schema_version": e.schema_version,
+        "data": e.data,
+        "metadata": p.metadata.to_json(),
+        "division": p.division,
+        "occurred_at": e.occurred_at,
+        "recorded_at": now,
+    }
+
+
+def _recorded(m: RowMapping | dict[str, Any]) -> RecordedEvent:
+    return RecordedEvent(
+        position=m["position"],
+        event_id=m["event_id"],
+        stream_id=m["stream_id"],
+        version=m["version"],
+        type=m["type"],
+        schema_version=m["schema_version"],
+        data=m["data"],
+        metadata=EventMetadata.from_json(m["metadata"]),
+        division=m["division"],
+        occurred_at=m["occurred_at"],
+        recorded_at=m["recorded_at"],
+    )
+
+
+async def _current_version(conn: AsyncConnection, stream_id: str) -> int:
+    q = select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
+    return int((await conn.execute(q)).scalar_one())
+
+
+class SqlEventStore:
+    """The event store on a service's own database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(**WRITE)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
+        async with self._writer.connect() as conn:
+            uow = SqlUnitOfWork(conn)
+            try:
+                async with conn.begin():
+                    yield uow
+                    await uow.flush()
+            except IntegrityError as exc:
+                # A concurrent writer that slipped past the version check (only possible
+                # without the advisory lock, e.g. a foreign writer) still hits the UNIQUE key.
+                if "uq_events_stream_version" in str(exc.orig) or "events.stream_id" in str(
+                    exc.orig
+                ):
+                    p = uow._pending[0] if uow._pending else None
+                    stream = p.stream_id if p else "?"
+                    current = await self.stream_version(stream)
+                    raise WrongExpectedVersion(
+                        stream, p.expected_version if p else -1, current
+                    ) from exc
+                raise
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[NewEvent],
+        *,
+        metadata: EventMetadata,
+        division: str | None = None,
+    ) -> list[RecordedEvent]:
+        async with self.unit_of_work() as uow:
+            uow.append(stream_id, expected_version, events, metadata=metadata, division=division)
+        return uow.recorded
+
+    async def stream_version(self, stream_id: str) -> int:
+        async with self.engine.connect() as conn:
+            return await _current_version(conn, stream_id)
+
+    async def read_stream(
+        self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
+    ) -> list[RecordedEvent]:
+        q = select(events).where(events.c.stream_id == stream_id).order_by(events.c.version)
+        if to_version is not None:
+            q = q.where(events.c.version <= to_version)
+        if as_of is not None:
+            q = q.where(events.c.occurred_at <= as_of)
+        async with self.engine.connect() as conn:
+            return [_recorded(m) for m in (await conn.execute(q)).mappings()]
+
+    async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
+        q = select(events).where(events.c.position > after).order_by(events.c.position).limit(limit)
+        async with self.engine.connect() as conn:
+            return [_recorded(m) for m in (await conn.execute(q)).mappings()]
+
+    async def head_position(self) -> int:
+        async with self.engine.connect() as conn:
+            q = select(func.coalesce(func.max(events.c.position), 0))
+            return int((await conn.execute(q)).scalar_one())

@@ -1,0 +1,1 @@
+"""HTTP pieces every service shares: app factory, keys, problems, idempotency, logging."""

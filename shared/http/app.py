@@ -1,0 +1,160 @@
+"""The FastAPI application every service is built on: its lifespan is the composition root.
+
+Nothing connects at import. `create_service_app` wires the shared platform (database engine,
+event store, API keys, idempotency, NATS) and the standard endpoints (`/healthz`, `/readyz`,
+`/metrics`, `/openapi.json`, `/asyncapi.json` for producers); each service adds its routers
+and its own start-up through `extend`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared import VERSION, logs
+from shared.contracts.asyncapi import asyncapi_document
+from shared.db import make_async_engine
+from shared.eventstore.sql import SqlEventStore
+from shared.http import problems
+from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
+from shared.http.keys import KeyStore
+from shared.http.observe import ObserveMiddleware
+from shared.natslink import NatsLink
+from shared.settings import ServiceSettings
+
+ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
+
+
+@dataclass
+class Platform:
+    """What the lifespan builds and every route and consumer of a service shares."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    nats: NatsLink
+    store: SqlEventStore
+    checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+
+
+Extension = Callable[[FastAPI, Platform], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    *,
+    service: str,
+    settings: ServiceSettings,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    produces_events: bool = False,
+    extend: Extension | None = None,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logs.configure(service, settings.log_level)
+        engine = make_async_engine(settings.database_url)
+        link = NatsLink(settings.nats_url, name=f"socorg-{service}")
+        platform = Platform(settings, engine, link, SqlEventStore(engine))
+        platform.checks["database"] = lambda: _database_ok(engine)
+        platform.checks["nats"] = lambda: _nats_ok(link)
+        app.state.settings = settings
+        app.state.platform = platform
+        app.state.keys = KeyStore(engine)
+        app.state.idempotency = IdempotencyStore(
+            engine, timedelta(hours=settings.idempotency_ttl_hours)
+        )
+        link.start()
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(engine.dispose)
+            stack.push_async_callback(link.close)
+            if extend is not None:
+                await stack.enter_async_context(extend(app, platform))
+            yield
+
+    app = FastAPI(
+        title=f"socorg {service}",
+        version=VERSION,
+        description=description,
+        lifespan=lifespan,
+        responses={
+            422: {"description": "invalid request (problem+json)"},
+        },
+    )
+    problems.install(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ObserveMiddleware)
+    app.include_router(_ops_router(service, produces_events))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _database_ok(engine: AsyncEngine) -> tuple[bool, str]:
+    try:
+        async with asyncio.timeout(2):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return True, "ok"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+
+
+async def _nats_ok(link: NatsLink) -> tuple[bool, str]:
+    return (True, "ok") if link.is_connected else (False, "not connected")
+
+
+def _ops_router(service: str, produces_events: bool) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok", "service": service}
+
+    @router.get("/readyz", responses={503: {"description": "a dependency is not reachable"}})
+    async def readyz(request: Request) -> JSONResponse:
+        """Database and NATS reachable (and consumers not stalled): ready for traffic."""
+        platform: Platform = request.app.state.platform
+        names = list(platform.checks)
+        results = await asyncio.gather(*(platform.checks[n]() for n in names))
+        checks = {n: {"ok": ok, "detail": d} for n, (ok, d) in zip(names, results, strict=True)}
+        ready = all(ok for ok, _ in results)
+        body: dict[str, Any] = {"ready": ready, "checks": checks}
+        if ready:
+            return JSONResponse(body)
+        failing = ", ".join(n for n, (ok, _) in zip(names, results, strict=True) if not ok)
+        return JSONResponse(
+            {
+                "type": "urn:socorg:problem:not-ready",
+                "title": "Service Unavailable",
+                "status": 503,
+                "detail": f"not ready: {failing}",
+                **body,
+            },
+            status_code=503,
+            media_type=problems.MEDIA_TYPE,
+        )
+
+    @router.get("/metrics", response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus metrics of this process."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    if produces_events:
+
+        @router.get("/asyncapi.json")
+        async def asyncapi(request: Request) -> dict[str, Any]:
+            """AsyncAPI 3.0 description of the events this service publishes."""
+            settings: ServiceSettings = request.app.state.settings
+            return asyncapi_document(service, version=VERSION, nats_url=settings.nats_url)
+
+    return router

@@ -1,0 +1,189 @@
+"""`Idempotency-Key` on POST: a retry with the same key and body gets the stored response.
+
+The same key with another body is a client error (422). A request still in progress under
+the same key answers 409. Keys are scoped to the presented credential, and responses of 5xx
+are not stored, so the retry runs again. Rows expire after `idempotency_ttl_hours`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.db import WRITE
+from shared.http.keys import hash_key
+from shared.http.problems import MEDIA_TYPE
+from shared.tables import idempotency_keys as t
+
+HEADER = b"idempotency-key"
+MAX_KEY = 200
+_KEEP_HEADERS = {b"content-type", b"location", b"etag"}
+
+
+class IdempotencyStore:
+    def __init__(self, engine: AsyncEngine, ttl: timedelta) -> None:
+        self.engine = engine.execution_options(**WRITE)
+        self.ttl = ttl
+
+    async def claim(self, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
+        """Claim the key (None) or return the stored row of an earlier request."""
+        now = datetime.now(UTC)
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                delete(t).where(
+                    t.c.client == client, t.c.key == key, t.c.created_at < now - self.ttl
+                )
+            )
+            row = (
+                await conn.execute(select(t).where(t.c.client == client, t.c.key == key))
+            ).first()
+            if row is not None:
+                return dict(row._mapping)
+            try:
+                await conn.execute(
+                    insert(t).values(
+                        client=client, key=key, request_hash=request_hash, created_at=now
+                    )
+                )
+            except IntegrityError:
+                return {"request_hash": request_hash, "status": None}
+        return None
+
+    async def complete(
+        self, client: str, key: str, status: int, headers: dict[str, str], body: bytes
+    ) -> None:
+        async with self.engine.begin() as conn:
+            if status >= 500:
+                await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+                return
+            await conn.execute(
+                update(t)
+                .where(t.c.client == client, t.c.key == key)
+                .values(status=status, headers=headers, body=body.decode("utf-8", "replace"))
+            )
+
+    async def release(self, client: str, key: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+
+
+def _problem(status: int, slug: str, detail: str) -> tuple[int, bytes]:
+    body = {
+        "type": f"urn:socorg:problem:{slug}",
+        "title": "Idempotency-Key conflict" if status != 400 else "Bad Idempotency-Key",
+        "status": status,
+        "detail": detail,
+    }
+    return status, json.dumps(body, ensure_ascii=False).encode()
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        raw_key = headers.get(HEADER)
+        if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1").strip()
+        if not key or len(key) > MAX_KEY:
+            await _send(send, *_problem(400, "idempotency-key", f"1 to {MAX_KEY} characters"))
+            return
+        body = await _read_body(receive)
+        credential = (headers.get(b"authorization") or headers.get(b"x-api-key") or b"").decode(
+            "latin-1"
+        )
+        client = hash_key(credential)
+        digest = hashlib.sha256(
+            scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+        ).hexdigest()
+        store: IdempotencyStore = scope["app"].state.idempotency
+        earlier = await store.claim(client, key, digest)
+        if earlier is not None:
+            if earlier["request_hash"] != digest:
+                await _send(
+                    send,
+                    *_problem(
+                        422,
+                        "idempotency-key-reused",
+                        "this Idempotency-Key was used with a different request body",
+                    ),
+                )
+            elif earlier["status"] is None:
+                await _send(
+                    send,
+                    *_problem(409, "idempotency-in-progress", "a request with this key is running"),
+                )
+            else:
+                stored = {k.encode(): v.encode() for k, v in (earlier["headers"] or {}).items()}
+                stored[b"idempotent-replayed"] = b"true"
+                await _send(send, earlier["status"], earlier["body"].encode(), stored)
+            return
+        await self._run_and_store(scope, body, send, store, client, key)
+
+    async def _run_and_store(
+        self, scope: Scope, body: bytes, send: Send, store: IdempotencyStore, client: str, key: str
+    ) -> None:
+        sent_body = False
+
+        async def replay() -> Message:
+            nonlocal sent_body
+            if sent_body:
+                return {"type": "http.disconnect"}
+            sent_body = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        status = 500
+        kept: dict[str, str] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for k, v in message.get("headers", []):
+                    if k.lower() in _KEEP_HEADERS:
+                        kept[k.decode("latin-1")] = v.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay, capture)
+        except BaseException:
+            await store.release(client, key)
+            raise
+        await store.complete(client, key, status, kept, b"".join(chunks))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    parts: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        parts.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+async def _send(
+    send: Send, status: int, body: bytes, headers: dict[bytes, bytes] | None = None
+) -> None:
+    hdrs = headers or {b"content-type": MEDIA_TYPE.encode()}
+    hdrs[b"content-length"] = str(len(body)).encode()
+    await send({"type": "http.response.start", "status": status, "headers": list(hdrs.items())})
+    await send({"type": "http.response.body", "body": body})

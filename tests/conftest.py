@@ -1,0 +1,147 @@
+"""Fixtures shared by every tier: databases (SQLite files, a fresh PostgreSQL database) and NATS.
+
+The PostgreSQL tier runs against SOCORG_TEST_POSTGRES_URL (default: the local server's `test`
+database as user postgres), in a database of its own created for the run and dropped after.
+When PostgreSQL cannot be reached those tests are skipped and the run says so loudly at the
+end; with SOCORG_REQUIRE_POSTGRES=1 (CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db import make_async_engine
+from shared.migrate import upgrade
+from shared.tables import metadata
+
+PG_URL = os.environ.get(
+    "SOCORG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_PG = os.environ.get("SOCORG_REQUIRE_POSTGRES") == "1"
+_pg_state: dict[str, object] = {"ran": 0, "skipped_because": None}
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated to the newest schema."""
+    name = f"socorg_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        _pg_state["skipped_because"] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL tier required but unreachable at {PG_URL}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    upgrade("registry", url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        names = ", ".join(t.name for t in metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade("registry", url)
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_database_url: str) -> str:
+    _truncate_all(pg_database_url)
+    return pg_database_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test that takes this runs once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = make_async_engine(database_url)
+    yield eng
+    await eng.dispose()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _pg_state["ran"] = int(_pg_state["ran"]) + 1  # type: ignore[call-overload]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    ran = _pg_state["ran"]
+    why = _pg_state["skipped_because"]
+    tr = terminalreporter
+    if why:
+        tr.write_sep("!", "PostgreSQL tier SKIPPED", red=True, bold=True)
+        tr.write_line(f"PostgreSQL tier: SKIPPED ({why}); set SOCORG_TEST_POSTGRES_URL", red=True)
+    else:
+        tr.write_line(f"PostgreSQL tier: ran {ran} tests")
+
+
+class NatsServer:
+    """A nats-server of the test's own, from the wheel, on a free port with a temporary store."""
+
+    def __init__(self, store: Path) -> None:
+        from shared import natsserver
+
+        self._ns = natsserver
+        self.store = store
+        self.port = natsserver.free_port()
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = self._ns.start(self.port, self.store)
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush, as in a crash."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    server = NatsServer(tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,212 @@
+"""One contract for every event store: in-memory fake, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from shared.db import make_async_engine
+from shared.eventstore import EventMetadata, EventStore, NewEvent, WrongExpectedVersion
+from shared.eventstore.memory import InMemoryEventStore
+from shared.eventstore.sql import SqlEventStore
+
+META = EventMetadata(client="test-client", correlation_id="corr-1")
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[EventStore]:
+    if request.param == "memory":
+        yield InMemoryEventStore()
+        return
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    engine = make_async_engine(url)
+    yield SqlEventStore(engine)
+    await engine.dispose()
+
+
+def ev(kind: str = "thing_happened", **data: object) -> NewEvent:
+    return NewEvent(type=kind, data=dict(data))
+
+
+async def test_append_to_new_stream_assigns_versions_from_one(store: EventStore) -> None:
+    recorded = await store.append("org-1", 0, [ev(n=1), ev(n=2)], metadata=META, division="420106")
+    assert [e.version for e in recorded] == [1, 2]
+    assert recorded[0].position < recorded[1].position
+    assert await store.stream_version("org-1") == 2
+    assert recorded[0].division == "420106"
+
+
+async def test_wrong_expected_version_is_a_conflict_naming_the_current_version(
+    store: EventStore,
+) -> None:
+    await store.append("org-1", 0, [ev(), ev()], metadata=META)
+    with pytest.raises(WrongExpectedVersion) as info:
+        await store.append("org-1", 1, [ev()], metadata=META)
+    assert info.value.current == 2 and info.value.expected == 1
+    assert "version 2" in str(info.value)
+    assert len(await store.read_stream("org-1")) == 2
+
+
+async def test_expecting_a_new_stream_on_an_existing_one_conflicts(store: EventStore) -> None:
+    await store.append("org-1", 0, [ev()], metadata=META)
+    with pytest.raises(WrongExpectedVersion):
+        await store.append("org-1", 0, [ev()], metadata=META)
+
+
+async def test_expecting_a_version_ahead_of_the_stream_conflicts(store: EventStore) -> None:
+    with pytest.raises(WrongExpectedVersion) as info:
+        await store.append("org-9", 3, [ev()], metadata=META)
+    assert info.value.current == 0
+
+
+async def test_bad_batches_are_refused_before_anything_is_written(store: EventStore) -> None:
+    with pytest.raises(ValueError):
+        await store.append("org-1", 0, [], metadata=META)
+    with pytest.raises(ValueError):
+        await store.append("", 0, [ev()], metadata=META)
+    naive = NewEvent(type="x", data={}, occurred_at=datetime(2025, 1, 1))
+    with pytest.raises(ValueError):
+        await store.append("org-1", 0, [naive], metadata=META)
+    assert await store.head_position() == 0
+
+
+async def test_read_stream_round_trips_data_and_metadata(store: EventStore) -> None:
+    e = NewEvent(type="organization_registered", data={"name": "武汉市慈善总会", "n": [1, 2]})
+    await store.append("org-1", 0, [e], metadata=META)
+    [got] = await store.read_stream("org-1")
+    assert got.event_id == e.event_id
+    assert got.data == {"name": "武汉市慈善总会", "n": [1, 2]}
+    assert got.metadata.client == "test-client"
+    assert got.metadata.correlation_id == "corr-1"
+    assert got.occurred_at == e.occurred_at
+    assert got.occurred_at.tzinfo is not None
+
+
+async def test_read_stream_up_to_a_version_or_a_point_in_time(store: EventStore) -> None:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    batch = [
+        NewEvent(type="e", data={"i": i}, occurred_at=t0 + timedelta(days=i)) for i in range(5)
+    ]
+    await store.append("org-1", 0, batch, metadata=META)
+    assert [e.version for e in await store.read_stream("org-1", to_version=3)] == [1, 2, 3]
+    as_of = await store.read_stream("org-1", as_of=t0 + timedelta(days=1, hours=1))
+    assert [e.data["i"] for e in as_of] == [0, 1]
+
+
+async def test_read_all_after_a_position_in_position_order(store: EventStore) -> None:
+    await store.append("a", 0, [ev(i=1)], metadata=META)
+    await store.append("b", 0, [ev(i=2)], metadata=META)
+    await store.append("a", 1, [ev(i=3)], metadata=META)
+    everything = await store.read_all(0)
+    assert [e.data["i"] for e in everything] == [1, 2, 3]
+    after_first = await store.read_all(everything[0].position)
+    assert [e.data["i"] for e in after_first] == [2, 3]
+    assert [e.data["i"] for e in await store.read_all(0, limit=2)] == [1, 2]
+    assert await store.head_position() == everything[-1].position
+
+
+async def test_a_unit_of_work_appends_to_several_streams_atomically(store: EventStore) -> None:
+    await store.append("b", 0, [ev()], metadata=META)
+    with pytest.raises(WrongExpectedVersion):
+        async with store.unit_of_work() as uow:
+            uow.append("a", 0, [ev()], metadata=META)
+            uow.append("b", 0, [ev()], metadata=META)  # stale: b is at 1
+    assert await store.stream_version("a") == 0
+
+
+async def test_duplicate_event_id_is_refused(store: EventStore) -> None:
+    e = ev()
+    await store.append("a", 0, [e], metadata=META)
+    with pytest.raises(Exception):  # noqa: B017 - each store has its own integrity error
+        await store.append("b", 0, [e], metadata=META)
+    assert await store.stream_version("b") == 0
+
+
+async def test_concurrent_appenders_on_one_stream_exactly_one_wins_each_version(
+    store: EventStore,
+) -> None:
+    writers, rounds = 8, 5
+    wins: list[tuple[int, int]] = []
+
+    async def writer(w: int) -> None:
+        for _ in range(rounds * 4):
+            current = await store.stream_version("hot")
+            try:
+                await store.append("hot", current, [ev(writer=w)], metadata=META)
+                wins.append((w, current + 1))
+            except WrongExpectedVersion:
+                await asyncio.sleep(0)
+
+    await asyncio.gather(*(writer(w) for w in range(writers)))
+    stored = await store.read_stream("hot")
+    assert [e.version for e in stored] == list(range(1, len(stored) + 1))
+    assert sorted(v for _, v in wins) == [e.version for e in stored]  # one winner per version
+
+
+async def test_concurrent_appenders_on_many_streams_a_follower_sees_each_event_once(
+    store: EventStore,
+) -> None:
+    streams, per_stream = 12, 8
+    seen: list[uuid.UUID] = []
+    done = asyncio.Event()
+
+    async def follower() -> None:
+        after = 0
+        while True:
+            finished = done.is_set()
+            batch = await store.read_all(after, limit=7)
+            seen.extend(e.event_id for e in batch)
+            if batch:
+                after = batch[-1].position
+            elif finished:
+                return
+            await asyncio.sleep(0)
+
+    async def appender(s: int) -> None:
+        for v in range(per_stream):
+            await store.append(f"s-{s}", v, [ev(s=s, v=v)], metadata=META)
+
+    task = asyncio.create_task(follower())
+    await asyncio.gather(*(appender(s) for s in range(streams)))
+    done.set()
+    await task
+    stored = await store.read_all(0, limit=10_000)
+    assert len(seen) == len(set(seen)) == streams * per_stream
+    assert set(seen) == {e.event_id for e in stored}
+
+
+@pytest.mark.postgres
+async def test_postgres_positions_follow_commit_order_when_an_early_transaction_commits_late(
+    pg_url: str,
+) -> None:
+    """A transaction that inserts first but commits last must not leave a hole a reader skips."""
+    engine = make_async_engine(pg_url)
+    store = SqlEventStore(engine)
+    slow_started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        async with store.unit_of_work() as uow:
+            uow.append("slow", 0, [ev()], metadata=META)
+            await uow.flush()  # takes its position now...
+            slow_started.set()
+            await release.wait()  # ...and commits only later
+
+    task = asyncio.create_task(slow())
+    await slow_started.wait()
+    fast = asyncio.create_task(store.append("fast", 0, [ev()], metadata=META))
+    await asyncio.sleep(0.3)
+    visible = await store.read_all(0)
+    # Nothing from the fast writer may be visible at a position past the uncommitted slow one.
+    assert visible == []
+    release.set()
+    await asyncio.gather(task, fast)
+    ordered = await store.read_all(0)
+    assert [e.stream_id for e in ordered] == ["slow", "fast"]
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM events"))).scalar_one() == 2
+    await engine.dispose()
