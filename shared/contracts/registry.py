@@ -37,6 +37,7 @@ class OrganizationRegistered(EventData):
     legal_representative: str | None = None
     supervisory_unit: str | None = None
     registered_capital_yuan: int | None = None
+    business_scope: str | None = None
     code_override: CodeOverride | None = None
 
 
@@ -119,3 +120,19 @@ class RatingChanged(EventData):
     valid_until: date | None = None
     evaluation_id: str | None = None
     reason: str | None = None
+
+
+# Every payload the registry publishes, for code that folds or dispatches on them.
+RegistryEvent = (
+    OrganizationRegistered
+    | CommunityOrganizationFiled
+    | RegistrationChanged
+    | AnnualReportSubmitted
+    | InspectionConcluded
+    | CharityRecognised
+    | RegistrationRevoked
+    | CertificateRevoked
+    | Deregistered
+    | DisposalOrdered
+    | RatingChanged
+)

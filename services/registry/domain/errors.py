@@ -1,0 +1,55 @@
+"""Refusals of the registry domain, each with a stable machine code for callers to match on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Refusal(StrEnum):
+    """Stable codes; the message may change, these may not."""
+
+    # the command itself is wrong
+    INVALID_CREDIT_CODE = "invalid_credit_code"
+    KIND_MISMATCH = "kind_mismatch"
+    KIND_NOT_REGISTRABLE = "kind_not_registrable"
+    INCOMPLETE_OVERRIDE = "incomplete_override"
+    INVALID_FIELD = "invalid_field"
+    UNKNOWN_FIELD = "unknown_field"
+    NO_CHANGE = "no_change"
+    REPORT_YEAR_NOT_ENDED = "report_year_not_ended"
+    REPORT_YEAR_BEFORE_REGISTRATION = "report_year_before_registration"
+    DATE_BEFORE_REGISTRATION = "date_before_registration"
+    DATE_BEFORE_REVOCATION = "date_before_revocation"
+    INSPECTION_BEFORE_REPORT = "inspection_before_report"
+    DUE_DATE_NOT_AFTER_ORDER = "due_date_not_after_order"
+    INVALID_RATING = "invalid_rating"
+    # the organization's state forbids it
+    ALREADY_REGISTERED = "already_registered"
+    NOT_REGISTERED = "not_registered"
+    DUPLICATE_REPORT = "duplicate_report"
+    DUPLICATE_INSPECTION = "duplicate_inspection"
+    INSPECTION_WITHOUT_REPORT = "inspection_without_report"
+    ALREADY_A_CHARITY = "already_a_charity"
+    NOT_A_CHARITY = "not_a_charity"
+    NOT_A_LEGAL_PERSON = "not_a_legal_person"
+    RATING_ON_COMMUNITY_ORG = "rating_on_community_org"
+    RATING_UNCHANGED = "rating_unchanged"
+    ORGANIZATION_IN_LIQUIDATION = "organization_in_liquidation"
+    ORGANIZATION_DEREGISTERED = "organization_deregistered"
+
+
+class RegistryRefusal(Exception):
+    """A command the registry will not turn into an event."""
+
+    def __init__(self, code: Refusal, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class InvalidCommand(RegistryRefusal):
+    """The command is wrong whatever the organization's state (an unprocessable request)."""
+
+
+class StateConflict(RegistryRefusal):
+    """The command is well formed but the organization's state forbids it (a conflict)."""

@@ -1,0 +1,144 @@
+"""An organization's state folded from its registry events, with the guards commands share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal, Self
+
+from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
+from services.registry.domain.evolution import evolve
+from services.registry.domain.reporting import LEGAL_PERSON_KINDS
+from shared.contracts.registry import (
+    AnnualReportSubmitted,
+    CertificateRevoked,
+    CodeOverride,
+    DisposalOrdered,
+    Grade,
+    InspectionConcluded,
+    Kind,
+    Level,
+    RatingChanged,
+    RegistrationRevoked,
+    RegistryEvent,
+)
+
+Status = Literal["active", "in_liquidation", "deregistered"]
+
+
+@dataclass(frozen=True)
+class OrganizationState:
+    """One organization's stream folded into state; version counts the events applied."""
+
+    organization_id: str
+    version: int = 0
+    kind: Kind | None = None
+    status: Status | None = None
+    name: str | None = None
+    category: str | None = None
+    started_on: date | None = None  # 成立登记 date, or 备案 date for a community organization
+    credit_code: str | None = None
+    code_override: CodeOverride | None = None
+    level: Level | None = None
+    registration_authority: str | None = None
+    domicile: str | None = None
+    legal_representative: str | None = None
+    supervisory_unit: str | None = None
+    registered_capital_yuan: int | None = None
+    business_scope: str | None = None
+    filing_number: str | None = None
+    street: str | None = None
+    community: str | None = None
+    urban: bool | None = None
+    charity_since: date | None = None
+    reports: Mapping[int, AnnualReportSubmitted] = field(default_factory=dict)
+    inspections: Mapping[int, InspectionConcluded] = field(default_factory=dict)
+    disposals: tuple[DisposalOrdered, ...] = ()
+    rating: RatingChanged | None = None
+    revocation: RegistrationRevoked | CertificateRevoked | None = None
+    deregistered_on: date | None = None
+
+    # ---- folding -------------------------------------------------------------------------
+
+    @classmethod
+    def replay(cls, organization_id: str, events: Iterable[RegistryEvent]) -> Self:
+        org = cls(organization_id)
+        for event in events:
+            org = org.apply(event)
+        return org
+
+    def apply(self, event: RegistryEvent) -> Self:
+        if event.organization_id != self.organization_id:
+            raise ValueError(f"event for {event.organization_id} applied to {self.organization_id}")
+        return replace(evolve(self, event), version=self.version + 1)
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    @property
+    def exists(self) -> bool:
+        return self.status is not None
+
+    @property
+    def is_legal_person(self) -> bool:
+        return self.kind in LEGAL_PERSON_KINDS
+
+    @property
+    def is_charity(self) -> bool:
+        return self.charity_since is not None
+
+    def grade_on(self, day: date) -> Grade | None:
+        """The grade in force on `day`: decided by then and not yet expired."""
+        r = self.rating
+        if r is None or r.grade is None or r.decided_on > day:
+            return None
+        return r.grade if r.valid_until is None or day <= r.valid_until else None
+
+    # ---- guards ----------------------------------------------------------------------------
+
+    def _require_new(self) -> None:
+        if self.exists:
+            raise StateConflict(
+                Refusal.ALREADY_REGISTERED, f"{self.organization_id} is already on the register"
+            )
+
+    def _require_exists(self) -> None:
+        if not self.exists:
+            raise StateConflict(
+                Refusal.NOT_REGISTERED, f"{self.organization_id} is not on the register"
+            )
+
+    def _require_not_deregistered(self) -> None:
+        if self.status == "deregistered":
+            raise StateConflict(
+                Refusal.ORGANIZATION_DEREGISTERED,
+                f"deregistered (注销) on {self.deregistered_on}: its history is read-only",
+            )
+
+    def _require_open(self, day: date) -> None:
+        """Active, and `day` is not before it came onto the register."""
+        self._require_exists()
+        self._require_not_deregistered()
+        if self.status == "in_liquidation":
+            raise StateConflict(
+                Refusal.ORGANIZATION_IN_LIQUIDATION,
+                "in liquidation after 撤销/吊销: only 注销 (deregistration) is accepted",
+            )
+        self._require_not_before(day, self.started_on, "registration")
+
+    def _require_legal_person(self, what: str) -> None:
+        if not self.is_legal_person:
+            raise StateConflict(
+                Refusal.NOT_A_LEGAL_PERSON,
+                f"{what} concerns legal persons; a community organization (社区社会组织) is filed",
+            )
+
+    @staticmethod
+    def _require_not_before(
+        day: date,
+        start: date | None,
+        what: str,
+        refusal: Refusal = Refusal.DATE_BEFORE_REGISTRATION,
+    ) -> None:
+        if start is not None and day < start:
+            raise InvalidCommand(refusal, f"{day} is before the {what} on {start}")
