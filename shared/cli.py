@@ -55,6 +55,17 @@ def serve(service: ServiceArg) -> None:
     )
 
 
+@app.command()
+def relay(service: ServiceArg) -> None:
+    """Run only the relay of a producing service (events table → JetStream)."""
+    from shared.relay import STREAMS, run_standalone
+
+    if _service(service) not in STREAMS:
+        raise typer.BadParameter(f"{service} publishes no events")
+    settings = catalog.settings_class(service)()
+    asyncio.run(run_standalone(service, settings))
+
+
 @app.command("migrate")
 def migrate_cmd(
     services: Annotated[list[str] | None, typer.Argument(help="default: all four")] = None,

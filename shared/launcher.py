@@ -106,7 +106,7 @@ class Launcher:
             return 0
         except Stopped:
             return 0
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one clear line, then clean up
             self.out(f"socorg: {exc}")
             return 1
         finally:

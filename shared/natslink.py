@@ -46,7 +46,7 @@ class NatsLink:
                 self.connected.set()
                 log.info("connected to NATS", extra={"servers": self.servers})
                 return
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - keep trying whatever the reason
                 log.warning("NATS not reachable yet: %s", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)

@@ -37,6 +37,14 @@ class ServiceSettings(BaseSettings):
     )
     idempotency_ttl_hours: int = Field(24, ge=1, description="how long Idempotency-Keys live")
     shutdown_grace_seconds: float = Field(10.0, ge=0)
+    relay_enabled: bool = Field(True, description="run the relay in this process (producers)")
+    relay_batch_size: int = Field(1000, ge=1, le=10_000)
+    stream_replicas: int = Field(
+        1, ge=1, le=5, description="JetStream replicas of the service's stream (3 in a cluster)"
+    )
+    relay_duplicate_window_hours: float = Field(
+        24.0, gt=0, description="JetStream de-duplication window: the longest outage designed for"
+    )
 
     @model_validator(mode="after")
     def _production_refuses_defaults(self) -> ServiceSettings:

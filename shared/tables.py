@@ -101,3 +101,27 @@ checkpoints = Table(
     Column("position", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("holder", String(200), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("consumer", String(200), nullable=False),
+    Column("stream_seq", BigInteger, nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("envelope", Json, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("parked_at", UtcDateTime(), nullable=False),
+    Column("replayed_at", UtcDateTime()),
+    UniqueConstraint("consumer", "stream_seq", name="uq_dead_letters_consumer_seq"),
+    sqlite_autoincrement=True,
+)

@@ -10,7 +10,7 @@ SQLite has a single writer, so commit order is position order there already.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -129,6 +129,8 @@ class SqlEventStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._writer = engine.execution_options(**WRITE)
+        # Called after each commit that appended events (the relay wakes up on it).
+        self.on_commit: list[Callable[[], None]] = []
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
@@ -138,6 +140,9 @@ class SqlEventStore:
                 async with conn.begin():
                     yield uow
                     await uow.flush()
+                if uow._recorded:
+                    for callback in self.on_commit:
+                        callback()
             except IntegrityError as exc:
                 # A concurrent writer that slipped past the version check (only possible
                 # without the advisory lock, e.g. a foreign writer) still hits the UNIQUE key.

@@ -30,6 +30,7 @@ from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.http.keys import KeyStore
 from shared.http.observe import ObserveMiddleware
 from shared.natslink import NatsLink
+from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
@@ -76,6 +77,8 @@ def create_service_app(
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
             stack.push_async_callback(link.close)
+            if produces_events and settings.relay_enabled:
+                await stack.enter_async_context(_relay(service, platform))
             if extend is not None:
                 await stack.enter_async_context(extend(app, platform))
             yield
@@ -98,13 +101,34 @@ def create_service_app(
     return app
 
 
+@asynccontextmanager
+async def _relay(service: str, platform: Platform) -> AsyncIterator[None]:
+    s = platform.settings
+    relay = Relay(
+        store=platform.store,
+        link=platform.nats,
+        producer=service,
+        config=RelayConfig.from_settings(s),
+    )
+    platform.store.on_commit.append(relay.kick)
+    task = asyncio.create_task(relay.run(), name=f"relay-{service}")
+    try:
+        yield
+    finally:
+        relay.stop()
+        try:
+            await asyncio.wait_for(task, timeout=s.shutdown_grace_seconds)
+        except TimeoutError:
+            pass
+
+
 async def _database_ok(engine: AsyncEngine) -> tuple[bool, str]:
     try:
         async with asyncio.timeout(2):
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         return True, "ok"
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - readiness reports any failure
         return False, f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
 
 

@@ -1,0 +1,303 @@
+"""The relay: the events table is the outbox; publish it to JetStream in position order.
+
+Guarantees:
+- Order. Each message carries `Nats-Msg-Id` = event id and `Nats-Expected-Last-Msg-Id` = the
+  previous event's id, so JetStream refuses a message whose predecessor did not land: a lost
+  publish can never be overtaken by a later one, however the connection fails.
+- Nothing lost, nothing twice. The checkpoint moves only after PubAcks (a `duplicate` ack
+  counts). On taking the lead, and after any failure, the relay re-reads the stream's last
+  message and resumes right after that event: what JetStream actually holds is the truth, so
+  a relay crash between PubAck and checkpoint re-publishes nothing, and a JetStream that lost
+  acknowledged messages gets them again. Re-publishes inside the duplicate window are
+  absorbed by JetStream's de-duplication in any case.
+- Throughput. A batch is published pipelined (`publish_async`, all PubAcks awaited together).
+- One publisher. A lease in the database; another replica takes over when the holder dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from nats.js import JetStreamContext, api
+from nats.js.errors import NotFoundError
+from prometheus_client import Counter, Gauge
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared import checkpoints
+from shared.contracts.envelope import subject, to_cloudevent
+from shared.db import WRITE
+from shared.eventstore import RecordedEvent
+from shared.eventstore.sql import SqlEventStore
+from shared.lease import Lease
+from shared.natslink import NatsLink
+from shared.settings import ServiceSettings
+from shared.tables import events
+
+log = logging.getLogger("socorg.relay")
+
+STREAMS = {"registry": "REGISTRY", "evaluation": "EVALUATION", "notifier": "NOTIFIER"}
+LAG_POSITIONS = Gauge("socorg_relay_lag_positions", "events not yet published", ["producer"])
+LAG_SECONDS = Gauge("socorg_relay_lag_seconds", "age of the oldest unpublished event", ["producer"])
+PUBLISHED = Counter(
+    "socorg_relay_published_total", "events acknowledged by JetStream", ["producer"]
+)
+IS_LEADER = Gauge(
+    "socorg_relay_leader", "1 while this process is the publishing relay", ["producer"]
+)
+
+
+@dataclass(frozen=True)
+class RelayConfig:
+    batch_size: int = 1000
+    idle_poll: float = 0.25
+    ack_timeout: float = 10.0
+    lease_ttl: float = 10.0
+    stream_replicas: int = 1
+    # The longest relay or NATS outage designed for; see docs/operations.md.
+    duplicate_window: timedelta = timedelta(hours=24)
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> RelayConfig:
+        return cls(
+            batch_size=settings.relay_batch_size,
+            duplicate_window=timedelta(hours=settings.relay_duplicate_window_hours),
+            stream_replicas=settings.stream_replicas,
+        )
+
+
+async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig) -> None:
+    """Create or update the producer's stream: file storage, keep everything."""
+    name = STREAMS[producer]
+    cfg = api.StreamConfig(
+        name=name,
+        subjects=[f"{producer}.>"],
+        storage=api.StorageType.FILE,
+        retention=api.RetentionPolicy.LIMITS,
+        max_msgs=-1,
+        max_bytes=-1,
+        max_age=0,
+        discard=api.DiscardPolicy.OLD,
+        duplicate_window=config.duplicate_window.total_seconds(),
+        allow_direct=True,
+        num_replicas=config.stream_replicas,
+    )
+    try:
+        await js.stream_info(name)
+    except NotFoundError:
+        await js.add_stream(cfg)
+        return
+    await js.update_stream(cfg)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        store: SqlEventStore,
+        link: NatsLink,
+        producer: str,
+        config: RelayConfig | None = None,
+        holder: str | None = None,
+    ) -> None:
+        self.store = store
+        self.engine: AsyncEngine = store.engine.execution_options(**WRITE)
+        self.link = link
+        self.producer = producer
+        self.stream = STREAMS[producer]
+        self.config = config or RelayConfig()
+        me = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease = Lease(
+            store.engine, f"relay:{producer}", me, timedelta(seconds=self.config.lease_ttl)
+        )
+        self.checkpoint_name = f"relay:{producer}"
+        self.position = 0
+        self.last_id: str | None = None
+        self._synced = False
+        self._stream_ready = False
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._renewed_at = 0.0
+        self.published = 0  # acknowledged by this process (tests, bench)
+
+    def kick(self) -> None:
+        """Wake the relay now (an append committed)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = 0.1
+        try:
+            while not self._stopping:
+                try:
+                    worked = await self._step()
+                    backoff = 0.1
+                    if not worked:
+                        await self._idle()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - keep relaying; state is re-synced
+                    log.warning("relay %s: %s; retrying", self.producer, exc)
+                    self._synced = False
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+        finally:
+            IS_LEADER.labels(self.producer).set(0)
+            await asyncio.shield(self.lease.release())
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        try:
+            await asyncio.wait_for(self._wake.wait(), self.config.idle_poll)
+        except TimeoutError:
+            pass
+
+    async def _lead(self) -> bool:
+        loop = asyncio.get_running_loop()
+        if self.lease.held and loop.time() - self._renewed_at < self.config.lease_ttl / 3:
+            return True
+        was_leader = self.lease.held
+        if not await self.lease.try_acquire():
+            IS_LEADER.labels(self.producer).set(0)
+            return False
+        self._renewed_at = loop.time()
+        if not was_leader:
+            log.info("relay %s: leading", self.producer)
+            self._synced = False
+        IS_LEADER.labels(self.producer).set(1)
+        return True
+
+    async def _step(self) -> bool:
+        """One batch; False when there was nothing to do (or nothing could be done)."""
+        if not await self._lead() or not self.link.is_connected:
+            return False
+        js = self.link.jetstream()
+        if not self._stream_ready:
+            await ensure_stream(js, self.producer, self.config)
+            self._stream_ready = True
+        if not self._synced:
+            await self._resync(js)
+        batch = await self.store.read_all(self.position, limit=self.config.batch_size)
+        await self._observe_lag(batch)
+        if not batch:
+            return False
+        acked = await self._publish(js, batch)
+        if acked:
+            last = batch[acked - 1]
+            async with self.engine.begin() as conn:
+                await checkpoints.save(conn, self.checkpoint_name, last.position)
+            self.position, self.last_id = last.position, str(last.event_id)
+            self.published += acked
+            PUBLISHED.labels(self.producer).inc(acked)
+        if acked < len(batch):
+            self._synced = False
+            raise RuntimeError(f"{len(batch) - acked} of {len(batch)} events not acknowledged")
+        return True
+
+    async def _resync(self, js: JetStreamContext) -> None:
+        """Resume right after the last event JetStream holds (or from the checkpoint)."""
+        async with self.engine.connect() as conn:
+            saved = await checkpoints.load(conn, self.checkpoint_name)
+        info = await js.stream_info(self.stream)
+        position, last_id = 0, None
+        if info.state.last_seq:
+            msg = await js.get_msg(self.stream, seq=info.state.last_seq)
+            last_id = (msg.headers or {}).get("Nats-Msg-Id")
+            position = await self._position_of(last_id)
+        if position != saved:
+            log.info(
+                "relay %s: stream holds events up to position %d, checkpoint said %d; "
+                "resuming after %d",
+                self.producer,
+                position,
+                saved,
+                position,
+            )
+        self.position, self.last_id, self._synced = position, last_id, True
+
+    async def _position_of(self, event_id: str | None) -> int:
+        if event_id is None:
+            raise RuntimeError(f"the last message of {self.stream} has no Nats-Msg-Id")
+        q = select(events.c.position).where(events.c.event_id == uuid.UUID(event_id))
+        async with self.engine.connect() as conn:
+            found = (await conn.execute(q)).scalar_one_or_none()
+        if found is None:
+            raise RuntimeError(
+                f"the last message of {self.stream} ({event_id}) is not in the store"
+            )
+        return int(found)
+
+    async def _publish(self, js: JetStreamContext, batch: list[RecordedEvent]) -> int:
+        """Publish pipelined; the number of leading events acknowledged."""
+        futures = []
+        previous = self.last_id
+        for e in batch:
+            headers = {"Nats-Msg-Id": str(e.event_id)}
+            if previous is not None:
+                headers["Nats-Expected-Last-Msg-Id"] = previous
+            body = json.dumps(to_cloudevent(self.producer, e), ensure_ascii=False).encode()
+            futures.append(
+                await js.publish_async(
+                    subject(self.producer, e.division, e.type), body, headers=headers
+                )
+            )
+            previous = str(e.event_id)
+        acked = 0
+        try:
+            async with asyncio.timeout(self.config.ack_timeout):
+                for future in futures:
+                    await future
+                    acked += 1
+        except Exception as exc:  # noqa: BLE001 - the count of leading acks is what matters
+            log.warning("relay %s: publish stopped after %d acks: %r", self.producer, acked, exc)
+        finally:
+            for future in futures[acked:]:
+                future.cancel()
+        return acked
+
+    async def _observe_lag(self, batch: list[RecordedEvent]) -> None:
+        if not batch:
+            LAG_POSITIONS.labels(self.producer).set(0)
+            LAG_SECONDS.labels(self.producer).set(0)
+            return
+        head = await self.store.head_position()
+        LAG_POSITIONS.labels(self.producer).set(max(0, head - self.position))
+        age = (datetime.now(UTC) - batch[0].recorded_at).total_seconds()
+        LAG_SECONDS.labels(self.producer).set(max(0.0, age))
+
+
+async def run_standalone(producer: str, settings: ServiceSettings) -> None:
+    """The relay as a process of its own (`socorg relay <service>`), until SIGTERM."""
+    import signal
+
+    from shared import logs
+    from shared.db import make_async_engine
+
+    logs.configure(f"{producer}-relay", settings.log_level)
+    engine = make_async_engine(settings.database_url)
+    link = NatsLink(settings.nats_url, name=f"socorg-{producer}-relay")
+    link.start()
+    relay = Relay(
+        store=SqlEventStore(engine),
+        link=link,
+        producer=producer,
+        config=RelayConfig.from_settings(settings),
+    )
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, relay.stop)
+    try:
+        await relay.run()
+    finally:
+        await link.close()
+        await engine.dispose()
