@@ -22,10 +22,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import VERSION, logs
+from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import make_async_engine
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
+from shared.http.consumers_api import consumers_router
 from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.http.keys import KeyStore
 from shared.http.observe import ObserveMiddleware
@@ -57,6 +59,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter] = (),
     produces_events: bool = False,
+    projections: Callable[[Platform], Sequence[Projection]] | None = None,
     extend: Extension | None = None,
 ) -> FastAPI:
     @asynccontextmanager
@@ -79,6 +82,8 @@ def create_service_app(
             stack.push_async_callback(link.close)
             if produces_events and settings.relay_enabled:
                 await stack.enter_async_context(_relay(service, platform))
+            if projections is not None:
+                await stack.enter_async_context(_consumers(app, platform, projections(platform)))
             if extend is not None:
                 await stack.enter_async_context(extend(app, platform))
             yield
@@ -96,9 +101,27 @@ def create_service_app(
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
+    if projections is not None:
+        app.include_router(consumers_router(service))
     for router in routers:
         app.include_router(router)
     return app
+
+
+@asynccontextmanager
+async def _consumers(
+    app: FastAPI, platform: Platform, projections: Sequence[Projection]
+) -> AsyncIterator[None]:
+    consumers = Consumers()
+    for p in projections:
+        consumers.add(ConsumerRunner(platform.engine, platform.nats, p))
+    app.state.consumers = consumers
+    platform.checks["consumers"] = consumers.readiness
+    consumers.start()
+    try:
+        yield
+    finally:
+        await consumers.stop(platform.settings.shutdown_grace_seconds)
 
 
 @asynccontextmanager

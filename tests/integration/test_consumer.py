@@ -1,0 +1,228 @@
+"""The consumer runner against a real nats-server, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared import checkpoints
+from shared.consumer import AlreadyReplayed, ConsumerConfig, ConsumerRunner, Delivered
+from shared.db import make_async_engine
+from shared.eventstore import EventMetadata, NewEvent
+from shared.eventstore.sql import SqlEventStore
+from shared.natslink import NatsLink
+from shared.relay import Relay, RelayConfig
+from tests.conftest import NatsServer
+
+META = EventMetadata(client="test")
+md = MetaData()
+applied_table = Table(
+    "demo_applied", md, Column("event_id", String(36), primary_key=True), Column("seq", Integer)
+)
+counts_table = Table(
+    "demo_counts", md, Column("division", String(6), primary_key=True), Column("n", Integer)
+)
+
+
+class DemoProjection:
+    """Counts events per division; refuses `poison` events until fixed."""
+
+    name = "demo"
+    stream = "REGISTRY"
+    filter_subjects = ("registry.>",)
+    tables = (applied_table, counts_table)
+
+    def __init__(self) -> None:
+        self.fixed = False
+        self.attempts: dict[int, int] = {}
+
+    async def apply(
+        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
+    ) -> None:
+        self.attempts[event.stream_seq] = self.attempts.get(event.stream_seq, 0) + 1
+        if event.envelope["data"].get("poison") and not self.fixed:
+            raise ValueError("cannot digest this event")
+        applied, counts = tables["demo_applied"], tables["demo_counts"]
+        # A duplicate application would violate the primary key: exactly-once is checked.
+        await conn.execute(
+            insert(applied).values(event_id=event.envelope["id"], seq=event.stream_seq)
+        )
+        division = event.envelope["division"]
+        result = await conn.execute(
+            update(counts).where(counts.c.division == division).values(n=counts.c.n + 1)
+        )
+        if result.rowcount == 0:
+            await conn.execute(insert(counts).values(division=division, n=1))
+
+
+@dataclass
+class Rig:
+    engine: AsyncEngine
+    store: SqlEventStore
+    nats: NatsServer
+    projection: DemoProjection
+    runner: ConsumerRunner
+    relay: Relay
+
+    async def append(self, n: int, *, tag: str = "", poison_at: int | None = None) -> None:
+        for i in range(n):
+            data = {"i": i, "poison": i == poison_at}
+            await self.store.append(
+                f"org-{tag}{i}",
+                0,
+                [NewEvent("registration_changed", data)],
+                metadata=META,
+                division=["420106", "330203"][i % 2],
+            )
+
+    async def applied(self) -> list[str]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(applied_table.c.event_id).order_by(applied_table.c.seq)
+            )
+            return [r[0] for r in rows]
+
+    async def counts(self) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            return {d: n for d, n in (await conn.execute(select(counts_table))).all()}
+
+    async def wait_applied(self, n: int, within: float = 30) -> list[str]:
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            got = await self.applied()
+            if len(got) >= n or asyncio.get_running_loop().time() > deadline:
+                return got
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def rig(database_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
+    engine = make_async_engine(database_url)
+    async with engine.begin() as conn:  # the PostgreSQL database is shared by the run
+        await conn.run_sync(md.drop_all)
+    store = SqlEventStore(engine)
+    link = NatsLink(nats_server.url, name="test")
+    link.start()
+    relay = Relay(store=store, link=link, producer="registry", config=RelayConfig(idle_poll=0.05))
+    projection = DemoProjection()
+    config = ConsumerConfig(batch_size=50, fetch_timeout=0.3, backoff_initial=0.01, max_attempts=3)
+    runner = ConsumerRunner(engine, link, projection, config)
+    await runner.create_tables()
+    tasks = [asyncio.create_task(relay.run()), asyncio.create_task(runner.run())]
+    yield Rig(engine, store, nats_server, projection, runner, relay)
+    relay.stop()
+    runner.stop()
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 15)
+    await link.close()
+    await engine.dispose()
+
+
+async def stored_ids(store: SqlEventStore) -> list[str]:
+    return [str(e.event_id) for e in await store.read_all(0, limit=100_000)]
+
+
+async def test_every_event_is_applied_once_in_stream_order(rig: Rig) -> None:
+    await rig.append(120)
+    assert await rig.wait_applied(120) == await stored_ids(rig.store)
+    assert await rig.counts() == {"420106": 60, "330203": 60}
+    async with rig.engine.connect() as conn:
+        assert await checkpoints.load(conn, "consumer:demo") == 120
+
+
+async def test_redeliveries_from_the_start_are_no_ops(rig: Rig) -> None:
+    await rig.append(40)
+    await rig.wait_applied(40)
+    # Delete the durable consumer: the runner makes a new one that redelivers from seq 1.
+    js = rig.runner.link.jetstream()
+    await js.delete_consumer("REGISTRY", "demo")
+    await rig.append(10, tag="more-")
+    got = await rig.wait_applied(50)
+    await asyncio.sleep(0.5)
+    assert got == await stored_ids(rig.store)
+    assert await rig.runner.dead_letters() == []
+    assert sum((await rig.counts()).values()) == 50
+
+
+async def test_a_poison_message_is_parked_the_consumer_goes_on_and_replay_applies_it_once(
+    rig: Rig,
+) -> None:
+    await rig.append(30, poison_at=7)
+    got = await rig.wait_applied(29)
+    await asyncio.sleep(0.3)
+    assert len(got) == 29
+    [parked] = await rig.runner.dead_letters()
+    assert parked["stream_seq"] == 8 and "cannot digest" in parked["error"]
+    assert parked["attempts"] == 3 and rig.projection.attempts[8] == 3
+    with pytest.raises(ValueError):
+        await rig.runner.replay(parked["id"])  # still broken: stays parked
+    rig.projection.fixed = True
+    await rig.runner.replay(parked["id"])
+    assert sorted(await rig.applied()) == sorted(await stored_ids(rig.store))
+    with pytest.raises(AlreadyReplayed):
+        await rig.runner.replay(parked["id"])
+    assert await rig.runner.dead_letters() == []
+    assert len(await rig.runner.dead_letters(include_replayed=True)) == 1
+
+
+async def test_nats_killed_mid_consume_and_restarted_loses_and_repeats_nothing(rig: Rig) -> None:
+    await rig.append(300)
+    await rig.wait_applied(60)
+    rig.nats.kill()
+    await asyncio.sleep(0.3)
+    rig.nats.start()
+    got = await rig.wait_applied(300, within=60)
+    assert got == await stored_ids(rig.store)
+
+
+async def test_a_rebuild_equals_the_live_projection_while_readers_keep_reading(rig: Rig) -> None:
+    await rig.append(200)
+    await rig.wait_applied(200)
+    live = await rig.counts()
+    reads, errors = 0, []
+    stop = asyncio.Event()
+
+    async def reader() -> None:
+        nonlocal reads
+        while not stop.is_set():
+            try:
+                async with rig.engine.connect() as conn:
+                    await conn.execute(select(func.count()).select_from(counts_table))
+                reads += 1
+            except Exception as exc:  # noqa: BLE001 - any reader error fails the test
+                errors.append(exc)
+            await asyncio.sleep(0.005)
+
+    task = asyncio.create_task(reader())
+    writer = asyncio.create_task(rig.append(20, tag="during-"))
+    applied = await asyncio.wait_for(rig.runner.rebuild(), 60)
+    await writer
+    stop.set()
+    await task
+    assert errors == [] and reads > 0
+    assert applied >= 200
+    await rig.wait_applied(220)
+    await asyncio.sleep(0.5)
+    assert await rig.counts() == {"420106": live["420106"] + 10, "330203": live["330203"] + 10}
+    assert sorted(await rig.applied()) == sorted(await stored_ids(rig.store))
+
+
+async def test_consumer_lag_is_a_metric_and_a_stalled_consumer_is_not_ready(rig: Rig) -> None:
+    from prometheus_client import REGISTRY
+
+    from shared.consumer import Consumers
+
+    await rig.append(5)
+    await rig.wait_applied(5)
+    await asyncio.sleep(0.5)
+    assert REGISTRY.get_sample_value("socorg_consumer_lag_messages", {"consumer": "demo"}) == 0
+    consumers = Consumers()
+    consumers.add(rig.runner)
+    assert (await consumers.readiness())[0]
+    rig.runner.lag, rig.runner.last_progress = 7, 0.0  # lagging with no progress for ages
+    ok, detail = await consumers.readiness()
+    assert not ok and "demo" in detail
