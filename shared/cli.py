@@ -7,10 +7,12 @@ import uuid
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from shared import catalog, migrate
+from shared.settings import ServiceSettings
 
 app = typer.Typer(no_args_is_help=True, help="socorg — the register of social organizations.")
 keys = typer.Typer(no_args_is_help=True, help="API keys of one service (stored hashed).")
@@ -25,6 +27,18 @@ def _service(name: str) -> str:
         return catalog.check(name)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+
+
+def _settings(service: str) -> ServiceSettings:
+    """The service's settings, or one clear line per invalid setting and exit code 2."""
+    try:
+        return catalog.settings_class(_service(service))()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(f"socorg {service}: {where + ': ' if where else ''}{message}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -42,7 +56,7 @@ def serve(service: ServiceArg) -> None:
 
     from shared import logs
 
-    settings = catalog.settings_class(_service(service))()
+    settings = _settings(service)
     logs.configure(service, settings.log_level)
     uvicorn.run(
         catalog.app_factory(service),
@@ -62,7 +76,7 @@ def relay(service: ServiceArg) -> None:
 
     if _service(service) not in STREAMS:
         raise typer.BadParameter(f"{service} publishes no events")
-    settings = catalog.settings_class(service)()
+    settings = _settings(service)
     asyncio.run(run_standalone(service, settings))
 
 
@@ -72,7 +86,7 @@ def migrate_cmd(
 ) -> None:
     """Apply every Alembic migration to the services' databases."""
     for service in services or list(catalog.SERVICES):
-        settings = catalog.settings_class(_service(service))()
+        settings = _settings(service)
         migrate.upgrade(service, settings.database_url)
         console.print(f"{service}: migrated")
 
@@ -81,7 +95,7 @@ def _key_store(service: str):  # type: ignore[no-untyped-def]
     from shared.db import make_async_engine
     from shared.http.keys import KeyStore
 
-    settings = catalog.settings_class(_service(service))()
+    settings = _settings(service)
     return KeyStore(make_async_engine(settings.database_url))
 
 

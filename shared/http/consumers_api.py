@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from shared.consumer import AlreadyReplayed, ConsumerRunner, Consumers
 from shared.http.auth import require
-from shared.http.keys import Client
 from shared.http.problems import Problem
 
 
@@ -37,8 +36,10 @@ class ProjectionRead(BaseModel):
 
 
 def consumers_router(service: str) -> APIRouter:
-    router = APIRouter(prefix="/v1", tags=["projections"])
-    Admin = Annotated[Client, Depends(require(f"{service}:admin"))]
+    # Every route here needs the service's admin scope.
+    router = APIRouter(
+        prefix="/v1", tags=["projections"], dependencies=[Depends(require(f"{service}:admin"))]
+    )
 
     def consumers(request: Request) -> Consumers:
         found: Consumers = request.app.state.consumers
@@ -51,7 +52,7 @@ def consumers_router(service: str) -> APIRouter:
         return found
 
     @router.get("/projections")
-    async def list_projections(request: Request, _: Admin) -> list[ProjectionRead]:
+    async def list_projections(request: Request) -> list[ProjectionRead]:
         """The service's projections, their lag and any rebuild in progress."""
         c = consumers(request)
         out = []
@@ -73,7 +74,7 @@ def consumers_router(service: str) -> APIRouter:
         return out
 
     @router.post("/projections/{name}/rebuild", status_code=202)
-    async def rebuild(request: Request, name: str, _: Admin) -> dict[str, str]:
+    async def rebuild(request: Request, name: str) -> dict[str, str]:
         """Rebuild a projection from the stream's start into fresh tables, then swap them in."""
         r = runner(request, name)
         c = consumers(request)
@@ -85,7 +86,7 @@ def consumers_router(service: str) -> APIRouter:
 
     @router.get("/dead-letters")
     async def list_dead_letters(
-        request: Request, _: Admin, include_replayed: bool = False
+        request: Request, include_replayed: bool = False
     ) -> list[DeadLetterRead]:
         """Messages a consumer parked after repeated failures, with their errors."""
         rows: list[DeadLetterRead] = []
@@ -95,7 +96,7 @@ def consumers_router(service: str) -> APIRouter:
         return rows
 
     @router.post("/dead-letters/{dead_letter_id}/replay")
-    async def replay(request: Request, dead_letter_id: int, _: Admin) -> dict[str, Any]:
+    async def replay(request: Request, dead_letter_id: int) -> dict[str, Any]:
         """Apply a parked message again (after a fix); a replayed one is not applied twice."""
         for r in consumers(request).runners.values():
             try:

@@ -226,3 +226,65 @@ async def test_consumer_lag_is_a_metric_and_a_stalled_consumer_is_not_ready(rig:
     rig.runner.lag, rig.runner.last_progress = 7, 0.0  # lagging with no progress for ages
     ok, detail = await consumers.readiness()
     assert not ok and "demo" in detail
+
+
+async def test_dead_letters_are_listed_and_replayed_and_projections_rebuilt_over_http(
+    database_url: str, nats_server: NatsServer
+) -> None:
+    import httpx
+
+    from services.registry.settings import RegistrySettings
+    from shared.http.app import create_service_app
+    from shared.settings import DEV_API_KEY
+    from tests.integration.servers import serve
+
+    engine = make_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(md.drop_all)
+    await engine.dispose()
+    projection = DemoProjection()
+    settings = RegistrySettings(database_url=database_url, nats_url=nats_server.url)
+    app = create_service_app(
+        service="registry",
+        settings=settings,
+        description="t",
+        produces_events=True,
+        projections=lambda _: [projection],
+    )
+    async with (
+        serve(app) as url,
+        httpx.AsyncClient(base_url=url, headers={"X-API-Key": DEV_API_KEY}) as http,
+    ):
+        store = app.state.platform.store
+        for i in range(5):
+            data = {"i": i, "poison": i == 2}
+            await store.append(f"o{i}", 0, [NewEvent("x_happened", data)], metadata=META)
+        for _ in range(200):
+            letters = (await http.get("/v1/dead-letters")).json()
+            if letters:
+                break
+            await asyncio.sleep(0.05)
+        assert isinstance(letters, list), letters
+        [letter] = letters
+        assert letter["stream_seq"] == 3 and "cannot digest" in letter["error"]
+        r = await http.post(f"/v1/dead-letters/{letter['id']}/replay")
+        assert r.status_code == 422 and "failed again" in r.json()["detail"]
+        projection.fixed = True
+        assert (await http.post(f"/v1/dead-letters/{letter['id']}/replay")).status_code == 200
+        again = await http.post(f"/v1/dead-letters/{letter['id']}/replay")
+        assert again.status_code == 409
+        assert (await http.get("/v1/dead-letters")).json() == []
+        assert (await http.post("/v1/dead-letters/999/replay")).status_code == 404
+        assert (await http.post("/v1/projections/demo/rebuild")).status_code == 202
+        for _ in range(200):
+            [status] = (await http.get("/v1/projections")).json()
+            if status["last_rebuild"]:
+                break
+            await asyncio.sleep(0.05)
+        assert status["last_rebuild"] == "done" and status["name"] == "demo"
+        assert (await http.post("/v1/projections/nosuch/rebuild")).status_code == 404
+        ready = (await http.get("/readyz")).json()
+        assert ready["checks"]["consumers"]["ok"]
+        async with app.state.platform.engine.connect() as conn:
+            n = (await conn.execute(select(func.count()).select_from(applied_table))).scalar()
+        assert n == 5
