@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     relay_enabled: bool = Field(True, description="run the relay in this process (producers)")
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
+    feed_heartbeat_seconds: float = Field(
+        15.0, gt=0, description="idle heartbeat interval of the HTTP event stream"
+    )
     stream_replicas: int = Field(
         1, ge=1, le=5, description="JetStream replicas of the service's stream (3 in a cluster)"
     )

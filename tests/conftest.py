@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import make_async_engine
 from shared.migrate import upgrade
-from shared.tables import metadata
 
 PG_URL = os.environ.get(
     "SOCORG_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -55,10 +54,20 @@ def pg_database_url() -> Iterator[str]:
 
 
 def _truncate_all(url: str) -> None:
+    """Empty every table the run's database has (platform, services', tests'), not the schema."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        names = ", ".join(t.name for t in metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        names = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    "SELECT quote_ident(tablename) FROM pg_tables "
+                    "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY"))
     engine.dispose()
 
 

@@ -24,6 +24,7 @@ class MemoryUnitOfWork:
         default_factory=list
     )
     _recorded: list[RecordedEvent] = field(default_factory=list)
+    _staged: list[RecordedEvent] = field(default_factory=list)
 
     def append(
         self,
@@ -39,14 +40,28 @@ class MemoryUnitOfWork:
 
     @property
     def recorded(self) -> list[RecordedEvent]:
-        return list(self._recorded)
+        return list(self._recorded or self._staged)
+
+    async def flush(self) -> None:
+        """Stage the pending appends: positions are assigned, the store sees them at commit."""
+        self._staged.extend(self._stage())
+        self._pending.clear()
 
     def commit(self) -> None:
+        self._staged.extend(self._stage())
+        self._pending.clear()
+        self.store._events.extend(self._staged)
+        self._recorded = list(self._staged)
+
+    def _stage(self) -> list[RecordedEvent]:
         store = self.store
         versions = {s: store._version(s) for s, *_ in self._pending}
-        ids = {e.event_id for e in store._events}
+        for done in self._staged:
+            versions[done.stream_id] = max(versions.get(done.stream_id, 0), done.version)
+        ids = {r.event_id for r in [*store._events, *self._staged]}
         staged: list[RecordedEvent] = []
         now = datetime.now(UTC)
+        base = len(store._events) + len(self._staged)
         for stream_id, expected, events, metadata, division in self._pending:
             if versions[stream_id] != expected:
                 raise WrongExpectedVersion(stream_id, expected, versions[stream_id])
@@ -57,7 +72,7 @@ class MemoryUnitOfWork:
                 versions[stream_id] += 1
                 staged.append(
                     RecordedEvent(
-                        position=len(store._events) + len(staged) + 1,
+                        position=base + len(staged) + 1,
                         event_id=e.event_id,
                         stream_id=stream_id,
                         version=versions[stream_id],
@@ -70,8 +85,7 @@ class MemoryUnitOfWork:
                         recorded_at=now,
                     )
                 )
-        store._events.extend(staged)
-        self._recorded = staged
+        return staged
 
 
 class InMemoryEventStore:

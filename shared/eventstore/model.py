@@ -93,6 +93,10 @@ class UnitOfWork(Protocol):
         division: str | None = None,
     ) -> None: ...
 
+    async def flush(self) -> None:
+        """Write the appends now (positions known), still inside the transaction."""
+        ...
+
     @property
     def recorded(self) -> list[RecordedEvent]: ...
 

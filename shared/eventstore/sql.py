@@ -68,6 +68,7 @@ class SqlUnitOfWork:
         return list(self._recorded)
 
     async def flush(self) -> None:
+        """Insert the pending appends now (positions known), still inside the transaction."""
         if not self._pending:
             return
         conn = self.connection

@@ -28,6 +28,7 @@ from shared.db import make_async_engine
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
 from shared.http.consumers_api import consumers_router
+from shared.http.feed import Waker, feed_router
 from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.http.keys import KeyStore
 from shared.http.observe import ObserveMiddleware
@@ -76,6 +77,9 @@ def create_service_app(
         app.state.idempotency = IdempotencyStore(
             engine, timedelta(hours=settings.idempotency_ttl_hours)
         )
+        waker = Waker()
+        platform.store.on_commit.append(waker.kick)
+        app.state.feed_waker = waker
         link.start()
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
@@ -101,6 +105,8 @@ def create_service_app(
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
+    if produces_events:
+        app.include_router(feed_router(service))
     if projections is not None:
         app.include_router(consumers_router(service))
     for router in routers:

@@ -210,3 +210,22 @@ async def test_postgres_positions_follow_commit_order_when_an_early_transaction_
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT count(*) FROM events"))).scalar_one() == 2
     await engine.dispose()
+
+
+async def test_flush_assigns_positions_inside_the_transaction_and_rollback_undoes_it(
+    store: EventStore,
+) -> None:
+    await store.append("a", 0, [ev()], metadata=META)
+    with pytest.raises(RuntimeError):
+        async with store.unit_of_work() as uow:
+            uow.append("b", 0, [ev(), ev()], metadata=META)
+            await uow.flush()
+            assert [e.version for e in uow.recorded] == [1, 2]
+            assert uow.recorded[0].position > 1
+            raise RuntimeError("the read-model write failed")
+    assert await store.stream_version("b") == 0
+    async with store.unit_of_work() as uow:
+        uow.append("b", 0, [ev()], metadata=META)
+        await uow.flush()
+        uow.append("b", 1, [ev()], metadata=META)  # a second append after a flush
+    assert [e.version for e in await store.read_stream("b")] == [1, 2]
