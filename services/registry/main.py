@@ -1,20 +1,59 @@
-"""Composition root of the registry service: `create_app` is the uvicorn factory."""
+"""Composition root of the registry service: `create_app` is the uvicorn factory.
+
+The lifespan (shared/http/app.py) builds the platform; `extend` adds the registry's own parts
+on top: the places file, the clock, the command handlers and the queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.registry.adapters.places_file import load_places
+from services.registry.api import annual, community, decisions, errors, history, organizations
+from services.registry.app.clock import Clock, ShanghaiClock
+from services.registry.app.handlers import RegistryHandlers
+from services.registry.app.queries import RegistryQueries
 from services.registry.settings import RegistrySettings
-from shared.http.app import create_service_app
+from shared.http.app import Platform, create_service_app
 
 DESCRIPTION = (
     "System of record of social organizations (社会组织): registration, filing, changes, "
     "annual reports and inspections, ends and ratings; every fact an event."
 )
+ROUTERS = (
+    organizations.router,
+    community.router,
+    annual.router,
+    decisions.router,
+    history.router,
+)
 
 
-def create_app(settings: RegistrySettings | None = None) -> FastAPI:
-    return create_service_app(
+def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or RegistrySettings()
+    the_clock = clock or ShanghaiClock()
+
+    @asynccontextmanager
+    async def registry_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
+        places = load_places(settings.places_file)
+        app.state.registry_handlers = RegistryHandlers(
+            store=platform.store, places=places, clock=the_clock
+        )
+        app.state.registry_queries = RegistryQueries(
+            store=platform.store, engine=platform.engine, clock=the_clock
+        )
+        yield
+
+    app = create_service_app(
         service="registry",
-        settings=settings or RegistrySettings(),
+        settings=settings,
         description=DESCRIPTION,
+        routers=ROUTERS,
         produces_events=True,
+        extend=registry_parts,
     )
+    errors.install(app)
+    return app

@@ -1,9 +1,12 @@
 """Settings of the registry service: environment variables prefixed SOCORG_REGISTRY_."""
 
+from pathlib import Path
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.registry.adapters.places_file import DEFAULT_PLACES_FILE
 from shared.settings import ServiceSettings
 
 
@@ -12,3 +15,7 @@ class RegistrySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SOCORG_REGISTRY_", extra="ignore")
 
     port: int = 8001
+    places_file: Path = Field(
+        DEFAULT_PLACES_FILE,
+        description="CSV of known places in the NBS format (services/registry/data/places.csv)",
+    )

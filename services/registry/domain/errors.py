@@ -23,6 +23,8 @@ class Refusal(StrEnum):
     INSPECTION_BEFORE_REPORT = "inspection_before_report"
     DUE_DATE_NOT_AFTER_ORDER = "due_date_not_after_order"
     INVALID_RATING = "invalid_rating"
+    UNKNOWN_PLACE = "unknown_place"
+    DATE_IN_FUTURE = "date_in_future"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"

@@ -1,0 +1,102 @@
+"""Writes the read model from an organization's new state, inside the append's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.adapters.tables import annual_reports, organizations
+from services.registry.domain.organization import Organization
+from services.registry.domain.places import Places
+from shared.contracts.registry import AnnualReportSubmitted, InspectionConcluded, RegistryEvent
+
+
+def domicile_of(org: Organization) -> str:
+    """Where an organization is: its domicile, or its community for a filed organization."""
+    place = org.domicile or org.community
+    if place is None:
+        raise ValueError(f"{org.organization_id} has no place")
+    return place
+
+
+def row_of(org: Organization, position: int, places: Places) -> dict[str, Any]:
+    domicile = domicile_of(org)
+    rating = org.rating
+    urban = org.urban
+    if urban is None and len(domicile) == 12 and (place := places.get(domicile)) is not None:
+        urban = place.urban
+    return {
+        "id": org.organization_id,
+        "credit_code": org.credit_code,
+        "filing_number": org.filing_number,
+        "name": org.name,
+        "kind": org.kind,
+        "category": org.category,
+        "level": org.level,
+        "status": org.status,
+        "grade": rating.grade if rating else None,
+        "rating_valid_until": rating.valid_until if rating else None,
+        "domicile": domicile,
+        "street": org.street or (domicile[:9] if len(domicile) >= 9 else None),
+        "community": org.community or (domicile if len(domicile) == 12 else None),
+        "urban": urban,
+        "registered_on": org.started_on,
+        "charity": org.is_charity,
+        "code_override": org.code_override is not None,
+        "version": org.version,
+        "position": position,
+    }
+
+
+async def project(
+    conn: AsyncConnection,
+    org: Organization,
+    event: RegistryEvent,
+    position: int,
+    places: Places,
+) -> None:
+    """Upsert the organization's row (and its annual report row) after `event`."""
+    row = row_of(org, position, places)
+    if org.version == 1:
+        await conn.execute(insert(organizations).values(row))
+    else:
+        await conn.execute(
+            update(organizations).where(organizations.c.id == org.organization_id).values(row)
+        )
+    await _project_annual(conn, event)
+
+
+async def _project_annual(conn: AsyncConnection, event: RegistryEvent) -> None:
+    t = annual_reports
+    match event:
+        case AnnualReportSubmitted():
+            await conn.execute(
+                insert(t).values(
+                    organization_id=event.organization_id,
+                    year=event.year,
+                    submitted_on=event.submitted_on,
+                    staff_employed=event.staff_employed,
+                )
+            )
+        case InspectionConcluded():
+            await conn.execute(
+                update(t)
+                .where(t.c.organization_id == event.organization_id, t.c.year == event.year)
+                .values(conclusion=event.conclusion, concluded_on=event.concluded_on)
+            )
+
+
+async def holder_of(
+    conn: AsyncConnection, *, credit_code: str | None = None, filing_number: str | None = None
+) -> str | None:
+    """The id of the organization holding a credit code or filing number, if any."""
+    if credit_code is not None:
+        where = organizations.c.credit_code == credit_code
+    elif filing_number is not None:
+        where = organizations.c.filing_number == filing_number
+    else:
+        return None
+    found = (await conn.execute(select(organizations.c.id).where(where))).scalar_one_or_none()
+    return None if found is None else str(found)

@@ -1,0 +1,67 @@
+"""The registry's read-model tables, written in the same transaction as each append."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+
+# One row per organization: the searchable register (filters of GET /v1/organizations).
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("credit_code", String(18), unique=True),  # NULLs never collide: filed orgs have none
+    Column("filing_number", String(100), unique=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("category", String(50)),
+    Column("level", String(20)),
+    Column("status", String(20), nullable=False),
+    Column("grade", String(2)),
+    Column("rating_valid_until", Date),
+    Column("domicile", String(12), nullable=False),
+    Column("street", String(9)),
+    Column("community", String(12)),
+    Column("urban", Boolean),
+    Column("registered_on", Date, nullable=False),
+    Column("charity", Boolean, nullable=False),
+    Column("code_override", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", BigInteger, nullable=False),
+    Index("ix_organizations_kind", "kind"),
+    Index("ix_organizations_category", "category"),
+    Index("ix_organizations_level", "level"),
+    Index("ix_organizations_status", "status"),
+    Index("ix_organizations_grade", "grade"),
+    # prefix searches (LIKE '4201%') use it on PostgreSQL only with the pattern operator class
+    Index(
+        "ix_organizations_domicile",
+        "domicile",
+        postgresql_ops={"domicile": "varchar_pattern_ops"},
+    ),
+    Index("ix_organizations_registered", "registered_on", "id"),
+)
+
+# One row per organization and year: 年报 figures and the 年检 conclusion on them.
+annual_reports = Table(
+    "annual_reports",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("submitted_on", Date, nullable=False),
+    Column("staff_employed", Integer),
+    Column("conclusion", String(30)),
+    Column("concluded_on", Date),
+    Index("ix_annual_reports_year", "year"),
+)

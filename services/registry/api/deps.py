@@ -1,0 +1,89 @@
+"""Dependencies of the registry routes: handlers, queries, the acting client, If-Match."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from services.registry.app.handlers import Actor, RegistryHandlers
+from services.registry.app.queries import RegistryQueries
+from shared.http.auth import CurrentClient, require
+from shared.http.context import request_id
+from shared.http.keys import Client
+from shared.http.problems import Problem
+
+READ, WRITE, OVERRIDE = "registry:read", "registry:write", "registry:override"
+RATE_SCOPES = ("evaluation:decide", "registry:rate")
+
+
+def _handlers(request: Request) -> RegistryHandlers:
+    handlers: RegistryHandlers = request.app.state.registry_handlers
+    return handlers
+
+
+def _queries(request: Request) -> RegistryQueries:
+    queries: RegistryQueries = request.app.state.registry_queries
+    return queries
+
+
+Handlers = Annotated[RegistryHandlers, Depends(_handlers)]
+Queries = Annotated[RegistryQueries, Depends(_queries)]
+Reader = Annotated[Client, Depends(require(READ))]
+Writer = Annotated[Client, Depends(require(WRITE))]
+
+
+def actor(client: Client) -> Actor:
+    """The client as the event metadata records it, with the request as correlation id."""
+    return Actor(client.id, client.name, client.covers, request_id.get())
+
+
+async def _rater(client: CurrentClient) -> Client:
+    if not any(client.has(s) for s in RATE_SCOPES):
+        raise Problem(
+            403,
+            "missing-scope",
+            f"recording a rating needs one of the scopes {', '.join(RATE_SCOPES)}",
+            required_scope=RATE_SCOPES[0],
+        )
+    return client
+
+
+Rater = Annotated[Client, Depends(_rater)]
+
+_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    match = _ETAG.match(value.strip())
+    if match is None:
+        raise Problem(
+            400, "bad-if-match", f'If-Match must be the ETag "<version>", not {value[:40]!r}'
+        )
+    return int(match.group(1))
+
+
+async def _optional_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    return parse_if_match(if_match)
+
+
+async def _required_if_match(if_match: Annotated[str | None, Header()] = None) -> int:
+    version = parse_if_match(if_match)
+    if version is None:
+        raise Problem(
+            428,
+            "if-match-required",
+            'send If-Match: "<version>" with the version you read (the ETag of the GET)',
+        )
+    return version
+
+
+IfMatch = Annotated[int | None, Depends(_optional_if_match)]
+RequiredIfMatch = Annotated[int, Depends(_required_if_match)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

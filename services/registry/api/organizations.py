@@ -1,0 +1,180 @@
+"""The organizations resource: register, read (now or as of a date), search, change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from services.registry.adapters.search import Filters
+from services.registry.api.common import READ_ERRORS, WRITE_ERRORS, state_after
+from services.registry.api.deps import (
+    OVERRIDE,
+    Handlers,
+    Queries,
+    Reader,
+    RequiredIfMatch,
+    Writer,
+    actor,
+)
+from services.registry.api.schemas import (
+    OrganizationCreate,
+    OrganizationPage,
+    OrganizationRead,
+    OrganizationSummary,
+    OrganizationUpdate,
+    Status,
+)
+from services.registry.api.types import Category, CreditCode, FilingNumber, Name, OrganizationId
+from services.registry.api.views import organization_read, with_etag
+from services.registry.app import commands
+from services.registry.domain.registration import OverrideRequest
+from shared.contracts.registry import Grade, Kind, Level
+from shared.http.problems import Problem
+
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+Id = Annotated[OrganizationId, Path(description="the organization's id")]
+
+
+@router.post("", status_code=201, responses=WRITE_ERRORS)
+async def register(
+    body: OrganizationCreate, client: Writer, handlers: Handlers, response: Response
+) -> OrganizationRead:
+    """成立登记: register a social group, social service agency or foundation."""
+    override = None
+    if body.code_override is not None:
+        if not client.has(OVERRIDE):
+            raise Problem(
+                403,
+                "missing-scope",
+                f"a credit-code override needs the scope {OVERRIDE!r}",
+                required_scope=OVERRIDE,
+            )
+        override = OverrideRequest(body.code_override.allowed_by, body.code_override.reason)
+    fields = body.model_dump(exclude={"code_override", "domicile", "registered_on"})
+    command = commands.register(
+        handlers.places,
+        domicile=body.domicile,
+        override=override,
+        registered_on=handlers.day(body.registered_on, "registered_on"),
+        **fields,
+    )
+    org = await handlers.create(actor(client), command)
+    response.headers["Location"] = f"{router.prefix}/{org.organization_id}"
+    return state_after(org, handlers, response)
+
+
+@router.get("", responses=READ_ERRORS)
+async def search(
+    _: Reader,
+    queries: Queries,
+    handlers: Handlers,
+    kind: Kind | None = None,
+    category: Category | None = None,
+    level: Level | None = None,
+    status: Status | None = None,
+    grade: Annotated[Grade | None, Query(description="a grade in force today")] = None,
+    place: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", description="place code at any level"),
+    ] = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+    name_contains: Annotated[Name | None, Query(description="part of the name")] = None,
+    code_override: bool | None = None,
+    charity: bool | None = None,
+    urban: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+) -> OrganizationPage:
+    """Search the register by filters, in registration order, a page at a time."""
+    if place is not None:
+        handlers.places.require(place, "place")
+    found = await queries.search(
+        Filters(
+            kind=kind,
+            category=category,
+            level=level,
+            status=status,
+            grade=grade,
+            place=place,
+            registered_from=registered_from,
+            registered_to=registered_to,
+            name_contains=name_contains,
+            code_override=code_override,
+            charity=charity,
+            urban=urban,
+        ),
+        limit=limit,
+        cursor=cursor,
+    )
+    return OrganizationPage(
+        items=[OrganizationSummary.model_validate(r) for r in found.rows],
+        total=found.total,
+        next_cursor=found.next_cursor,
+    )
+
+
+@router.get("/by-credit-code/{credit_code}", responses=READ_ERRORS)
+async def by_credit_code(
+    credit_code: Annotated[CreditCode, Path()],
+    _: Reader,
+    queries: Queries,
+    handlers: Handlers,
+    response: Response,
+) -> OrganizationRead:
+    """The organization holding a 统一社会信用代码."""
+    org = await queries.organization(await queries.id_by(credit_code=credit_code))
+    with_etag(response, org)
+    return organization_read(org, handlers.places, today=handlers.clock.today())
+
+
+@router.get("/by-filing-number/{filing_number}", responses=READ_ERRORS)
+async def by_filing_number(
+    filing_number: Annotated[FilingNumber, Path()],
+    _: Reader,
+    queries: Queries,
+    handlers: Handlers,
+    response: Response,
+) -> OrganizationRead:
+    """The community organization filed (备案) under a filing number."""
+    org = await queries.organization(await queries.id_by(filing_number=filing_number))
+    with_etag(response, org)
+    return organization_read(org, handlers.places, today=handlers.clock.today())
+
+
+@router.get("/{organization_id}", responses=READ_ERRORS)
+async def read(
+    organization_id: Id,
+    _: Reader,
+    queries: Queries,
+    handlers: Handlers,
+    response: Response,
+    as_of: Annotated[
+        date | None, Query(description="the state after every act dated that day or before")
+    ] = None,
+) -> OrganizationRead:
+    """One organization, now or as of a past date (folded from its events)."""
+    org = await queries.organization(organization_id, as_of=as_of)
+    if as_of is None:
+        with_etag(response, org)
+    return organization_read(org, handlers.places, today=handlers.clock.today(), as_of=as_of)
+
+
+@router.patch("/{organization_id}", responses={**WRITE_ERRORS, 428: READ_ERRORS[404]})
+async def change(
+    organization_id: Id,
+    body: OrganizationUpdate,
+    version: RequiredIfMatch,
+    client: Writer,
+    handlers: Handlers,
+    response: Response,
+) -> OrganizationRead:
+    """变更登记: change registered fields; needs If-Match with the version read."""
+    changes = body.model_dump(exclude_unset=True, exclude={"changed_on"})
+    command = commands.change(
+        handlers.places, changes, changed_on=handlers.day(body.changed_on, "changed_on")
+    )
+    org = await handlers.act(actor(client), organization_id, command, expected_version=version)
+    return state_after(org, handlers, response)

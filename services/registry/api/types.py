@@ -1,0 +1,45 @@
+"""Field types of the registry API: text a database can store, bounded numbers and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+# No organization on a register of the PRC predates it; the bound also keeps every act date
+# convertible to a timestamp in Asia/Shanghai and UTC.
+EARLIEST = date(1949, 10, 1)
+
+
+def _storable(value: str) -> str:
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
+    return value
+
+
+def _not_before_earliest(value: date) -> date:
+    if value < EARLIEST:
+        raise ValueError(f"dates on the register start on {EARLIEST}")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable)]
+Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+FilingNumber = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable)]
+PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
+ActDate = Annotated[date, AfterValidator(_not_before_earliest)]
+Yuan = Annotated[int, Field(ge=0, le=10**15)]
+Staff = Annotated[int, Field(ge=0, le=10**7)]
+Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]
+Figure = Annotated[float, Field(allow_inf_nan=False)]
+FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+OrganizationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]

@@ -1,0 +1,151 @@
+"""Command handlers: load the stream, call one method, append the event + read model at once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.adapters.read_model import domicile_of, holder_of, project
+from services.registry.adapters.streams import payloads, stream_of
+from services.registry.app.clock import Clock
+from services.registry.app.errors import (
+    DuplicateIdentifier,
+    OrganizationNotFound,
+    OutsideClientArea,
+    VersionConflict,
+)
+from services.registry.app.timeline import act_date, start_of
+from services.registry.domain.errors import InvalidCommand, Refusal
+from services.registry.domain.organization import Organization
+from services.registry.domain.places import Places
+from shared.contracts import contract_of
+from shared.contracts.registry import RegistryEvent
+from shared.eventstore import EventMetadata, NewEvent, WrongExpectedVersion
+from shared.eventstore.sql import SqlEventStore
+
+Command = Callable[[Organization], RegistryEvent]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the calling client, the area it may write, and the request it answers."""
+
+    id: str
+    name: str
+    covers: Callable[[str], bool]
+    correlation_id: str | None = None
+
+
+class RegistryHandlers:
+    def __init__(self, *, store: SqlEventStore, places: Places, clock: Clock) -> None:
+        self.store = store
+        self.places = places
+        self.clock = clock
+
+    def day(self, given: date | None, field: str = "date") -> date:
+        """The act's date: as given, else today; never after today."""
+        today = self.clock.today()
+        if given is None:
+            return today
+        if given > today:
+            raise InvalidCommand(
+                Refusal.DATE_IN_FUTURE, f"{field} {given} is after today ({today})"
+            )
+        return given
+
+    async def load(self, organization_id: str) -> Organization:
+        events = await self.store.read_stream(stream_of(organization_id))
+        if not events:
+            raise OrganizationNotFound(f"no organization {organization_id} on the register")
+        return Organization.replay(organization_id, payloads(events))
+
+    async def create(self, actor: Actor, command: Command) -> Organization:
+        """成立登记 or 备案 of a new organization under a fresh id."""
+        org = Organization(uuid.uuid4().hex)
+        return await self._commit(actor, org, command(org), expected_version=0)
+
+    async def act(
+        self,
+        actor: Actor,
+        organization_id: str,
+        command: Command,
+        *,
+        expected_version: int | None = None,
+    ) -> Organization:
+        """Any command on an existing organization, at the version the caller saw if given."""
+        org = await self.load(organization_id)
+        self._require_covered(actor, domicile_of(org))
+        if expected_version is not None and expected_version != org.version:
+            raise _conflict(expected_version, org.version)
+        return await self._commit(actor, org, command(org), expected_version=org.version)
+
+    async def _commit(
+        self, actor: Actor, org: Organization, event: RegistryEvent, *, expected_version: int
+    ) -> Organization:
+        after = org.apply(event)
+        domicile = domicile_of(after)
+        self._require_covered(actor, domicile)
+        contract = contract_of(event)
+        new = NewEvent(
+            type=contract.name,
+            data=contract.dump(event),
+            schema_version=contract.schema_version,
+            occurred_at=start_of(act_date(event)),
+        )
+        meta = EventMetadata(client=actor.id, actor=actor.name, correlation_id=actor.correlation_id)
+        try:
+            async with self.store.unit_of_work() as uow:
+                await self._require_unique(uow.connection, after)
+                uow.append(
+                    stream_of(after.organization_id),
+                    expected_version,
+                    [new],
+                    metadata=meta,
+                    division=domicile[:6],
+                )
+                # appended now, not at commit, so the read model can carry the position
+                await uow.flush()
+                position = uow.recorded[-1].position
+                await project(uow.connection, after, event, position, self.places)
+        except WrongExpectedVersion as exc:
+            raise _conflict(exc.expected, exc.current) from exc
+        except IntegrityError as exc:  # a concurrent registration won the unique key
+            raise DuplicateIdentifier(
+                "another organization took this credit code or filing number meanwhile"
+            ) from exc
+        return after
+
+    @staticmethod
+    async def _require_unique(conn: AsyncConnection, org: Organization) -> None:
+        if org.version != 1:
+            return
+        if org.credit_code and (other := await holder_of(conn, credit_code=org.credit_code)):
+            raise DuplicateIdentifier(
+                f"credit code {org.credit_code} is already registered to {other}",
+                organization_id=other,
+            )
+        number = org.filing_number
+        if number and (other := await holder_of(conn, filing_number=number)):
+            raise DuplicateIdentifier(
+                f"filing number {number} is already held by {other}", organization_id=other
+            )
+
+    @staticmethod
+    def _require_covered(actor: Actor, place: str) -> None:
+        if not actor.covers(place):
+            raise OutsideClientArea(
+                f"the key of {actor.name} does not cover place {place}", place=place
+            )
+
+
+def _conflict(expected: int, current: int) -> VersionConflict:
+    return VersionConflict(
+        f"the organization is at version {current}, not {expected}; reload and retry",
+        current_version=current,
+        expected_version=expected,
+    )

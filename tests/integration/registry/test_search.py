@@ -1,0 +1,108 @@
+"""Searching the register: filters, Chinese name search, cursor pages with a total."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.integration.registry.builders import (
+    HUANGPI_VILLAGE,
+    WUCHANG_COMMUNITY,
+    code,
+    filed,
+    is_problem,
+    registered,
+)
+
+
+async def a_small_register(api: httpx.AsyncClient) -> dict[str, str]:
+    ids = {
+        "group": (await registered(api, 0, name="武昌区软件行业协会"))["id"],
+        "agency": (
+            await registered(
+                api,
+                1,
+                name="武昌区青少年发展服务中心",
+                kind="social_service_agency",
+                credit_code=code("2", 1),
+                category="社会服务类",
+                registered_on="2022-03-01",
+            )
+        )["id"],
+        "city": (
+            await registered(
+                api,
+                2,
+                name="武汉市科技创新促进会",
+                credit_code=code("1", 2, "420100"),
+                level="city",
+                category="科技创新类",
+                domicile="420102",
+                registered_on="2023-07-01",
+            )
+        )["id"],
+        "urban": (await filed(api, 0, name="尚隆苑社区舞蹈队"))["id"],
+        "rural": (await filed(api, 1, name="五里村红白理事会", community=HUANGPI_VILLAGE))["id"],
+    }
+    await api.post(
+        f"/v1/organizations/{ids['group']}/registration-revocation", json={"reason": "x"}
+    )
+    return ids
+
+
+async def ids_of(api: httpx.AsyncClient, **params: str) -> set[str]:
+    r = await api.get("/v1/organizations", params=params)
+    assert r.status_code == 200, r.text
+    page = r.json()
+    assert page["total"] == len(page["items"])
+    return {i["id"] for i in page["items"]}
+
+
+async def test_filters(api: httpx.AsyncClient) -> None:
+    ids = await a_small_register(api)
+    assert await ids_of(api, kind="community_org") == {ids["urban"], ids["rural"]}
+    assert await ids_of(api, category="社会服务类") == {ids["agency"]}
+    assert await ids_of(api, level="city") == {ids["city"]}
+    assert await ids_of(api, status="in_liquidation") == {ids["group"]}
+    assert await ids_of(api, place="420100") == set(ids.values())
+    assert await ids_of(api, place="420000") == set(ids.values())
+    assert await ids_of(api, place="420106") == {ids["group"], ids["agency"], ids["urban"]}
+    assert await ids_of(api, place=WUCHANG_COMMUNITY) == {ids["urban"]}
+    assert await ids_of(api, place="330200") == set()
+    assert await ids_of(api, urban="false") == {ids["rural"]}
+    assert await ids_of(api, registered_from="2022-01-01", registered_to="2023-12-31") == {
+        ids["agency"],
+        ids["city"],
+    }
+    assert await ids_of(api, kind="social_group", status="active") == {ids["city"]}
+
+
+async def test_chinese_name_search(api: httpx.AsyncClient) -> None:
+    ids = await a_small_register(api)
+    assert await ids_of(api, name_contains="协会") == {ids["group"]}
+    assert await ids_of(api, name_contains="社区舞蹈") == {ids["urban"]}
+    assert await ids_of(api, name_contains="武") == {ids["group"], ids["agency"], ids["city"]}
+    assert await ids_of(api, name_contains="%") == set()
+
+
+async def test_cursor_pages_walk_the_register_in_registration_order(api: httpx.AsyncClient) -> None:
+    ids = await a_small_register(api)
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": "2", **({"cursor": cursor} if cursor else {})}
+        page = (await api.get("/v1/organizations", params=params)).json()
+        assert page["total"] == 5
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 5 and set(seen) == set(ids.values())
+    assert seen[0] == ids["group"]  # registered 2020-05-01, the earliest
+
+
+async def test_bad_queries_are_problems(api: httpx.AsyncClient) -> None:
+    r = await api.get("/v1/organizations", params={"cursor": "bm90LWEtY3Vyc29y"})
+    is_problem(r, 422, "invalid-cursor")
+    r = await api.get("/v1/organizations", params={"place": "420199"})
+    assert "420199" in is_problem(r, 422, "unknown_place")["detail"]
+    is_problem(await api.get("/v1/organizations", params={"kind": "company"}), 422, "validation")
