@@ -8,12 +8,13 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-unit test-integration test-e2e lint format install clean help
+.PHONY: run test test-unit test-integration test-e2e lint format install clean help bench
 
 help:
 	@echo "make run    start the whole platform (SQLite + embedded nats-server, 4 services)"
 	@echo "make test   run every test tier (unit, integration on SQLite and PostgreSQL, e2e)"
 	@echo "make lint   ruff + mypy"
+	@echo "make bench  benchmark on PostgreSQL vs raw psycopg/nats-py and eventsourcing (BENCH_QUICK=1: ~1 min)"
 
 $(UV):
 	@$(PYTHON) -m venv .tools
@@ -43,7 +44,10 @@ test-e2e: install
 lint: install
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
-	@$(BIN)/mypy shared services
+	@$(BIN)/mypy shared services bench
+
+bench: install
+	@$(BIN)/python -m bench
 
 format: install
 	@$(BIN)/ruff format .

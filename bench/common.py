@@ -1,0 +1,96 @@
+"""What every workload shares: sizes, the event payload, timing, the PostgreSQL URLs."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import URL, make_url
+
+from shared.eventstore import EventMetadata
+
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ADMIN_URL = os.environ.get("SOCORG_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+CONCURRENCY = 16
+META = EventMetadata(client="bench")
+DIVISIONS = ("420106", "330203", "110105", "440305")
+EVENT_TYPE = "registration_changed"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    append: int  # events appended one per transaction (single client and 16 concurrent)
+    copy: int  # rows in the COPY figure
+    pipeline: int  # events through the relay and the consumer
+    warmup: int
+
+
+SIZES = (
+    Sizes(append=1_600, copy=20_000, pipeline=10_000, warmup=200)
+    if QUICK
+    else Sizes(append=8_000, copy=100_000, pipeline=50_000, warmup=500)
+)
+
+
+def payload(i: int) -> dict[str, Any]:
+    """An event's data: about 200 bytes of JSON, like a typical registry change."""
+    return {
+        "field": "residence",
+        "old": f"武汉市武昌区中南路{i % 97}号",
+        "new": f"武汉市武昌区中北路{i % 89}号",
+        "seq": i,
+        "note": "x" * 96,
+    }
+
+
+def pg_url(database: str, drivername: str = "postgresql+psycopg") -> str:
+    return (
+        make_url(ADMIN_URL)
+        .set(drivername=drivername, database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+def conninfo(database: str) -> str:
+    """libpq keywords for raw psycopg and for eventsourcing's datastore."""
+    u: URL = make_url(ADMIN_URL)
+    parts = {
+        "host": u.host or "127.0.0.1",
+        "port": str(u.port or 5432),
+        "user": u.username or "postgres",
+        "dbname": database,
+    }
+    if u.password:
+        parts["password"] = str(u.password)
+    return " ".join(f"{k}={v}" for k, v in parts.items())
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    events: int
+    seconds: float
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "seconds": round(self.seconds, 4),
+            "events_per_s": round(self.rate, 1),
+            "note": self.note,
+        }
+
+
+async def timed(
+    name: str, events: int, fn: Callable[[], Awaitable[None]], note: str = ""
+) -> Figure:
+    start = time.perf_counter()
+    await fn()
+    return Figure(name, events, time.perf_counter() - start, note)

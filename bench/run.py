@@ -1,0 +1,257 @@
+"""Run every workload in one go on PostgreSQL, print the table, write bench/results.json.
+
+A database of its own (`socorg_bench_<random>`, dropped after) on the server named by
+SOCORG_BENCH_POSTGRES_URL (default: postgres@127.0.0.1:5432), and a nats-server of its own
+on a free port with a temporary store. BENCH_QUICK=1 shrinks the sizes, not the keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bench import appends, pipeline
+from bench.common import ADMIN_URL, CONCURRENCY, QUICK, SIZES, Figure, pg_url
+from shared import natsserver
+from shared.consumer import ConsumerConfig
+from shared.db import make_async_engine
+from shared.eventstore.sql import SqlEventStore
+from shared.migrate import upgrade
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+TARGETS = {
+    "relay_vs_raw_publish": 0.5,
+    "consumer_vs_raw_fetch_ack": 0.5,
+    "append_single_vs_raw_insert": 0.5,
+    "append_vs_eventsourcing": 1.0,
+}
+
+
+@contextmanager
+def bench_database() -> Iterator[str]:
+    name = f"socorg_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def nats_server() -> Iterator[str]:
+    tmp = Path(tempfile.mkdtemp(prefix="socorg-bench-nats-"))
+    port = natsserver.free_port()
+    proc = natsserver.start(port, tmp)
+    try:
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def prepare_schema(db: str) -> None:
+    url = pg_url(db)
+    upgrade("registry", url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for table in ("raw_events", "raw_copy"):
+            conn.execute(text(f"CREATE TABLE {table} (LIKE events INCLUDING ALL)"))
+    engine.dispose()
+
+
+async def reset_events(store: SqlEventStore) -> None:
+    async with store.engine.begin() as conn:
+        await conn.execute(text("TRUNCATE events, checkpoints, leases RESTART IDENTITY"))
+
+
+def versions(pg_version: str) -> dict[str, Any]:
+    def pkg(name: str) -> str:
+        try:
+            return importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            return "absent"
+
+    nats_v = subprocess.run(
+        [str(natsserver.binary()), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "cpu_count": os.cpu_count(),
+        "machine": platform.machine(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "postgresql": pg_version,
+        "nats_server": nats_v,
+        "packages": {
+            p: pkg(p) for p in ("sqlalchemy", "psycopg", "nats-py", "eventsourcing", "asyncpg")
+        },
+    }
+
+
+async def measure(db: str, nats_url: str, log: Any) -> tuple[dict[str, Figure], dict[str, Any]]:
+    s = SIZES
+    engine = make_async_engine(pg_url(db))
+    store = SqlEventStore(engine)
+    figures: dict[str, Figure] = {}
+    try:
+        async with engine.connect() as conn:
+            pg_version = str((await conn.execute(text("SHOW server_version"))).scalar_one())
+            settings = {
+                k: str((await conn.execute(text(f"SHOW {k}"))).scalar_one())
+                for k in ("synchronous_commit", "fsync", "wal_sync_method", "shared_buffers")
+            }
+
+        def add(key: str, fig: Figure) -> None:
+            figures[key] = fig
+            log(
+                f"  {fig.name:<38} {fig.rate:>10,.0f} events/s"
+                f"  ({fig.events} in {fig.seconds:.2f}s)"
+            )
+
+        log("appends (one event per transaction)")
+        add("raw_insert_single", await appends.raw_insert_single(db, s.append, s.warmup))
+        add("append_single", await appends.socorg_single(store, s.append, s.warmup))
+        add("eventsourcing_single", await appends.eventsourcing_single(db, s.append, s.warmup))
+        add("raw_insert_concurrent", await appends.raw_insert_concurrent(db, s.append, s.warmup))
+        add("append_concurrent", await appends.socorg_concurrent(store, s.append, s.warmup))
+        add("raw_copy", await appends.raw_copy(db, s.copy))
+
+        log("relay (events table → JetStream)")
+        relay_config = pipeline.default_relay_config()
+        await reset_events(store)
+        add(
+            "relay_publish",
+            await pipeline.relay_publish(store, nats_url, s.pipeline, s.warmup, relay_config),
+        )
+        msgs = await pipeline.bodies(store, s.pipeline + s.warmup)
+        add(
+            "raw_publish",
+            await pipeline.raw_publish(nats_url, msgs[: s.pipeline], s.warmup, relay_config),
+        )
+
+        log("consumer (JetStream → projection)")
+        consumer_config = ConsumerConfig()
+        await pipeline.make_consume_stream(nats_url, relay_config)
+        await pipeline.prepublish(nats_url, msgs[: s.warmup], "warm")
+        await pipeline.prepublish(nats_url, msgs[: s.pipeline], "main")
+        add(
+            "consumer_apply",
+            await pipeline.consumer_apply(engine, nats_url, s.pipeline, s.warmup, consumer_config),
+        )
+        await pipeline.prepublish(nats_url, msgs[: s.warmup], "rwarm")
+        add(
+            "raw_fetch_ack",
+            await pipeline.raw_fetch_ack(nats_url, s.pipeline, s.warmup, consumer_config),
+        )
+        body_sizes = [len(b) for _, b in msgs]
+        facts = {
+            "pg_version": pg_version,
+            "pg_settings": settings,
+            "message_bytes_avg": round(sum(body_sizes) / max(1, len(body_sizes)), 1),
+        }
+        return figures, facts
+    finally:
+        await engine.dispose()
+
+
+def ratios(f: dict[str, Figure]) -> dict[str, float]:
+    def r(a: str, b: str) -> float:
+        return round(f[a].rate / f[b].rate, 3) if f[b].rate else 0.0
+
+    return {
+        "append_single_vs_raw_insert": r("append_single", "raw_insert_single"),
+        "append_concurrent_vs_raw_insert": r("append_concurrent", "raw_insert_concurrent"),
+        "append_vs_eventsourcing": r("append_single", "eventsourcing_single"),
+        "relay_vs_raw_publish": r("relay_publish", "raw_publish"),
+        "consumer_vs_raw_fetch_ack": r("consumer_apply", "raw_fetch_ack"),
+        "append_single_vs_raw_copy": r("append_single", "raw_copy"),
+        "append_concurrent_vs_append_single": r("append_concurrent", "append_single"),
+    }
+
+
+PAIRS = (
+    ("append_single", "raw_insert_single", "append_single_vs_raw_insert"),
+    ("append_concurrent", "raw_insert_concurrent", "append_concurrent_vs_raw_insert"),
+    ("append_single", "eventsourcing_single", "append_vs_eventsourcing"),
+    ("relay_publish", "raw_publish", "relay_vs_raw_publish"),
+    ("consumer_apply", "raw_fetch_ack", "consumer_vs_raw_fetch_ack"),
+    ("append_single", "raw_copy", "append_single_vs_raw_copy"),
+)
+
+
+def table(figures: dict[str, Figure], rs: dict[str, float]) -> str:
+    lines = [
+        f"{'socorg':<30}{'events/s':>10}   {'reference':<32}{'events/s':>10}   "
+        f"{'ratio':>6}  {'target':<8}",
+        "-" * 108,
+    ]
+    for ours, ref, ratio in PAIRS:
+        target = TARGETS.get(ratio)
+        verdict = ""
+        if target is not None:
+            verdict = f"≥{target:g} {'ok' if rs[ratio] >= target else 'MISS'}"
+        lines.append(
+            f"{figures[ours].name:<30}{figures[ours].rate:>10,.0f}   "
+            f"{figures[ref].name:<32}{figures[ref].rate:>10,.0f}   "
+            f"{rs[ratio]:>6.2f}  {verdict:<8}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    # The NATS link logs each deliberate close as a disconnect; keep the table readable.
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    logging.getLogger("socorg.nats").setLevel(logging.ERROR)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    mode = "quick" if QUICK else "full"
+    log(f"socorg bench ({mode}: {SIZES}); PostgreSQL {ADMIN_URL.split('@')[-1]}")
+    with bench_database() as db, nats_server() as nats_url:
+        prepare_schema(db)
+        figures, facts = asyncio.run(measure(db, nats_url, log))
+    rs = ratios(figures)
+    wall = time.perf_counter() - started
+    print()
+    print(table(figures, rs))
+    print(f"\nwall time {wall:.0f}s; results in {RESULTS.relative_to(Path.cwd())}")
+    out = {
+        "mode": mode,
+        "concurrency": CONCURRENCY,
+        "sizes": SIZES.__dict__,
+        "wall_seconds": round(wall, 1),
+        "machine": versions(facts.pop("pg_version")),
+        **facts,
+        "figures": {k: f.as_json() for k, f in figures.items()},
+        "ratios": rs,
+        "targets": {
+            k: {"target": t, "value": rs[k], "met": rs[k] >= t} for k, t in TARGETS.items()
+        },
+    }
+    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
