@@ -115,7 +115,9 @@ def versions(pg_version: str) -> dict[str, Any]:
 async def measure(db: str, nats_url: str, log: Any) -> tuple[dict[str, Figure], dict[str, Any]]:
     s = SIZES
     engine = make_async_engine(pg_url(db))
-    store = SqlEventStore(engine)
+    # As the services build it: a dedicated autocommit pool for appends made alone.
+    autocommit = make_async_engine(pg_url(db), isolation_level="AUTOCOMMIT")
+    store = SqlEventStore(engine, autocommit=autocommit)
     figures: dict[str, Figure] = {}
     try:
         async with engine.connect() as conn:
@@ -175,6 +177,7 @@ async def measure(db: str, nats_url: str, log: Any) -> tuple[dict[str, Figure], 
         }
         return figures, facts
     finally:
+        await autocommit.dispose()
         await engine.dispose()
 
 

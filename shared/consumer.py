@@ -66,7 +66,12 @@ class Delivered:
 
 
 class Projection(Protocol):
-    """What a consuming service implements: its tables and how one event changes them."""
+    """What a consuming service implements: its tables and how one event changes them.
+
+    A projection may also define `async apply_batch(conn, events, tables)` to apply a whole
+    batch at once (e.g. one multi-row statement); the runner then uses it on the fast path and
+    falls back to `apply`, one savepoint per event, to find a failing event.
+    """
 
     name: str  # durable consumer name and checkpoint key
     stream: str  # e.g. "REGISTRY"
@@ -215,7 +220,32 @@ class ConsumerRunner:
         self.last_progress = time.monotonic()
 
     async def _apply_run(self, msgs: Sequence[Msg], start: int) -> int | None:
-        """Apply msgs[start:] in one transaction up to the first failure (its index)."""
+        """Apply msgs[start:]; the index of the first that fails, or None."""
+        try:
+            await self._apply_all(msgs[start:])
+            return None
+        except Exception:  # noqa: BLE001 - find the failing message one by one
+            return await self._apply_each(msgs, start)
+
+    async def _apply_all(self, msgs: Sequence[Msg]) -> None:
+        """The fast path: every new message in one transaction, no savepoints."""
+        async with self.writer.begin() as conn:
+            seen = await checkpoints.load(conn, self.checkpoint_name)
+            fresh = [decode(m) for m in msgs if m.metadata.sequence.stream > seen]
+            apply_batch = getattr(self.projection, "apply_batch", None)
+            if apply_batch is not None:
+                await apply_batch(conn, fresh, self.live)
+            else:
+                for event in fresh:
+                    await self.projection.apply(conn, event, self.live)
+            if fresh:
+                await checkpoints.save(conn, self.checkpoint_name, fresh[-1].stream_seq)
+        for m in msgs:
+            await m.ack()
+        APPLIED.labels(self.projection.name).inc(len(fresh))
+
+    async def _apply_each(self, msgs: Sequence[Msg], start: int) -> int | None:
+        """Apply msgs[start:] in one transaction, each in a savepoint, up to the first failure."""
         failed_at: int | None = None
         done = start
         async with self.writer.begin() as conn:

@@ -60,7 +60,9 @@ def make_async_engine(url: str, **kw: Any) -> AsyncEngine:
         return engine
     kw.setdefault("pool_size", 10)
     kw.setdefault("max_overflow", 20)
-    kw.setdefault("pool_pre_ping", True)
+    # No pre-ping (a round trip per checkout): a connection that died with a server restart
+    # fails its statement, SQLAlchemy invalidates the pool, and the next checkout reconnects.
+    kw.setdefault("pool_recycle", 1800)
     return create_async_engine(aurl, **kw)
 
 

@@ -24,6 +24,7 @@ class NatsLink:
         self.nc: NATS | None = None
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
+        self._js: JetStreamContext | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect_loop(), name=f"nats-connect-{self.name}")
@@ -65,9 +66,12 @@ class NatsLink:
         return self.nc is not None and self.nc.is_connected
 
     def jetstream(self) -> JetStreamContext:
+        """One context per connection: it holds the reply subscription of async publishes."""
         if self.nc is None:
             raise RuntimeError("NATS is not connected")
-        return self.nc.jetstream()
+        if self._js is None:
+            self._js = self.nc.jetstream(publish_async_max_pending=20_000)
+        return self._js
 
     async def close(self) -> None:
         if self._task is not None:

@@ -126,6 +126,7 @@ class Relay:
         self._stopping = False
         self._renewed_at = 0.0
         self.published = 0  # acknowledged by this process (tests, bench)
+        self._prefetched: list[RecordedEvent] | None = None
 
     def kick(self) -> None:
         """Wake the relay now (an append committed)."""
@@ -180,18 +181,28 @@ class Relay:
     async def _step(self) -> bool:
         """One batch; False when there was nothing to do (or nothing could be done)."""
         if not await self._lead() or not self.link.is_connected:
+            self._prefetched = None
             return False
         js = self.link.jetstream()
         if not self._stream_ready:
             await ensure_stream(js, self.producer, self.config)
             self._stream_ready = True
         if not self._synced:
+            self._prefetched = None
             await self._resync(js)
-        batch = await self.store.read_all(self.position, limit=self.config.batch_size)
+        batch = self._prefetched or await self.store.read_all(
+            self.position, limit=self.config.batch_size
+        )
+        self._prefetched = None
         await self._observe_lag(batch)
         if not batch:
             return False
-        acked = await self._publish(js, batch)
+        futures = await self._send(js, batch)
+        # Read the next batch while JetStream acknowledges this one.
+        following = asyncio.create_task(
+            self.store.read_all(batch[-1].position, limit=self.config.batch_size)
+        )
+        acked = await self._acks(futures)
         if acked:
             last = batch[acked - 1]
             async with self.engine.begin() as conn:
@@ -200,8 +211,11 @@ class Relay:
             self.published += acked
             PUBLISHED.labels(self.producer).inc(acked)
         if acked < len(batch):
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
             self._synced = False
             raise RuntimeError(f"{len(batch) - acked} of {len(batch)} events not acknowledged")
+        self._prefetched = await following
         return True
 
     async def _resync(self, js: JetStreamContext) -> None:
@@ -237,8 +251,10 @@ class Relay:
             )
         return int(found)
 
-    async def _publish(self, js: JetStreamContext, batch: list[RecordedEvent]) -> int:
-        """Publish pipelined; the number of leading events acknowledged."""
+    async def _send(
+        self, js: JetStreamContext, batch: list[RecordedEvent]
+    ) -> list[asyncio.Future[api.PubAck]]:
+        """Publish a batch pipelined: one future per PubAck."""
         futures = []
         previous = self.last_id
         for e in batch:
@@ -246,12 +262,13 @@ class Relay:
             if previous is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = previous
             body = json.dumps(to_cloudevent(self.producer, e), ensure_ascii=False).encode()
-            futures.append(
-                await js.publish_async(
-                    subject(self.producer, e.division, e.type), body, headers=headers
-                )
-            )
+            subj = subject(self.producer, e.division, e.type)
+            futures.append(await js.publish_async(subj, body, headers=headers))
             previous = str(e.event_id)
+        return futures
+
+    async def _acks(self, futures: list[asyncio.Future[api.PubAck]]) -> int:
+        """How many leading publishes JetStream acknowledged (a duplicate counts)."""
         acked = 0
         try:
             async with asyncio.timeout(self.config.ack_timeout):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from shared.contracts.base import get_contract
@@ -15,6 +16,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 NO_PLACE = "000000"
 
 
+@lru_cache(maxsize=65536)
 def subject(producer: str, division: str | None, event_type: str) -> str:
     """`<producer>.<pp>.<cc>.<dd>.<event_type>` from a 6-digit GB/T 2260 code."""
     d = division or NO_PLACE

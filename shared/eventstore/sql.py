@@ -10,6 +10,7 @@ SQLite has a single writer, so commit order is position order there already.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -72,10 +73,15 @@ class SqlUnitOfWork:
         if not self._pending:
             return
         conn = self.connection
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
         now = datetime.now(UTC)
         for p in self._pending:
+            if conn.dialect.name == "postgresql":
+                recorded = await _pg_append(conn, p, now)
+                if recorded is None:
+                    current = await _current_version(conn, p.stream_id)
+                    raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
+                self._recorded.extend(recorded)
+                continue
             current = await _current_version(conn, p.stream_id)
             if current != p.expected_version:
                 raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
@@ -119,6 +125,69 @@ def _recorded(m: RowMapping | dict[str, Any]) -> RecordedEvent:
     )
 
 
+# One statement, one round trip: take the append lock, check the stream's version, insert the
+# batch. The lock is taken (scanning `cur`) before any row reaches the INSERT, so positions
+# are drawn from the sequence in commit order. The version check reads the statement's
+# snapshot, which may predate the lock; a version committed meanwhile hits the UNIQUE key, so
+# a conflict is never missed. No row returned means the expected version was wrong.
+_PG_APPEND = text(
+    """
+    WITH cur AS (
+        SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = :stream) AS v
+        FROM pg_advisory_xact_lock(:lock)
+    )
+    INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
+                        division, occurred_at, recorded_at)
+    SELECT e.event_id, :stream, :expected + e.ord, e.type, e.schema_version, e.data,
+           CAST(:metadata AS jsonb), :division, e.occurred_at, :recorded_at
+    FROM cur,
+         unnest(CAST(:ids AS uuid[]), CAST(:types AS text[]), CAST(:schema_versions AS int[]),
+                CAST(:datas AS jsonb[]), CAST(:occurred AS timestamptz[]))
+             WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
+    WHERE cur.v = :expected
+    ORDER BY e.ord
+    RETURNING position, version
+    """
+)
+
+
+async def _pg_append(
+    conn: AsyncConnection, p: _Pending, now: datetime
+) -> list[RecordedEvent] | None:
+    params = {
+        "lock": APPEND_LOCK_KEY,
+        "stream": p.stream_id,
+        "expected": p.expected_version,
+        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
+        "division": p.division,
+        "recorded_at": now,
+        "ids": [e.event_id for e in p.events],
+        "types": [e.type for e in p.events],
+        "schema_versions": [e.schema_version for e in p.events],
+        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
+        "occurred": [e.occurred_at for e in p.events],
+    }
+    rows = sorted((await conn.execute(_PG_APPEND, params)).all(), key=lambda r: r[1])
+    if not rows:
+        return None
+    return [
+        RecordedEvent(
+            position=position,
+            event_id=e.event_id,
+            stream_id=p.stream_id,
+            version=version,
+            type=e.type,
+            schema_version=e.schema_version,
+            data=e.data,
+            metadata=p.metadata,
+            division=p.division,
+            occurred_at=e.occurred_at,
+            recorded_at=now,
+        )
+        for (position, version), e in zip(rows, p.events, strict=True)
+    ]
+
+
 async def _current_version(conn: AsyncConnection, stream_id: str) -> int:
     q = select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
     return int((await conn.execute(q)).scalar_one())
@@ -127,9 +196,12 @@ async def _current_version(conn: AsyncConnection, stream_id: str) -> int:
 class SqlEventStore:
     """The event store on a service's own database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, autocommit: AsyncEngine | None = None) -> None:
+        """`autocommit`: an engine whose connections autocommit (PostgreSQL), for appends made
+        alone; a dedicated pool saves switching each connection's mode per append."""
         self.engine = engine
         self._writer = engine.execution_options(**WRITE)
+        self._autocommit = autocommit or engine.execution_options(isolation_level="AUTOCOMMIT")
         # Called after each commit that appended events (the relay wakes up on it).
         self.on_commit: list[Callable[[], None]] = []
 
@@ -167,9 +239,30 @@ class SqlEventStore:
         metadata: EventMetadata,
         division: str | None = None,
     ) -> list[RecordedEvent]:
+        if self.engine.dialect.name == "postgresql":
+            return await self._append_alone(
+                _Pending(stream_id, expected_version, events, metadata, division)
+            )
         async with self.unit_of_work() as uow:
             uow.append(stream_id, expected_version, events, metadata=metadata, division=division)
         return uow.recorded
+
+    async def _append_alone(self, p: _Pending) -> list[RecordedEvent]:
+        """An append with nothing else in its transaction: one autocommitted statement."""
+        check_batch(p.stream_id, p.expected_version, p.events)
+        async with self._autocommit.connect() as conn:
+            try:
+                recorded = await _pg_append(conn, p, datetime.now(UTC))
+            except IntegrityError as exc:
+                if "uq_events_stream_version" not in str(exc.orig):
+                    raise
+                recorded = None
+            if recorded is None:
+                current = await _current_version(conn, p.stream_id)
+                raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
+        for callback in self.on_commit:
+            callback()
+        return recorded
 
     async def stream_version(self, stream_id: str) -> int:
         async with self.engine.connect() as conn:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared import VERSION, logs
 from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
-from shared.db import make_async_engine
+from shared.db import is_sqlite, make_async_engine
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
 from shared.http.consumers_api import consumers_router
@@ -68,7 +68,12 @@ def create_service_app(
         logs.configure(service, settings.log_level)
         engine = make_async_engine(settings.database_url)
         link = NatsLink(settings.nats_url, name=f"socorg-{service}")
-        platform = Platform(settings, engine, link, SqlEventStore(engine))
+        autocommit = (
+            None
+            if is_sqlite(settings.database_url)
+            else make_async_engine(settings.database_url, isolation_level="AUTOCOMMIT")
+        )
+        platform = Platform(settings, engine, link, SqlEventStore(engine, autocommit=autocommit))
         platform.checks["database"] = lambda: _database_ok(engine)
         platform.checks["nats"] = lambda: _nats_ok(link)
         app.state.settings = settings
@@ -83,6 +88,8 @@ def create_service_app(
         link.start()
         async with AsyncExitStack() as stack:
             stack.push_async_callback(engine.dispose)
+            if autocommit is not None:
+                stack.push_async_callback(autocommit.dispose)
             stack.push_async_callback(link.close)
             if produces_events and settings.relay_enabled:
                 await stack.enter_async_context(_relay(service, platform))
