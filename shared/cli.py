@@ -11,12 +11,14 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from services.registry.demo.cli import demo
 from shared import catalog, migrate
 from shared.settings import ServiceSettings
 
 app = typer.Typer(no_args_is_help=True, help="socorg — the register of social organizations.")
 keys = typer.Typer(no_args_is_help=True, help="API keys of one service (stored hashed).")
 app.add_typer(keys, name="keys")
+app.command()(demo)  # socorg demo <profile>: a demo register through the import API
 console = Console()
 
 ServiceArg = Annotated[str, typer.Argument(help=f"one of {', '.join(catalog.SERVICES)}")]

@@ -12,7 +12,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.registry.adapters.places_file import load_places
-from services.registry.api import annual, community, decisions, errors, history, organizations
+from services.registry.api import (
+    annual,
+    community,
+    decisions,
+    errors,
+    exports,
+    history,
+    imports,
+    organizations,
+)
 from services.registry.app.clock import Clock, ShanghaiClock
 from services.registry.app.handlers import RegistryHandlers
 from services.registry.app.queries import RegistryQueries
@@ -29,6 +38,8 @@ ROUTERS = (
     annual.router,
     decisions.router,
     history.router,
+    imports.router,
+    exports.router,
 )
 
 

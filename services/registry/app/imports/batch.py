@@ -1,0 +1,184 @@
+"""Commit a batch of planned rows: many streams in one transaction, read model included.
+
+Each row's planned events are compared with what its stream already holds: the same (or
+less) is `unchanged`, more on top of the same start is appended (`updated`), anything else
+is an error, never a rewrite. An identifier held by another organization is an error too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.adapters.read_model import domicile_of, project, row_of
+from services.registry.adapters.streams import stream_of
+from services.registry.adapters.tables import annual_reports, organizations
+from services.registry.app.imports.plan import Planned
+from services.registry.app.timeline import act_date, start_of
+from services.registry.domain.organization import Organization
+from services.registry.domain.places import Places
+from shared.contracts import contract_of
+from shared.eventstore import EventMetadata, NewEvent
+from shared.eventstore.sql import SqlUnitOfWork
+from shared.tables import events
+
+Applied = Literal["created", "updated", "unchanged"]
+Stored = list[tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    identifier: str | None
+    problem: str
+    detail: str
+
+
+Outcome = Applied | RowError
+
+
+async def commit_batch(
+    uow: SqlUnitOfWork,
+    batch: Sequence[Planned],
+    places: Places,
+    metadata: Callable[[Planned], EventMetadata],
+) -> list[Outcome]:
+    """Append the batch's new events in `uow` and write the read model; one outcome per row."""
+    conn = uow.connection
+    ids = [p.organization.organization_id for p in batch]
+    stored = await _streams(conn, ids)
+    holders = await _holders(conn, batch)
+    outcomes: list[Outcome] = []
+    tails: list[tuple[Planned, int]] = []
+    seen: dict[str, Stored] = {}
+    for p in batch:
+        oid = p.organization.organization_id
+        holder = holders.get(p.identifier)
+        planned = p.stored
+        if holder is not None and holder != oid:
+            outcomes.append(_error(p, "duplicate-identifier", f"held by organization {holder}"))
+        elif oid in seen:  # the same identifier earlier in this batch
+            same = seen[oid] == planned
+            outcomes.append("unchanged" if same else _error(p, "conflicting-row", _EARLIER))
+        else:
+            seen[oid] = planned
+            outcome, start = _compare(p, stored.get(oid, []), planned)
+            outcomes.append(outcome)
+            if start is not None:
+                tails.append((p, start))
+    for p, start in tails:
+        _append(uow, p, start, metadata(p))
+    await uow.flush()
+    position = {(e.stream_id, e.version): e.position for e in uow.recorded}
+    await _project(conn, tails, position, places)
+    return outcomes
+
+
+_EARLIER = "the identifier appears earlier in this import with other content"
+
+
+def _compare(p: Planned, existing: Stored, planned: Stored) -> tuple[Outcome, int | None]:
+    n = len(existing)
+    if existing[: len(planned)] == planned:
+        return "unchanged", None
+    if planned[:n] == existing:
+        return ("created" if n == 0 else "updated"), n
+    return _error(
+        p,
+        "differs-from-register",
+        f"the register holds other facts for this organization (version {n}); an import "
+        "adds later facts but never rewrites: use the organization's commands",
+    ), None
+
+
+def _error(p: Planned, problem: str, detail: str) -> RowError:
+    return RowError(p.row, p.identifier, problem, detail)
+
+
+def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> None:
+    new = [
+        NewEvent(
+            type=contract_of(e).name,
+            data=contract_of(e).dump(e),
+            schema_version=contract_of(e).schema_version,
+            occurred_at=start_of(act_date(e)),
+        )
+        for e in p.events[start:]
+    ]
+    org = p.organization
+    uow.append(
+        stream_of(org.organization_id), start, new, metadata=meta, division=domicile_of(org)[:6]
+    )
+
+
+async def _project(
+    conn: AsyncConnection,
+    tails: list[tuple[Planned, int]],
+    position: dict[tuple[str, int], int],
+    places: Places,
+) -> None:
+    """New organizations in two bulk inserts; organizations that grew, event by event."""
+    rows, reports = [], []
+    for p, start in tails:
+        org = p.organization
+        stream = stream_of(org.organization_id)
+        if start == 0:
+            rows.append(row_of(org, position[(stream, org.version)], places))
+            reports.extend(_report_rows(org))
+            continue
+        for state, event in zip(p.states[start:], p.events[start:], strict=True):
+            await project(conn, state, event, position[(stream, state.version)], places)
+    if rows:
+        await conn.execute(insert(organizations), rows)
+    if reports:
+        await conn.execute(insert(annual_reports), reports)
+
+
+def _report_rows(org: Organization) -> list[dict[str, Any]]:
+    out = []
+    for year, report in org.reports.items():
+        inspection = org.inspections.get(year)
+        out.append(
+            {
+                "organization_id": org.organization_id,
+                "year": year,
+                "submitted_on": report.submitted_on,
+                "staff_employed": report.staff_employed,
+                "conclusion": inspection.conclusion if inspection else None,
+                "concluded_on": inspection.concluded_on if inspection else None,
+            }
+        )
+    return out
+
+
+async def _streams(conn: AsyncConnection, ids: list[str]) -> dict[str, Stored]:
+    """What each organization's stream holds now, as (type, data) in version order."""
+    streams = [stream_of(i) for i in ids]
+    q = (
+        select(events.c.stream_id, events.c.type, events.c.data)
+        .where(events.c.stream_id.in_(streams))
+        .order_by(events.c.stream_id, events.c.version)
+    )
+    out: dict[str, Stored] = {}
+    cut = len(stream_of(""))
+    for stream_id, type_, data in (await conn.execute(q)).all():
+        out.setdefault(stream_id[cut:], []).append((type_, data))
+    return out
+
+
+async def _holders(conn: AsyncConnection, batch: Sequence[Planned]) -> dict[str, str]:
+    """Which organization holds each identifier of the batch on the register now."""
+    codes = [p.identifier for p in batch if p.organization.credit_code]
+    numbers = [p.identifier for p in batch if p.organization.filing_number]
+    o = organizations
+    q = select(o.c.id, o.c.credit_code, o.c.filing_number).where(
+        or_(o.c.credit_code.in_(codes), o.c.filing_number.in_(numbers))
+    )
+    out: dict[str, str] = {}
+    for oid, code, number in (await conn.execute(q)).all():
+        out[code or number] = oid
+    return out

@@ -1,0 +1,76 @@
+"""The flat CSV form of an import row, and its mapping to the nested (NDJSON) form.
+
+CSV keeps one value per cell: an organization's reports are columns per year (`report_2023`
+= the date the 2023 report was filed, `staff_2023`, `inspection_2023` = 合格 / 基本合格 /
+不合格, `inspected_on_2023`), the override, rating and end are prefixed columns. An empty
+cell is an absent value. Unknown columns are kept, so the schema names them in its error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+OVERRIDE = {"override_allowed_by": "allowed_by", "override_reason": "reason"}
+RATING = {"grade": "grade", "rated_on": "decided_on", "rating_valid_until": "valid_until"}
+END = {"end": "how", "ended_on": "on", "end_reason": "reason"}
+REPORT = {
+    "report": "submitted_on",
+    "staff": "staff_employed",
+    "inspection": "conclusion",
+    "inspected_on": "concluded_on",
+}
+_PER_YEAR = re.compile(r"^(report|staff|inspection|inspected_on)_(\d{4})$")
+
+
+def nest(flat: dict[str, str]) -> dict[str, object]:
+    """A CSV record (column → cell) as the nested row the schema reads."""
+    row: dict[str, Any] = {}
+    reports: dict[int, dict[str, str]] = {}
+    groups: dict[str, dict[str, str]] = {"code_override": {}, "rating": {}, "end": {}}
+    for column, cell in flat.items():
+        if cell == "":
+            continue
+        if m := _PER_YEAR.match(column):
+            reports.setdefault(int(m.group(2)), {})[REPORT[m.group(1)]] = cell
+        elif column in OVERRIDE:
+            groups["code_override"][OVERRIDE[column]] = cell
+        elif column in RATING:
+            groups["rating"][RATING[column]] = cell
+        elif column in END:
+            groups["end"][END[column]] = cell
+        else:
+            row[column] = cell
+    for name, group in groups.items():
+        if group:
+            row[name] = group
+    if "grade" not in groups["rating"] and "rating" in row:
+        row["rating"]["grade"] = None  # a rating date without a grade: the grade was cancelled
+    if reports:
+        row["annual_reports"] = [{"year": y, **r} for y, r in sorted(reports.items())]
+    return row
+
+
+def flatten(row: dict[str, Any]) -> dict[str, str]:
+    """A nested row as CSV cells (the inverse of `nest`, for writing CSV files)."""
+    flat: dict[str, str] = {}
+    for key, value in row.items():
+        if key == "annual_reports":
+            for report in value:
+                for column, field in REPORT.items():
+                    if report.get(field) is not None:
+                        flat[f"{column}_{report['year']}"] = _cell(report[field])
+        elif key in ("code_override", "rating", "end"):
+            columns = {"code_override": OVERRIDE, "rating": RATING, "end": END}[key]
+            for column, field in columns.items():
+                if value.get(field) is not None:
+                    flat[column] = _cell(value[field])
+        elif value is not None:
+            flat[key] = _cell(value)
+    return flat
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,159 @@
+"""Run an import: read rows, plan each through the aggregate, commit them batch by batch.
+
+A batch is one transaction over many streams. If it fails as a whole (a concurrent writer
+took an identifier or moved a stream meanwhile), its rows are committed one by one, so only
+the rows concerned fail. Per-row errors go to a spool (memory, then a temporary file), so an
+import of a million bad rows still holds only one batch in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from services.registry.adapters.read_model import domicile_of
+from services.registry.app.handlers import Actor, RegistryHandlers
+from services.registry.app.imports.batch import Outcome, RowError, commit_batch
+from services.registry.app.imports.plan import Planned, plan
+from services.registry.app.imports.reader import Malformed, Raw
+from services.registry.app.imports.rows import (
+    RegistrationRow,
+    RowInvalid,
+    identifier_of,
+    parse_row,
+)
+from services.registry.domain.errors import RegistryRefusal
+from shared.eventstore import EventMetadata, WrongExpectedVersion
+
+DEFAULT_BATCH = 500
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    position: int | None = None  # of the last event appended, if any
+
+
+class ErrorSpool:
+    """Row errors as NDJSON lines, in memory up to 1 MiB and on disk beyond."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+b")
+
+    def add(self, error: RowError) -> None:
+        line = {"type": "error", **asdict(error)}
+        self._file.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
+
+    def lines(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        yield from self._file
+        self._file.close()
+
+
+@dataclass
+class Importer:
+    handlers: RegistryHandlers
+    actor: Actor
+    import_id: str
+    may_override: bool
+    batch_size: int = DEFAULT_BATCH
+    counts: Counts = field(default_factory=Counts)
+    errors: ErrorSpool = field(default_factory=ErrorSpool)
+    started: float = field(default_factory=time.monotonic)
+
+    async def run(self, raws: AsyncIterator[Raw]) -> AsyncIterator[Counts]:
+        """Apply every row; yield the counts after each batch (every `batch_size` rows)."""
+        batch: list[Planned] = []
+        async for number, raw in raws:
+            self.counts.rows += 1
+            planned = self._plan(number, raw)
+            if isinstance(planned, RowError):
+                self._fail(planned)
+            else:
+                batch.append(planned)
+            if self.counts.rows % self.batch_size == 0:
+                await self._commit(batch)
+                batch = []
+                yield self.counts
+        await self._commit(batch)
+
+    @property
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 3)
+
+    def _plan(self, number: int, raw: dict[str, object] | Malformed) -> Planned | RowError:
+        if isinstance(raw, Malformed):
+            return RowError(number, None, raw.problem, raw.detail)
+        identifier = identifier_of(raw)
+        try:
+            row = parse_row(raw)
+            if isinstance(row, RegistrationRow) and row.code_override and not self.may_override:
+                return RowError(number, identifier, "missing-scope", _NO_OVERRIDE)
+            today = self.handlers.clock.today()
+            planned = plan(number, row, places=self.handlers.places, today=today)
+        except RowInvalid as exc:
+            return RowError(number, identifier, "validation", exc.detail)
+        except RegistryRefusal as exc:
+            return RowError(number, identifier, exc.code.value, exc.message)
+        place = domicile_of(planned.organization)
+        if not self.actor.covers(place):
+            return RowError(
+                number,
+                identifier,
+                "outside-client-area",
+                f"the key of {self.actor.name} does not cover place {place}",
+            )
+        return planned
+
+    def _fail(self, error: RowError) -> None:
+        """Count and keep a row's error; returns None, so `return (…)` plans nothing."""
+        self.counts.failed += 1
+        self.errors.add(error)
+
+    def _metadata(self, p: Planned) -> EventMetadata:
+        a = self.actor
+        extra = {"import_id": self.import_id, "import_row": p.row}
+        return EventMetadata(
+            client=a.id, actor=a.name, correlation_id=a.correlation_id, extra=extra
+        )
+
+    async def _commit(self, batch: list[Planned]) -> None:
+        if not batch:
+            return
+        try:
+            outcomes = await self._in_transaction(batch)
+        except (IntegrityError, WrongExpectedVersion, DBAPIError):
+            if len(batch) == 1:
+                outcomes = [RowError(batch[0].row, batch[0].identifier, "storage", _RACE)]
+            else:  # find the rows a concurrent writer collided with, one transaction each
+                for p in batch:
+                    await self._commit([p])
+                return
+        for outcome in outcomes:
+            self._count(outcome)
+
+    async def _in_transaction(self, batch: list[Planned]) -> list[Outcome]:
+        async with self.handlers.store.unit_of_work() as uow:
+            outcomes = await commit_batch(uow, batch, self.handlers.places, self._metadata)
+        if uow.recorded:
+            self.counts.position = uow.recorded[-1].position
+        return outcomes
+
+    def _count(self, outcome: Outcome) -> None:
+        if isinstance(outcome, RowError):
+            self._fail(outcome)
+        else:
+            setattr(self.counts, outcome, getattr(self.counts, outcome) + 1)
+
+
+_NO_OVERRIDE = "a credit-code override needs the scope 'registry:override'"
+_RACE = "another write to this organization or identifier came first; run the import again"

@@ -1,0 +1,158 @@
+"""One import row as the events the Organization aggregate decides for it (pure, no I/O).
+
+The organization's id is derived from its identifier (uuid5), so a re-run of the same file
+maps each row to the same stream, and the planned events can be compared with the stored ones.
+Later facts are applied in the order of their dates, so the aggregate's rules (nothing after
+注销, no report before registration, …) judge them as if they had come one by one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.registry.app import commands
+from services.registry.app.imports.rows import (
+    END_OF,
+    FilingRow,
+    ImportRow,
+    RatingIn,
+    RegistrationRow,
+    ReportIn,
+)
+from services.registry.domain.errors import InvalidCommand, Refusal
+from services.registry.domain.organization import Organization
+from services.registry.domain.places import Places
+from services.registry.domain.registration import OverrideRequest
+from shared.contracts import contract_of
+from shared.contracts.registry import RegistryEvent
+
+# Fixed namespace of organization ids derived from identifiers (never change it: a re-run
+# would then create every organization a second time).
+ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:socorg:registry:organization")
+
+
+def organization_id(row: ImportRow) -> str:
+    scheme = "credit-code" if isinstance(row, RegistrationRow) else "filing-number"
+    return uuid.uuid5(ID_NAMESPACE, f"{scheme}:{row.identifier}").hex
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The events of one row and the organization's state after each of them."""
+
+    row: int
+    identifier: str
+    events: list[RegistryEvent]
+    states: list[Organization]
+
+    @property
+    def organization(self) -> Organization:
+        return self.states[-1]
+
+    @property
+    def stored(self) -> list[tuple[str, dict[str, Any]]]:
+        """The events as the store keeps them (type, data), to compare with a stream."""
+        return [(contract_of(e).name, contract_of(e).dump(e)) for e in self.events]
+
+
+Step = Callable[[Organization], RegistryEvent]
+
+
+def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned:
+    """The row's events, or the domain's refusal (InvalidCommand / StateConflict)."""
+    org = Organization(organization_id(row))
+    states: list[Organization] = []
+    events: list[RegistryEvent] = []
+    for step in [_start(row, places, today), *_later(row, today)]:
+        event = step(org)
+        org = org.apply(event)
+        events.append(event)
+        states.append(org)
+    return Planned(number, row.identifier, events, states)
+
+
+def _not_future(day: date, today: date, field: str) -> date:
+    if day > today:
+        raise InvalidCommand(Refusal.DATE_IN_FUTURE, f"{field} {day} is after today ({today})")
+    return day
+
+
+def _start(row: ImportRow, places: Places, today: date) -> Step:
+    if isinstance(row, FilingRow):
+        return commands.file(
+            places,
+            community=row.community,
+            street=row.street,
+            urban=row.urban,
+            filing_number=row.filing_number,
+            name=row.name,
+            category=row.category,
+            filed_on=_not_future(row.filed_on, today, "filed_on"),
+        )
+    override = row.code_override
+    return commands.register(
+        places,
+        domicile=row.domicile,
+        override=OverrideRequest(override.allowed_by, override.reason) if override else None,
+        credit_code=row.credit_code,
+        name=row.name,
+        kind=row.kind,
+        level=row.level,
+        registered_on=_not_future(row.registered_on, today, "registered_on"),
+        registration_authority=row.registration_authority,
+        category=row.category,
+        legal_representative=row.legal_representative,
+        supervisory_unit=row.supervisory_unit,
+        registered_capital_yuan=row.registered_capital_yuan,
+        business_scope=row.business_scope,
+    )
+
+
+def _later(row: ImportRow, today: date) -> list[Step]:
+    """The later facts as steps in date order (on the same day: reports before the end)."""
+    dated: list[tuple[date, int, Step]] = []
+    if (day := row.charity_recognised_on) is not None:
+        dated.append((day, 0, _charity(day)))
+    for r in sorted(row.annual_reports, key=lambda r: r.year):
+        dated.append((r.submitted_on, 1, _report(r)))
+        if r.conclusion is not None:
+            on = r.concluded_on or r.submitted_on
+            dated.append((on, 2, _inspection(r.year, r.conclusion, on)))
+    if (rating := row.rating) is not None:
+        dated.append((rating.decided_on, 3, _rating(rating)))
+    if (end := row.end) is not None:
+        dated.append((end.on, 4, _end(END_OF[end.how], end.on, end.reason)))
+    dated.sort(key=lambda d: (d[0], d[1]))
+    for day, _, _ in dated:
+        _not_future(day, today, "date")
+    return [step for _, _, step in dated]
+
+
+def _charity(on: date) -> Step:
+    return lambda o: o.recognise_as_charity(recognised_on=on)
+
+
+def _report(r: ReportIn) -> Step:
+    return lambda o: o.submit_annual_report(
+        year=r.year, submitted_on=r.submitted_on, staff_employed=r.staff_employed
+    )
+
+
+def _inspection(year: int, conclusion: str, on: date) -> Step:
+    return lambda o: o.conclude_inspection(year=year, conclusion=conclusion, concluded_on=on)
+
+
+def _rating(r: RatingIn) -> Step:
+    return lambda o: o.change_rating(
+        grade=r.grade, decided_on=r.decided_on, valid_until=r.valid_until
+    )
+
+
+def _end(how: str, on: date, reason: str) -> Step:
+    if how == "deregistered":
+        return lambda o: o.deregister(deregistered_on=on, reason=reason)
+    return lambda o: o.revoke_registration(revoked_on=on, reason=reason)

@@ -1,0 +1,163 @@
+"""The import row schema: one row per organization, with the later facts it has on file.
+
+A row is a registration (`kind` social_group / social_service_agency / foundation) or a
+community-organization filing (`kind` community_org). The domain checks the rest (codes,
+places, dates against the organization's history); this schema only checks shapes and the
+storage limits of the read model (services/registry/adapters/tables.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+# No act on a register of the PRC predates it (as services/registry/api/types.py).
+EARLIEST = date(1949, 10, 1)
+
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+def _on_register(value: date) -> date:
+    if value < EARLIEST:
+        raise ValueError(f"dates on the register start on {EARLIEST}")
+    return value
+
+
+Text300 = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable)]
+Text200 = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
+Text2000 = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
+Short = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable)]
+Day = Annotated[date, AfterValidator(_on_register)]
+Place = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")]
+Conclusion = Literal[
+    "合格", "基本合格", "不合格", "qualified", "basically_qualified", "unqualified"
+]
+End = Literal["deregistered", "registration_revoked", "注销", "撤销"]
+# How an end is written in a row → the command it is (DOMAIN.md, Lifecycle).
+END_OF: dict[str, Literal["deregistered", "registration_revoked"]] = {
+    "deregistered": "deregistered",
+    "注销": "deregistered",
+    "registration_revoked": "registration_revoked",
+    "撤销": "registration_revoked",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OverrideIn(Strict):
+    allowed_by: Text200
+    reason: Text2000
+
+
+class ReportIn(Strict):
+    year: Annotated[int, Field(ge=EARLIEST.year, le=9998)]
+    submitted_on: Day
+    staff_employed: Annotated[int, Field(ge=0, le=10**7)] | None = None
+    conclusion: Conclusion | None = None
+    concluded_on: Day | None = None
+
+
+class RatingIn(Strict):
+    grade: Literal["1A", "2A", "3A", "4A", "5A"] | None
+    decided_on: Day
+    valid_until: date | None = None
+
+
+class EndIn(Strict):
+    how: End
+    on: Day
+    reason: Text2000
+
+
+class Later(Strict):
+    """Facts after 成立/备案 that the register keeps: reports, charity status, rating, end."""
+
+    charity_recognised_on: Day | None = None
+    annual_reports: list[ReportIn] = Field(default_factory=list, max_length=200)
+    rating: RatingIn | None = None
+    end: EndIn | None = None
+
+
+class RegistrationRow(Later):
+    kind: Literal["social_group", "social_service_agency", "foundation"]
+    credit_code: Annotated[str, Field(min_length=1, max_length=18)]
+    name: Text300
+    level: Literal["national", "province", "city", "county"]
+    domicile: Place
+    registered_on: Day
+    category: Category | None = None
+    registration_authority: Place | None = None
+    legal_representative: Text200 | None = None
+    supervisory_unit: Text200 | None = None
+    registered_capital_yuan: Annotated[int, Field(ge=0, le=10**15)] | None = None
+    business_scope: Text2000 | None = None
+    code_override: OverrideIn | None = None
+
+    @property
+    def identifier(self) -> str:
+        return self.credit_code
+
+
+class FilingRow(Later):
+    kind: Literal["community_org"]
+    filing_number: Short
+    name: Text300
+    community: Place
+    filed_on: Day
+    street: Place | None = None
+    urban: bool | None = None
+    category: Category | None = None
+
+    @property
+    def identifier(self) -> str:
+        return self.filing_number
+
+
+ImportRow = RegistrationRow | FilingRow
+_ROW: TypeAdapter[ImportRow] = TypeAdapter(
+    Annotated[RegistrationRow | FilingRow, Field(discriminator="kind")]
+)
+
+
+class RowInvalid(ValueError):
+    """A row that does not fit the schema; `detail` names each field and what is wrong."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def parse_row(raw: object) -> ImportRow:
+    if not isinstance(raw, dict):
+        raise RowInvalid(f"a row is a JSON object, not {type(raw).__name__}")
+    try:
+        return _ROW.validate_python(raw)
+    except ValidationError as exc:
+        raise RowInvalid(_describe(exc)) from None
+
+
+def identifier_of(raw: object) -> str | None:
+    """The credit code or filing number of a row, as far as it can be read."""
+    if not isinstance(raw, dict):
+        return None
+    for key in ("credit_code", "filing_number"):
+        if isinstance(value := raw.get(key), str) and value:
+            return value[:100]
+    return None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False)[:10]:
+        where = ".".join(str(p) for p in error["loc"]) or "row"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
