@@ -146,6 +146,8 @@ class ConsumerRunner:
         await self.create_tables()
         backoff = self.config.backoff_initial
         sub: JetStreamContext.PullSubscription | None = None
+        # The next batch is fetched while the current one is applied and committed.
+        ahead: asyncio.Task[list[Msg]] | None = None
         try:
             while not self._stopping:
                 try:
@@ -154,19 +156,30 @@ class ConsumerRunner:
                         continue
                     if sub is None:
                         sub = await self._subscribe(self.link.jetstream(), self.projection.name)
-                    msgs = await self._fetch(sub)
+                    msgs = await ahead if ahead is not None else await self._fetch(sub)
+                    ahead = None
                     if msgs:
+                        if not self._stopping:
+                            ahead = asyncio.create_task(self._fetch(sub))
                         await self.handle(msgs)
                     backoff = self.config.backoff_initial
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - log, back off, resubscribe
                     log.warning("consumer %s: %s", self.projection.name, exc)
+                    await _discard(ahead)
+                    ahead = None
                     await _unsubscribe(sub)
                     sub = None
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self.config.backoff_max)
+            if ahead is not None:  # stopping: apply what was already fetched
+                msgs = await ahead
+                ahead = None
+                if msgs:
+                    await self.handle(msgs)
         finally:
+            await _discard(ahead)
             await _unsubscribe(sub)
 
     def stalled(self) -> bool:
@@ -422,6 +435,13 @@ class ConsumerRunner:
                 await checkpoints.save(conn, self.checkpoint_name, seen)
         log.info("projection %s rebuilt and swapped in at seq %d", self.projection.name, seen)
         return True
+
+
+async def _discard(task: asyncio.Task[list[Msg]] | None) -> None:
+    """Drop a fetch in flight; its messages are redelivered after `ack_wait`."""
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def _unsubscribe(sub: JetStreamContext.PullSubscription | None) -> None:

@@ -17,7 +17,6 @@ Guarantees:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import socket
@@ -32,10 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import checkpoints
-from shared.contracts.envelope import subject, to_cloudevent
+from shared.contracts.envelope import envelope_head, subject, with_data
 from shared.db import WRITE
-from shared.eventstore import RecordedEvent
-from shared.eventstore.sql import SqlEventStore
+from shared.eventstore.sql import OutboxRow, SqlEventStore
 from shared.lease import Lease
 from shared.natslink import NatsLink
 from shared.settings import ServiceSettings
@@ -126,7 +124,7 @@ class Relay:
         self._stopping = False
         self._renewed_at = 0.0
         self.published = 0  # acknowledged by this process (tests, bench)
-        self._prefetched: list[RecordedEvent] | None = None
+        self._prefetched: list[OutboxRow] | None = None
 
     def kick(self) -> None:
         """Wake the relay now (an append committed)."""
@@ -190,7 +188,7 @@ class Relay:
         if not self._synced:
             self._prefetched = None
             await self._resync(js)
-        batch = self._prefetched or await self.store.read_all(
+        batch = self._prefetched or await self.store.read_outbox(
             self.position, limit=self.config.batch_size
         )
         self._prefetched = None
@@ -200,7 +198,7 @@ class Relay:
         futures = await self._send(js, batch)
         # Read the next batch while JetStream acknowledges this one.
         following = asyncio.create_task(
-            self.store.read_all(batch[-1].position, limit=self.config.batch_size)
+            self.store.read_outbox(batch[-1].position, limit=self.config.batch_size)
         )
         acked = await self._acks(futures)
         if acked:
@@ -252,19 +250,35 @@ class Relay:
         return int(found)
 
     async def _send(
-        self, js: JetStreamContext, batch: list[RecordedEvent]
+        self, js: JetStreamContext, batch: list[OutboxRow]
     ) -> list[asyncio.Future[api.PubAck]]:
         """Publish a batch pipelined: one future per PubAck."""
         futures = []
         previous = self.last_id
         for e in batch:
-            headers = {"Nats-Msg-Id": str(e.event_id)}
+            event_id = str(e.event_id)
+            headers = {"Nats-Msg-Id": event_id}
             if previous is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = previous
-            body = json.dumps(to_cloudevent(self.producer, e), ensure_ascii=False).encode()
+            head = envelope_head(
+                self.producer,
+                event_id=event_id,
+                stream_id=e.stream_id,
+                event_type=e.type,
+                schema_version=e.schema_version,
+                occurred_at=e.occurred_at,
+                position=e.position,
+                version=e.version,
+                division=e.division,
+                client=e.client or "",
+                correlation_id=e.correlation_id,
+                causation_id=e.causation_id,
+            )
             subj = subject(self.producer, e.division, e.type)
-            futures.append(await js.publish_async(subj, body, headers=headers))
-            previous = str(e.event_id)
+            futures.append(
+                await js.publish_async(subj, with_data(head, e.data_json), headers=headers)
+            )
+            previous = event_id
         return futures
 
     async def _acks(self, futures: list[asyncio.Future[api.PubAck]]) -> int:
@@ -282,7 +296,7 @@ class Relay:
                 future.cancel()
         return acked
 
-    async def _observe_lag(self, batch: list[RecordedEvent]) -> None:
+    async def _observe_lag(self, batch: list[OutboxRow]) -> None:
         if not batch:
             LAG_POSITIONS.labels(self.producer).set(0)
             LAG_SECONDS.labels(self.producer).set(0)

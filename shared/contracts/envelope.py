@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -35,29 +37,66 @@ def dataschema(producer: str, event_type: str, version: int) -> str:
     return f"urn:socorg:schema:{producer}.{event_type}:{version}"
 
 
-def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
-    """The structured-mode CloudEvent for a stored event (extensions are lowercase alnum)."""
+def envelope_head(
+    producer: str,
+    *,
+    event_id: str,
+    stream_id: str,
+    event_type: str,
+    schema_version: int,
+    occurred_at: datetime,
+    position: int,
+    version: int,
+    division: str | None,
+    client: str,
+    correlation_id: str | None,
+    causation_id: str | None,
+) -> dict[str, Any]:
+    """Every attribute of the structured-mode CloudEvent but `data` (extensions lowercase)."""
     out: dict[str, Any] = {
         "specversion": SPECVERSION,
-        "id": str(e.event_id),
+        "id": event_id,
         "source": f"/socorg/{producer}",
-        "type": ce_type(producer, e.type),
-        "subject": e.stream_id,
-        "time": e.occurred_at.isoformat(),
+        "type": ce_type(producer, event_type),
+        "subject": stream_id,
+        "time": occurred_at.isoformat(),
         "datacontenttype": "application/json",
-        "dataschema": dataschema(producer, e.type, e.schema_version),
-        "data": e.data,
-        "position": e.position,
-        "streamversion": e.version,
-        "schemaversion": e.schema_version,
-        "division": e.division or NO_PLACE,
-        "client": e.metadata.client,
+        "dataschema": dataschema(producer, event_type, schema_version),
+        "position": position,
+        "streamversion": version,
+        "schemaversion": schema_version,
+        "division": division or NO_PLACE,
+        "client": client,
     }
-    if e.metadata.correlation_id:
-        out["correlationid"] = e.metadata.correlation_id
-    if e.metadata.causation_id:
-        out["causationid"] = e.metadata.causation_id
+    if correlation_id:
+        out["correlationid"] = correlation_id
+    if causation_id:
+        out["causationid"] = causation_id
     return out
+
+
+def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
+    """The structured-mode CloudEvent for a stored event."""
+    head = envelope_head(
+        producer,
+        event_id=str(e.event_id),
+        stream_id=e.stream_id,
+        event_type=e.type,
+        schema_version=e.schema_version,
+        occurred_at=e.occurred_at,
+        position=e.position,
+        version=e.version,
+        division=e.division,
+        client=e.metadata.client,
+        correlation_id=e.metadata.correlation_id,
+        causation_id=e.metadata.causation_id,
+    )
+    return {**head, "data": e.data}
+
+
+def with_data(head: dict[str, Any], data_json: str) -> bytes:
+    """The envelope as JSON bytes around `data` already serialised (never decoded again)."""
+    return (json.dumps(head, ensure_ascii=False)[:-1] + ',"data":' + data_json + "}").encode()
 
 
 REQUIRED = ("specversion", "id", "source", "type")

@@ -11,13 +11,14 @@ SQLite has a single writer, so commit order is position order there already.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, insert, select, text
+from sqlalchemy import RowMapping, Text, cast, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -33,6 +34,25 @@ from shared.tables import events
 
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
 APPEND_LOCK_KEY = 0x50C026
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """An event as the relay publishes it."""
+
+    position: int
+    event_id: uuid.UUID
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    division: str | None
+    occurred_at: datetime
+    recorded_at: datetime
+    client: str | None
+    correlation_id: str | None
+    causation_id: str | None
+    data_json: str
 
 
 @dataclass
@@ -283,6 +303,31 @@ class SqlEventStore:
         q = select(events).where(events.c.position > after).order_by(events.c.position).limit(limit)
         async with self.engine.connect() as conn:
             return [_recorded(m) for m in (await conn.execute(q)).mappings()]
+
+    async def read_outbox(self, after: int, limit: int) -> list[OutboxRow]:
+        """What the relay needs of the events after a position, `data` left as JSON text."""
+        q = (
+            select(
+                events.c.position,
+                events.c.event_id,
+                events.c.stream_id,
+                events.c.version,
+                events.c.type,
+                events.c.schema_version,
+                events.c.division,
+                events.c.occurred_at,
+                events.c.recorded_at,
+                events.c.metadata["client"].as_string().label("client"),
+                events.c.metadata["correlation_id"].as_string().label("correlation_id"),
+                events.c.metadata["causation_id"].as_string().label("causation_id"),
+                cast(events.c.data, Text).label("data_json"),
+            )
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(limit)
+        )
+        async with self.engine.connect() as conn:
+            return [OutboxRow(**row) for row in (await conn.execute(q)).mappings()]
 
     async def head_position(self) -> int:
         async with self.engine.connect() as conn:

@@ -190,3 +190,21 @@ async def test_relay_lag_is_a_prometheus_metric(rig: Rig) -> None:
     assert REGISTRY.get_sample_value("socorg_relay_lag_positions", {"producer": "registry"}) == 0
     assert REGISTRY.get_sample_value("socorg_relay_published_total", {"producer": "registry"})
     await stop(relay, task)
+
+
+async def test_the_published_envelope_is_exactly_the_stored_event_as_a_cloudevent(rig: Rig) -> None:
+    from shared.contracts.envelope import to_cloudevent
+
+    data = {"名称": 'Wuhan "quoted" 协会', "nested": {"n": [1, 2.5, None, True]}, "empty": {}}
+    meta = EventMetadata(client="c-1", correlation_id="req-9", causation_id="cmd-3")
+    await rig.store.append(
+        "org-x", 0, [NewEvent("registration_changed", data)], metadata=meta, division="420106"
+    )
+    relay = rig.relay("r1")
+    task = await run(relay)
+    [published] = await wait_for_count(rig.nats.url, "REGISTRY", 1)
+    await stop(relay, task)
+    [stored] = await rig.store.read_all(0)
+    published.pop("_subject")
+    assert published == to_cloudevent("registry", stored)
+    assert published["data"] == data
