@@ -94,6 +94,10 @@ class SqlUnitOfWork:
             return
         conn = self.connection
         now = datetime.now(UTC)
+        if conn.dialect.name == "postgresql" and len(self._pending) > 1:
+            self._recorded.extend(await _pg_append_many(conn, self._pending, now))
+            self._pending.clear()
+            return
         for p in self._pending:
             if conn.dialect.name == "postgresql":
                 recorded = await _pg_append(conn, p, now)
@@ -206,6 +210,61 @@ async def _pg_append(
         )
         for (position, version), e in zip(rows, p.events, strict=True)
     ]
+
+
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:lock)")
+_PG_VERSIONS = text(
+    "SELECT stream_id, max(version) FROM events WHERE stream_id = ANY(:streams) GROUP BY stream_id"
+)
+_PG_INSERT_MANY = text(
+    """
+    INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
+                        division, occurred_at, recorded_at)
+    SELECT e.event_id, e.stream_id, e.version, e.type, e.schema_version, e.data, e.metadata,
+           e.division, e.occurred_at, :recorded_at
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:streams AS text[]), CAST(:versions AS int[]),
+                CAST(:types AS text[]), CAST(:schema_versions AS int[]),
+                CAST(:datas AS jsonb[]), CAST(:metas AS jsonb[]), CAST(:divisions AS text[]),
+                CAST(:occurred AS timestamptz[]))
+         WITH ORDINALITY
+         AS e(event_id, stream_id, version, type, schema_version, data, metadata, division,
+              occurred_at, ord)
+    ORDER BY e.ord
+    RETURNING position, event_id
+    """
+)
+
+
+async def _pg_append_many(
+    conn: AsyncConnection, pending: Sequence[_Pending], now: datetime
+) -> list[RecordedEvent]:
+    """Many streams' appends in three round trips: lock, every version check, one insert."""
+    await conn.execute(_PG_LOCK, {"lock": APPEND_LOCK_KEY})
+    streams = list({p.stream_id for p in pending})
+    result = await conn.execute(_PG_VERSIONS, {"streams": streams})
+    current: dict[str, int] = {str(s): int(v) for s, v in result.all()}
+    versions = {s: current.get(s, 0) for s in streams}
+    rows: list[dict[str, Any]] = []
+    for p in pending:
+        if versions[p.stream_id] != p.expected_version:
+            raise WrongExpectedVersion(p.stream_id, p.expected_version, versions[p.stream_id])
+        rows.extend(_row(p, i, e, now) for i, e in enumerate(p.events, start=1))
+        versions[p.stream_id] += len(p.events)
+    params = {
+        "recorded_at": now,
+        "ids": [r["event_id"] for r in rows],
+        "streams": [r["stream_id"] for r in rows],
+        "versions": [r["version"] for r in rows],
+        "types": [r["type"] for r in rows],
+        "schema_versions": [r["schema_version"] for r in rows],
+        "datas": [json.dumps(r["data"], ensure_ascii=False) for r in rows],
+        "metas": [json.dumps(r["metadata"], ensure_ascii=False) for r in rows],
+        "divisions": [r["division"] for r in rows],
+        "occurred": [r["occurred_at"] for r in rows],
+    }
+    inserted = await conn.execute(_PG_INSERT_MANY, params)
+    positions: dict[str, int] = {str(event_id): int(p) for p, event_id in inserted.all()}
+    return [_recorded({**r, "position": positions[str(r["event_id"])]}) for r in rows]
 
 
 async def _current_version(conn: AsyncConnection, stream_id: str) -> int:

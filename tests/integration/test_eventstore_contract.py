@@ -229,3 +229,20 @@ async def test_flush_assigns_positions_inside_the_transaction_and_rollback_undoe
         await uow.flush()
         uow.append("b", 1, [ev()], metadata=META)  # a second append after a flush
     assert [e.version for e in await store.read_stream("b")] == [1, 2]
+
+
+async def test_a_unit_of_work_appends_to_many_streams_with_positions_in_order(
+    store: EventStore,
+) -> None:
+    await store.append("s-0", 0, [ev(i=0)], metadata=META)
+    async with store.unit_of_work() as uow:
+        uow.append("s-0", 1, [ev(i=1), ev(i=2)], metadata=META, division="420106")
+        for s in range(1, 6):
+            uow.append(f"s-{s}", 0, [ev(i=s * 10)], metadata=META, division="330203")
+    recorded = uow.recorded
+    assert [e.position for e in recorded] == sorted(e.position for e in recorded)
+    assert [(e.stream_id, e.version) for e in recorded[:2]] == [("s-0", 2), ("s-0", 3)]
+    stored = await store.read_all(0)
+    assert [e.event_id for e in stored[1:]] == [e.event_id for e in recorded]
+    assert [e.data["i"] for e in stored] == [0, 1, 2, 10, 20, 30, 40, 50]
+    assert stored[1].division == "420106" and stored[-1].metadata.client == "test-client"
