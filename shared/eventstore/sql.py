@@ -386,7 +386,8 @@ class SqlEventStore:
             .limit(limit)
         )
         async with self.engine.connect() as conn:
-            return [OutboxRow(**row) for row in (await conn.execute(q)).mappings()]
+            rows: list[Any] = list((await conn.execute(q)).all())
+        return [OutboxRow(*row) for row in rows]
 
     async def head_position(self) -> int:
         async with self.engine.connect() as conn:
