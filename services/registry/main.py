@@ -21,6 +21,7 @@ from services.registry.api import (
     history,
     imports,
     organizations,
+    places,
 )
 from services.registry.app.clock import Clock, ShanghaiClock
 from services.registry.app.handlers import RegistryHandlers
@@ -40,6 +41,7 @@ ROUTERS = (
     history.router,
     imports.router,
     exports.router,
+    places.router,
 )
 
 
