@@ -24,6 +24,8 @@ from shared.tables import idempotency_keys as t
 
 HEADER = b"idempotency-key"
 MAX_KEY = 200
+# A stored request is hashed and its response kept; bigger bodies are bulk work, not retries.
+MAX_BODY = 1024 * 1024
 _KEEP_HEADERS = {b"content-type", b"location", b"etag"}
 
 
@@ -77,7 +79,9 @@ class IdempotencyStore:
 def _problem(status: int, slug: str, detail: str) -> tuple[int, bytes]:
     body = {
         "type": f"urn:socorg:problem:{slug}",
-        "title": "Idempotency-Key conflict" if status != 400 else "Bad Idempotency-Key",
+        "title": "Idempotency-Key conflict"
+        if status == 409 or status == 422
+        else "Bad Idempotency-Key",
         "status": status,
         "detail": detail,
     }
@@ -101,7 +105,14 @@ class IdempotencyMiddleware:
         if not key or len(key) > MAX_KEY:
             await _send(send, *_problem(400, "idempotency-key", f"1 to {MAX_KEY} characters"))
             return
-        body = await _read_body(receive)
+        body = await _read_body(receive, MAX_BODY)
+        if body is None:
+            detail = (
+                f"Idempotency-Key covers request bodies up to {MAX_BODY // 1024} KiB; send larger "
+                "ones (bulk imports, which are safe to re-run) without it"
+            )
+            await _send(send, *_problem(413, "idempotency-body-too-large", detail))
+            return
         credential = (headers.get(b"authorization") or headers.get(b"x-api-key") or b"").decode(
             "latin-1"
         )
@@ -131,23 +142,30 @@ class IdempotencyMiddleware:
                 stored[b"idempotent-replayed"] = b"true"
                 await _send(send, earlier["status"], earlier["body"].encode(), stored)
             return
-        await self._run_and_store(scope, body, send, store, client, key)
+        await self._run_and_store(scope, body, receive, send, store, client, key)
 
     async def _run_and_store(
-        self, scope: Scope, body: bytes, send: Send, store: IdempotencyStore, client: str, key: str
+        self,
+        scope: Scope,
+        body: bytes,
+        receive: Receive,
+        send: Send,
+        store: IdempotencyStore,
+        client: str,
+        key: str,
     ) -> None:
-        sent_body = False
+        body_given = False
 
         async def replay() -> Message:
-            nonlocal sent_body
-            if sent_body:
-                return {"type": "http.disconnect"}
-            sent_body = True
+            nonlocal body_given
+            if body_given:
+                return await receive()  # only a real disconnect from here on
+            body_given = True
             return {"type": "http.request", "body": body, "more_body": False}
 
         status = 500
         kept: dict[str, str] = {}
-        chunks: list[bytes] = []
+        messages: list[Message] = []
 
         async def capture(message: Message) -> None:
             nonlocal status
@@ -156,25 +174,32 @@ class IdempotencyMiddleware:
                 for k, v in message.get("headers", []):
                     if k.lower() in _KEEP_HEADERS:
                         kept[k.decode("latin-1")] = v.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
         try:
             await self.app(scope, replay, capture)
         except BaseException:
             await store.release(client, key)
             raise
+        # Stored before the client hears back, so a retry after the response finds it.
+        chunks = [m.get("body", b"") for m in messages if m["type"] == "http.response.body"]
         await store.complete(client, key, status, kept, b"".join(chunks))
+        for message in messages:
+            await send(message)
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it passes `limit` bytes (it is then never stored)."""
     parts: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
         parts.append(message.get("body", b""))
+        size += len(parts[-1])
+        if size > limit:
+            return None
         if not message.get("more_body", False):
             break
     return b"".join(parts)

@@ -232,3 +232,14 @@ async def test_request_id_is_echoed_and_logged_as_json(
     records = [rec for rec in caplog.records if rec.name == "socorg.access"]
     line = json.loads(JsonFormatter("registry").format(records[-1]))
     assert line["status"] == 200 and line["service"] == "registry"
+
+
+async def test_idempotency_key_on_a_body_past_the_limit_is_refused_clearly(base: str) -> None:
+    from shared.http.idempotency import MAX_BODY
+
+    h = {**DEV, "Idempotency-Key": "k-big", "content-type": "application/json"}
+    big = b'{"name": "x", "count": 1, "pad": "' + b"a" * MAX_BODY + b'"}'
+    async with httpx.AsyncClient(base_url=base) as http:
+        body = is_problem(await http.post("/v1/things", content=big, headers=h), 413)
+    assert "without it" in str(body["detail"])
+    assert calls == []
