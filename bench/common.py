@@ -26,12 +26,34 @@ class Sizes:
     copy: int  # rows in the COPY figure
     pipeline: int  # events through the relay and the consumer
     warmup: int
+    register: int  # POST /v1/organizations requests, registry and bare each
+    import_rows: int  # rows of the ningbo-profile file posted to /v1/imports
+    organizations: int  # national-profile register the list and get are measured on
+    reads: int  # GET requests, list and get each
 
 
 SIZES = (
-    Sizes(append=1_600, copy=20_000, pipeline=10_000, warmup=200)
+    Sizes(
+        append=1_600,
+        copy=20_000,
+        pipeline=10_000,
+        warmup=200,
+        register=800,
+        import_rows=3_000,
+        organizations=100_000,
+        reads=300,
+    )
     if QUICK
-    else Sizes(append=8_000, copy=100_000, pipeline=50_000, warmup=500)
+    else Sizes(
+        append=8_000,
+        copy=100_000,
+        pipeline=50_000,
+        warmup=500,
+        register=4_000,
+        import_rows=15_000,
+        organizations=1_000_000,
+        reads=300,
+    )
 )
 
 

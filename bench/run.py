@@ -26,8 +26,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench import appends, pipeline
+from bench import appends, national, pipeline, registry
 from bench.common import ADMIN_URL, CONCURRENCY, QUICK, SIZES, Figure, pg_url
+from bench.registry import Latencies
 from shared import natsserver
 from shared.consumer import ConsumerConfig
 from shared.db import make_async_engine
@@ -40,7 +41,11 @@ TARGETS = {
     "consumer_vs_raw_fetch_ack": 0.5,
     "append_single_vs_raw_insert": 0.5,
     "append_vs_eventsourcing": 1.0,
+    "api_register_vs_bare": 0.3,
+    "import_vs_copy": 0.25,
 }
+# Upper bounds (ms), for a register of 1,000,000 organizations.
+LATENCY_TARGETS = {"list_p99_ms": 50.0, "get_p99_ms": 50.0}
 
 
 @contextmanager
@@ -181,6 +186,79 @@ async def measure(db: str, nats_url: str, log: Any) -> tuple[dict[str, Figure], 
         await engine.dispose()
 
 
+async def measure_writes(db: str, nats_url: str, tmp: Path, log: Any) -> dict[str, Latencies]:
+    s = SIZES
+    log(f"registry writes over HTTP ({CONCURRENCY} clients; registry and bare uvicorn processes)")
+    api, bare = await registry.register(db, nats_url, s.register, max(100, s.register // 10), log)
+    log("registry import (POST /v1/imports) vs raw COPY")
+    imported, copied = await registry.imports(db, nats_url, s.import_rows, tmp, log)
+    return {
+        "api_register": api,
+        "bare_register": bare,
+        "import": imported,
+        "import_raw_copy": copied,
+    }
+
+
+def measure_registry(tmp: Path, log: Any) -> tuple[dict[str, Latencies], national.Filled]:
+    """Registration and import on a fresh registry database, reads on a national one."""
+    with bench_database() as writes_db, bench_database() as reads_db, nats_server() as nats_url:
+        upgrade("registry", pg_url(writes_db))
+        upgrade("registry", pg_url(reads_db))
+        found = asyncio.run(measure_writes(writes_db, nats_url, tmp, log))
+        log(f"registry reads on the national profile ({SIZES.organizations:,} organizations)")
+        filled = national.fill(reads_db, SIZES.organizations, log)
+        # Relay off: it would otherwise publish the millions of filled events meanwhile.
+        with registry.registry_server(reads_db, nats_url, relay=False) as url:
+            listing, getting = asyncio.run(
+                registry.reads(url, reads_db, SIZES.reads, filled.organizations, log)
+            )
+        found |= {"list": listing, "get": getting}
+    return found, filled
+
+
+def registry_ratios(f: dict[str, Latencies]) -> dict[str, float]:
+    def r(a: str, b: str) -> float:
+        return round(f[a].rate / f[b].rate, 3) if f[b].rate else 0.0
+
+    return {
+        "api_register_vs_bare": r("api_register", "bare_register"),
+        "import_vs_copy": r("import", "import_raw_copy"),
+    }
+
+
+def registry_table(f: dict[str, Latencies], rs: dict[str, float], count: int) -> str:
+    lines = [
+        f"{'registry':<30}{'per s':>10}{'p50 ms':>8}{'p99 ms':>8}   {'reference':<32}"
+        f"{'per s':>10}{'p50 ms':>8}{'p99 ms':>8}   {'ratio':>6}  {'target':<8}",
+        "-" * 136,
+    ]
+    for ours, ref, ratio in (
+        ("api_register", "bare_register", "api_register_vs_bare"),
+        ("import", "import_raw_copy", "import_vs_copy"),
+    ):
+        a, b = f[ours], f[ref]
+
+        def lat(x: Latencies) -> str:
+            return f"{x.p50_ms:>8.1f}{x.p99_ms:>8.1f}" if x.latencies else " " * 16
+
+        target = TARGETS[ratio]
+        verdict = f"≥{target:g} {'ok' if rs[ratio] >= target else 'MISS'}"
+        lines.append(
+            f"{a.name:<30}{a.rate:>10,.0f}{lat(a)}   {b.name:<32}{b.rate:>10,.0f}{lat(b)}   "
+            f"{rs[ratio]:>6.2f}  {verdict:<8}"
+        )
+    for key in ("list", "get"):
+        x = f[key]
+        target = LATENCY_TARGETS[f"{key}_p99_ms"]
+        verdict = f"p99<{target:g} ms {'ok' if x.p99_ms < target else 'MISS'}"
+        lines.append(
+            f"{x.name:<30}{x.rate:>10,.0f}{x.p50_ms:>8.1f}{x.p99_ms:>8.1f}   "
+            f"{f'sequential, {count:,} organizations':<32}{'':>26}   {'':>6}  {verdict}"
+        )
+    return "\n".join(lines)
+
+
 def ratios(f: dict[str, Figure]) -> dict[str, float]:
     def r(a: str, b: str) -> float:
         return round(f[a].rate / f[b].rate, 3) if f[b].rate else 0.0
@@ -239,10 +317,22 @@ def main() -> None:
     with bench_database() as db, nats_server() as nats_url:
         prepare_schema(db)
         figures, facts = asyncio.run(measure(db, nats_url, log))
-    rs = ratios(figures)
+    with tempfile.TemporaryDirectory(prefix="socorg-bench-") as tmp:
+        found, filled = measure_registry(Path(tmp), log)
+    rs = ratios(figures) | registry_ratios(found)
+    count = filled.organizations
+    latency = {
+        "list_p50_ms": round(found["list"].p50_ms, 2),
+        "list_p99_ms": round(found["list"].p99_ms, 2),
+        "get_p50_ms": round(found["get"].p50_ms, 2),
+        "get_p99_ms": round(found["get"].p99_ms, 2),
+        "organizations_count": count,
+    }
     wall = time.perf_counter() - started
     print()
     print(table(figures, rs))
+    print()
+    print(registry_table(found, rs, count))
     print(f"\nwall time {wall:.0f}s; results in {RESULTS.relative_to(Path.cwd())}")
     out = {
         "mode": mode,
@@ -251,10 +341,22 @@ def main() -> None:
         "wall_seconds": round(wall, 1),
         "machine": versions(facts.pop("pg_version")),
         **facts,
-        "figures": {k: f.as_json() for k, f in figures.items()},
+        "figures": {k: f.as_json() for k, f in figures.items()}
+        | {k: f.as_json() for k, f in found.items()},
         "ratios": rs,
-        "targets": {
-            k: {"target": t, "value": rs[k], "met": rs[k] >= t} for k, t in TARGETS.items()
+        **latency,
+        "reads_register": filled.as_json(),
+        "targets": {k: {"target": t, "value": rs[k], "met": rs[k] >= t} for k, t in TARGETS.items()}
+        | {
+            k: {
+                "target": t,
+                "below": True,
+                "value": latency[k],
+                "met": latency[k] < t,
+                "organizations_count": count,
+                "target_organizations": 1_000_000,
+            }
+            for k, t in LATENCY_TARGETS.items()
         },
     }
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

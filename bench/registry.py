@@ -1,0 +1,463 @@
+"""The registry over HTTP, served as the product runs it, beside raw references.
+
+- registration: POST /v1/organizations on the registry (`python -m shared.cli serve registry`,
+  its own uvicorn process, PostgreSQL, its relay publishing to the bench's nats-server) and on
+  a bare FastAPI endpoint (`bench/bare.py`, same uvicorn options), each driven by the same
+  load generator: httpx.AsyncClient, 16 concurrent tasks, keep-alive, the same bodies;
+- import: POST /v1/imports of a `ningbo`-profile NDJSON file, timed to its summary line,
+  beside one psycopg COPY of the same organizations' read-model rows into a table
+  `LIKE organizations INCLUDING ALL`;
+- reads: GET /v1/organizations (realistic filters, first and later cursor pages) and
+  GET /v1/organizations/{id} (random ids), one request at a time, on a register filled with
+  the `national` profile (bench/national.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench.common import CONCURRENCY, conninfo, pg_url
+from services.registry.adapters.places_file import load_places
+from services.registry.adapters.tables import organizations
+from services.registry.demo.generate import generate
+from services.registry.demo.profiles import NINGBO, WUHAN
+from shared import natsserver
+from shared.settings import DEV_API_KEY
+
+AUTH = {"Authorization": f"Bearer {DEV_API_KEY}"}
+REGISTRATION_FIELDS = (
+    "credit_code",
+    "name",
+    "kind",
+    "level",
+    "domicile",
+    "registered_on",
+    "category",
+    "legal_representative",
+)
+ORG_COLUMNS = tuple(c.name for c in organizations.columns)
+
+
+@dataclass(frozen=True)
+class Latencies:
+    """Requests (or rows) over a wall time, with each request's latency."""
+
+    name: str
+    count: int
+    seconds: float
+    latencies: list[float] = field(repr=False, default_factory=list)
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds > 0 else 0.0
+
+    def pct(self, q: float) -> float:
+        """Nearest-rank percentile in milliseconds (0 without latencies)."""
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)] * 1000
+
+    @property
+    def p50_ms(self) -> float:
+        return self.pct(50)
+
+    @property
+    def p99_ms(self) -> float:
+        return self.pct(99)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "count": self.count,
+            "seconds": round(self.seconds, 4),
+            "per_s": round(self.rate, 1),
+            "note": self.note,
+        }
+        if self.latencies:
+            out |= {
+                "p50_ms": round(self.p50_ms, 2),
+                "p99_ms": round(self.p99_ms, 2),
+                "max_ms": round(max(self.latencies) * 1000, 2),
+            }
+        return out | self.extra
+
+
+# ---- servers ---------------------------------------------------------------------------
+
+
+@contextmanager
+def serve(what: str, cmd: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    """Start a server process, wait for /readyz, yield its URL; stop it (and only it) after."""
+    log = Path(tempfile.mkstemp(prefix=f"socorg-bench-{what}-", suffix=".log")[1])
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        with httpx.Client(timeout=2) as http:
+            while True:
+                if proc.poll() is not None:
+                    tail = log.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"{what} exited with {proc.returncode}:\n{tail}")
+                try:
+                    if http.get(url + "/readyz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{what} not ready after 60s; see {log}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def registry_server(db: str, nats_url: str, *, relay: bool = True) -> Iterator[str]:
+    port = natsserver.free_port()
+    env = {
+        "SOCORG_REGISTRY_MODE": "development",
+        "SOCORG_REGISTRY_DATABASE_URL": pg_url(db),
+        "SOCORG_REGISTRY_NATS_URL": nats_url,
+        "SOCORG_REGISTRY_HOST": "127.0.0.1",
+        "SOCORG_REGISTRY_PORT": str(port),
+        "SOCORG_REGISTRY_RELAY_ENABLED": "true" if relay else "false",
+    }
+    with serve(
+        "registry", [sys.executable, "-m", "shared.cli", "serve", "registry"], env, port
+    ) as url:
+        yield url
+
+
+@contextmanager
+def bare_server() -> Iterator[str]:
+    port = natsserver.free_port()
+    with serve("bare", [sys.executable, "-m", "bench.bare", str(port)], {}, port) as url:
+        yield url
+
+
+def client(url: str, connections: int = 1) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(base_url=url, headers=AUTH, limits=limits, timeout=60)
+
+
+# ---- registration ----------------------------------------------------------------------
+
+
+def registration_bodies(n: int, seed: int) -> list[bytes]:
+    """`n` registration bodies: the `wuhan` demo profile's legal persons, kinds mixed."""
+    factor = max(1.0, 1.05 * n / WUHAN.legal_total)
+    profile = WUHAN.scaled(factor) if factor > 1.0 else WUHAN
+    rows = [
+        {k: r[k] for k in REGISTRATION_FIELDS if k in r}
+        for r in generate(profile, load_places(), seed=seed)
+        if r["kind"] != "community_org"
+    ]
+    random.Random(seed).shuffle(rows)
+    return [json.dumps(r, ensure_ascii=False).encode() for r in rows[:n]]
+
+
+async def drive(url: str, bodies: list[bytes], name: str, note: str) -> Latencies:
+    """POST each body to /v1/organizations from CONCURRENCY tasks; every answer must be 201.
+
+    Each task has its own keep-alive connection (an httpx.AsyncClient of one connection):
+    one client shared by 16 tasks spends most of its time in httpcore's pool bookkeeping,
+    and the load generator, not the server, would then set the figure.
+    """
+    latencies: list[float] = []
+    queue = iter(bodies)
+    headers = {"Content-Type": "application/json"}
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        for body in queue:
+            start = time.perf_counter()
+            r = await http.post("/v1/organizations", content=body, headers=headers)
+            latencies.append(time.perf_counter() - start)
+            if r.status_code != 201:
+                raise RuntimeError(f"{name}: {r.status_code} {r.text[:300]}")
+
+    clients = [client(url, connections=1) for _ in range(CONCURRENCY)]
+    try:
+        for http in clients:  # connect before the clock starts
+            await http.get("/readyz")
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for http in clients))
+        seconds = time.perf_counter() - started
+    finally:
+        for http in clients:
+            await http.aclose()
+    return Latencies(name, len(bodies), seconds, latencies, note)
+
+
+async def register(
+    db: str, nats_url: str, n: int, warmup: int, log: Any
+) -> tuple[Latencies, Latencies]:
+    bodies = registration_bodies(2 * warmup + n, seed=11)
+    warm, main = bodies[: 2 * warmup], bodies[2 * warmup :]
+    with bare_server() as url:
+        await drive(url, warm[:warmup], "bare", "")
+        bare = await drive(
+            url,
+            main,
+            "bare FastAPI POST",
+            f"bench/bare.py: pydantic parse + 201, uvicorn; {CONCURRENCY} httpx tasks",
+        )
+    log(_line(bare))
+    with registry_server(db, nats_url) as url:
+        await drive(url, warm[warmup:], "registry", "")
+        api = await drive(
+            url,
+            main,
+            "POST /v1/organizations",
+            f"registry over HTTP (uvicorn, PostgreSQL, relay on); {CONCURRENCY} httpx tasks",
+        )
+    log(_line(api))
+    return api, bare
+
+
+def _line(f: Latencies, unit: str = "req/s") -> str:
+    lat = f"  p50 {f.p50_ms:.1f} ms  p99 {f.p99_ms:.1f} ms" if f.latencies else ""
+    return f"  {f.name:<38} {f.rate:>10,.0f} {unit}{lat}  ({f.count} in {f.seconds:.2f}s)"
+
+
+# ---- import ----------------------------------------------------------------------------
+
+
+def write_import_file(path: Path, rows: int, seed: int) -> int:
+    profile = NINGBO.scaled(rows / NINGBO.total)
+    n = 0
+    with path.open("wb") as f:
+        for row in generate(profile, load_places(), seed=seed):
+            f.write(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+            n += 1
+    return n
+
+
+async def post_import(url: str, path: Path) -> tuple[float, dict[str, Any]]:
+    """POST the file to /v1/imports (streamed); seconds until the summary line, the summary."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        with path.open("rb") as f:
+            while chunk := f.read(256 * 1024):
+                yield chunk
+
+    headers = {"Content-Type": "application/x-ndjson"}
+    started = time.perf_counter()
+    async with (
+        client(url) as http,
+        http.stream("POST", "/v1/imports", content=chunks(), headers=headers) as r,
+    ):
+        if r.status_code != 200:
+            raise RuntimeError(f"import: {r.status_code} {(await r.aread())[:300]!r}")
+        async for line in r.aiter_lines():
+            if line and (msg := json.loads(line)).get("type") == "summary":
+                return time.perf_counter() - started, msg
+    raise RuntimeError("import: no summary line")
+
+
+async def raw_copy_organizations(db: str, rows: list[tuple[Any, ...]]) -> Latencies:
+    """One COPY of the rows into a fresh table LIKE organizations INCLUDING ALL."""
+    async with await psycopg.AsyncConnection.connect(conninfo(db), autocommit=True) as conn:
+        await conn.execute("DROP TABLE IF EXISTS bench_copy_organizations")
+        await conn.execute(
+            "CREATE TABLE bench_copy_organizations (LIKE organizations INCLUDING ALL)"
+        )
+        started = time.perf_counter()
+        async with (
+            conn.transaction(),
+            conn.cursor() as cur,
+            cur.copy(
+                f"COPY bench_copy_organizations ({', '.join(ORG_COLUMNS)}) FROM STDIN"
+            ) as copy,
+        ):
+            for row in rows:
+                await copy.write_row(row)
+        seconds = time.perf_counter() - started
+    return Latencies(
+        "raw psycopg COPY organizations",
+        len(rows),
+        seconds,
+        note="the imported organizations' read-model rows, one COPY into a table "
+        "LIKE organizations INCLUDING ALL (same columns and indexes), one transaction",
+    )
+
+
+async def imports(
+    db: str, nats_url: str, rows: int, tmp: Path, log: Any
+) -> tuple[Latencies, Latencies]:
+    warm_file, main_file = tmp / "import-warm.ndjson", tmp / "import.ndjson"
+    write_import_file(warm_file, max(200, rows // 20), seed=21)
+    n = write_import_file(main_file, rows, seed=22)
+    with registry_server(db, nats_url) as url:
+        await post_import(url, warm_file)
+        async with await psycopg.AsyncConnection.connect(conninfo(db)) as conn:
+            cur = await conn.execute("SELECT coalesce(max(position), 0) FROM events")
+            before = (await cur.fetchone() or (0,))[0]
+        seconds, summary = await post_import(url, main_file)
+    if summary.get("failed"):
+        raise RuntimeError(f"import: {summary['failed']} rows failed: {summary}")
+    imported = Latencies(
+        "POST /v1/imports",
+        n,
+        seconds,
+        note=f"ningbo profile NDJSON ({n} rows, seed 22), streamed, default batch size, "
+        "timed to the summary line (relay on)",
+        extra={"summary": {k: v for k, v in summary.items() if k != "type"}},
+    )
+    log(_line(imported, "rows/s"))
+    async with await psycopg.AsyncConnection.connect(conninfo(db)) as conn:
+        cur = await conn.execute(
+            f"SELECT {', '.join(ORG_COLUMNS)} FROM organizations WHERE position > %s",
+            (before,),
+        )
+        copied = await cur.fetchall()
+    if len(copied) != n:
+        raise RuntimeError(f"import: {len(copied)} organizations written, {n} rows sent")
+    raw = await raw_copy_organizations(db, copied)
+    log(_line(raw, "rows/s"))
+    return imported, raw
+
+
+# ---- reads -----------------------------------------------------------------------------
+
+# Searches a clerk makes on a national register (places of the profile's three cities).
+AGENCY = "social_service_agency"
+LIST_QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("district", {"place": "420106"}),
+    ("district+kind+status", {"place": "330212", "kind": AGENCY, "status": "active"}),
+    ("city+kind", {"place": "420100", "kind": "social_group"}),
+    ("street+status", {"place": "420106001", "status": "active"}),
+    ("grade", {"grade": "5A"}),
+    ("name 2 chars", {"name_contains": "养老"}),
+    ("name 3 chars+city", {"name_contains": "舞蹈队", "place": "330200"}),
+    ("name of a community", {"name_contains": "尚隆苑"}),
+    ("year+kind", {"registered_from": "2020-01-01", "registered_to": "2020-12-31", "kind": AGENCY}),
+    ("deregistered+city", {"status": "deregistered", "place": "511800"}),
+)  # fmt: skip
+CURSOR_PAGES = (("district", 5), ("city+kind", 5), ("year+kind", 5))  # (query, page number)
+
+
+async def _get(http: httpx.AsyncClient, path: str, params: dict[str, str]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    r = await http.get(path, params=params)
+    took = time.perf_counter() - start
+    if r.status_code != 200:
+        raise RuntimeError(f"GET {path} {params}: {r.status_code} {r.text[:300]}")
+    return took, r.json()
+
+
+async def reads(
+    url: str, db: str, requests: int, count: int, log: Any
+) -> tuple[Latencies, Latencies]:
+    """List and get latencies, one request at a time, `requests` of each."""
+    queries = dict(LIST_QUERIES)
+    async with client(url) as http:
+        # warm-up: each query once, and the cursors of the later pages
+        plan: list[tuple[str, dict[str, str]]] = list(LIST_QUERIES)
+        totals: dict[str, int] = {}
+        for name, params in LIST_QUERIES:
+            _, page = await _get(http, "/v1/organizations", params)
+            totals[name] = page["total"]
+        for name, page_no in CURSOR_PAGES:
+            params = queries[name]
+            for _ in range(page_no - 1):
+                _, page = await _get(http, "/v1/organizations", params)
+                if not page.get("next_cursor"):
+                    break
+                params = {**queries[name], "cursor": page["next_cursor"]}
+            label = f"{name}, page {page_no}"
+            totals[label] = page["total"]
+            plan.append((label, params))
+        by_query: dict[str, list[float]] = {name: [] for name, _ in plan}
+        latencies: list[float] = []
+        started = time.perf_counter()
+        for i in range(requests):
+            name, params = plan[i % len(plan)]
+            took, _ = await _get(http, "/v1/organizations", params)
+            latencies.append(took)
+            by_query[name].append(took)
+        listed = time.perf_counter() - started
+
+        async with await psycopg.AsyncConnection.connect(conninfo(db)) as conn:
+            cur = await conn.execute(
+                "SELECT id FROM organizations ORDER BY random() LIMIT %s", (requests + 30,)
+            )
+            ids = [r[0] for r in await cur.fetchall()]
+        for oid in ids[:30]:
+            await _get(http, f"/v1/organizations/{oid}", {})
+        got: list[float] = []
+        started = time.perf_counter()
+        for oid in ids[30:]:
+            took, _ = await _get(http, f"/v1/organizations/{oid}", {})
+            got.append(took)
+        got_seconds = time.perf_counter() - started
+
+    def stats(xs: list[float]) -> dict[str, float]:
+        f = Latencies("", len(xs), sum(xs), xs)
+        return {
+            "requests": len(xs),
+            "p50_ms": round(f.p50_ms, 2),
+            "p99_ms": round(f.p99_ms, 2),
+            "max_ms": round(max(xs) * 1000, 2),
+        }
+
+    listing = Latencies(
+        "GET /v1/organizations",
+        requests,
+        listed,
+        latencies,
+        note=f"{len(plan)} searches in turn (limit 50, total counted), one request at a time, "
+        f"on {count:,} organizations",
+        extra={
+            "organizations_count": count,
+            "by_query": {
+                name: {"params": {k: v for k, v in params.items() if k != "cursor"}}
+                | stats(by_query[name])
+                | {"total": totals[name]}
+                for name, params in plan
+            },
+        },
+    )
+    getting = Latencies(
+        "GET /v1/organizations/{id}",
+        len(got),
+        got_seconds,
+        got,
+        note=f"random ids, folded from the event stream, one at a time, on {count:,} organizations",
+        extra={"organizations_count": count},
+    )
+    log(_line(listing))
+    for name, _ in plan:
+        s = stats(by_query[name])
+        log(
+            f"    {name:<26} p50 {s['p50_ms']:>6.1f} ms  max {s['max_ms']:>6.1f} ms"
+            f"  ({totals[name]:,} match)"
+        )
+    log(_line(getting))
+    return listing, getting
