@@ -37,6 +37,7 @@ class Found:
     rows: list[dict[str, Any]]
     total: int
     next_cursor: str | None
+    exact: bool = True  # False: at least `total` match
 
 
 class BadCursor(ValueError):
@@ -55,6 +56,11 @@ def decode_cursor(cursor: str) -> tuple[date, str]:
         return date.fromisoformat(day), str(oid)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise BadCursor(f"cursor {cursor[:40]!r} is not one this API gave out") from exc
+
+
+# Totals are exact up to here; past it the API says "at least" (`total_exact` false): an
+# exact count of a broad match costs a scan of most of the register on every page.
+TOTAL_CAP = 10_000
 
 
 def conditions(f: Filters, today: date) -> list[ColumnElement[bool]]:
@@ -87,17 +93,42 @@ async def search(
     limit: int,
     cursor: str | None = None,
 ) -> Found:
-    """A page in registration order (date, then id), the total matching, the next cursor."""
+    """A page in registration order (date, then id), the total matching, the next cursor.
+
+    One query when the matches are few (at most TOTAL_CAP): they are taken by the filters' own
+    indexes, counted and sorted together. Many matches: the page walks the registration-date
+    index, where it is met early, and the total says "at least TOTAL_CAP".
+    """
     where = conditions(filters, today)
-    page: Select[Any] = select(o).where(*where).order_by(o.c.registered_on, o.c.id)
-    if cursor is not None:
-        after = decode_cursor(cursor)
-        page = page.where(tuple_(o.c.registered_on, o.c.id) > tuple_(*after))
-    count = select(func.count()).select_from(o).where(*where)
+    start = decode_cursor(cursor) if cursor else None
     async with engine.connect() as conn:
+        matches = select(o).where(*where).limit(TOTAL_CAP + 1).subquery()
+        counted = select(matches, func.count().over().label("_total")).subquery()
+        page = _after(select(counted), counted.c, start)
         rows = [dict(r) for r in (await conn.execute(page.limit(limit + 1))).mappings()]
-        total = int((await conn.execute(count)).scalar_one())
+        if rows:
+            total = int(rows[0].pop("_total"))
+            for r in rows[1:]:
+                del r["_total"]
+        else:
+            count = select(func.count()).select_from(matches)
+            total = int((await conn.execute(count)).scalar_one())
+        if total > TOTAL_CAP:
+            page = _after(select(o).where(*where), o.c, start)
+            rows = [dict(r) for r in (await conn.execute(page.limit(limit + 1))).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more else None
-    return Found(rows, total, encode_cursor(last["registered_on"], last["id"]) if last else None)
+    return Found(
+        rows,
+        min(total, TOTAL_CAP),
+        encode_cursor(last["registered_on"], last["id"]) if last else None,
+        exact=total <= TOTAL_CAP,
+    )
+
+
+def _after(q: Select[Any], c: Any, start: tuple[date, str] | None) -> Select[Any]:
+    """Rows after the cursor, in registration order."""
+    if start is not None:
+        q = q.where(tuple_(c.registered_on, c.id) > tuple_(*start))
+    return q.order_by(c.registered_on, c.id)

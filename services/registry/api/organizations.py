@@ -112,6 +112,7 @@ async def search(
     return OrganizationPage(
         items=[OrganizationSummary.model_validate(r) for r in found.rows],
         total=found.total,
+        total_exact=found.exact,
         next_cursor=found.next_cursor,
     )
 

@@ -203,5 +203,9 @@ class OrganizationSummary(BaseModel):
 
 class OrganizationPage(BaseModel):
     items: list[OrganizationSummary]
-    total: int = Field(description="how many organizations match the filters, on every page")
+    total: int = Field(
+        description="how many organizations match the filters, on every page; exact up to "
+        "10,000, past that 10,000 with `total_exact` false"
+    )
+    total_exact: bool = Field(True, description="false when more than `total` match")
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")

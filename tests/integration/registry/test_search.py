@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.integration.registry.builders import (
     HUANGPI_VILLAGE,
@@ -106,3 +107,23 @@ async def test_bad_queries_are_problems(api: httpx.AsyncClient) -> None:
     r = await api.get("/v1/organizations", params={"place": "420199"})
     assert "420199" in is_problem(r, 422, "unknown_place")["detail"]
     is_problem(await api.get("/v1/organizations", params={"kind": "company"}), 422, "validation")
+
+
+async def test_past_the_cap_the_total_says_at_least_and_pages_still_walk_everything(
+    api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.registry.adapters import search
+
+    await a_small_register(api)
+    monkeypatch.setattr(search, "TOTAL_CAP", 3)
+    first = (await api.get("/v1/organizations", params={"limit": 2})).json()
+    assert (first["total"], first["total_exact"]) == (3, False)
+    seen = [o["id"] for o in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = (await api.get("/v1/organizations", params={"limit": 2, "cursor": cursor})).json()
+        seen += [o["id"] for o in page["items"]]
+        cursor = page["next_cursor"]
+    assert len(seen) == len(set(seen)) == 5
+    few = (await api.get("/v1/organizations", params={"kind": "foundation"})).json()
+    assert (few["total"], few["total_exact"]) == (0, True)
