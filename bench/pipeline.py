@@ -31,28 +31,11 @@ from shared.contracts.envelope import subject, to_cloudevent
 from shared.eventstore import NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
-from shared.relay import Relay, RelayConfig
+from shared.relay import Relay, RelayConfig, stream_config
 
 PREFILL_BATCH = 100
 RAW_STREAM = "RAWPUB"
 CONSUME_STREAM = "CBENCH"
-
-
-def stream_config(name: str, subjects: list[str], config: RelayConfig) -> api.StreamConfig:
-    """The relay's stream configuration (shared.relay.ensure_stream) under another name."""
-    return api.StreamConfig(
-        name=name,
-        subjects=subjects,
-        storage=api.StorageType.FILE,
-        retention=api.RetentionPolicy.LIMITS,
-        max_msgs=-1,
-        max_bytes=-1,
-        max_age=0,
-        discard=api.DiscardPolicy.OLD,
-        duplicate_window=config.duplicate_window.total_seconds(),
-        allow_direct=True,
-        num_replicas=config.stream_replicas,
-    )
 
 
 async def connect(url: str) -> NATS:

@@ -71,12 +71,11 @@ class RelayConfig:
         )
 
 
-async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig) -> None:
-    """Create or update the producer's stream: file storage, keep everything."""
-    name = STREAMS[producer]
-    cfg = api.StreamConfig(
+def stream_config(name: str, subjects: list[str], config: RelayConfig) -> api.StreamConfig:
+    """A producer's stream: file storage, keep everything, the configured duplicate window."""
+    return api.StreamConfig(
         name=name,
-        subjects=[f"{producer}.>"],
+        subjects=subjects,
         storage=api.StorageType.FILE,
         retention=api.RetentionPolicy.LIMITS,
         max_msgs=-1,
@@ -87,6 +86,12 @@ async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig
         allow_direct=True,
         num_replicas=config.stream_replicas,
     )
+
+
+async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig) -> None:
+    """Create or update the producer's stream."""
+    name = STREAMS[producer]
+    cfg = stream_config(name, [f"{producer}.>"], config)
     try:
         await js.stream_info(name)
     except NotFoundError:
