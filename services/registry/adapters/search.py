@@ -102,10 +102,16 @@ async def search(
     where = conditions(filters, today)
     start = decode_cursor(cursor) if cursor else None
     async with engine.connect() as conn:
-        matches = select(o).where(*where).limit(TOTAL_CAP + 1).subquery()
+        # Only the sort key is carried through the count; full rows are read for the page.
+        matches = select(o.c.id, o.c.registered_on).where(*where).limit(TOTAL_CAP + 1).subquery()
         counted = select(matches, func.count().over().label("_total")).subquery()
-        page = _after(select(counted), counted.c, start)
-        rows = [dict(r) for r in (await conn.execute(page.limit(limit + 1))).mappings()]
+        keys = _after(select(counted), counted.c, start).limit(limit + 1).subquery()
+        page = (
+            select(o, keys.c._total)
+            .join(keys, o.c.id == keys.c.id)
+            .order_by(keys.c.registered_on, keys.c.id)
+        )
+        rows = [dict(r) for r in (await conn.execute(page)).mappings()]
         if rows:
             total = int(rows[0].pop("_total"))
             for r in rows[1:]:
