@@ -9,61 +9,17 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from services.registry.adapters.search import Filters
 from services.registry.api.common import READ_ERRORS
 from services.registry.api.deps import Handlers, Queries, Reader
-from services.registry.api.schemas import Status
-from services.registry.api.types import Category, Name
+from services.registry.api.filters import SearchFilters
 from services.registry.app.imports.snapshot import COLUMNS, Snapshot
-from shared.contracts.registry import Grade, Kind, Level
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 NDJSON, CSV = "application/x-ndjson", "text/csv"
 POSITION_HEADER = "X-Export-Position"
-PlaceFilter = Annotated[
-    str | None,
-    Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", description="place code at any level"),
-]
-
-
-def _filters(
-    handlers: Handlers,
-    kind: Kind | None = None,
-    category: Category | None = None,
-    level: Level | None = None,
-    status: Status | None = None,
-    grade: Annotated[Grade | None, Query(description="a grade in force today")] = None,
-    place: PlaceFilter = None,
-    registered_from: date | None = None,
-    registered_to: date | None = None,
-    name_contains: Annotated[Name | None, Query(description="part of the name")] = None,
-    code_override: bool | None = None,
-    charity: bool | None = None,
-    urban: bool | None = None,
-) -> Filters:
-    """The filters of GET /v1/organizations, with the same meaning."""
-    if place is not None:
-        handlers.places.require(place, "place")
-    return Filters(
-        kind=kind,
-        category=category,
-        level=level,
-        status=status,
-        grade=grade,
-        place=place,
-        registered_from=registered_from,
-        registered_to=registered_to,
-        name_contains=name_contains,
-        code_override=code_override,
-        charity=charity,
-        urban=urban,
-    )
-
-
-ExportFilters = Annotated[Filters, Depends(_filters)]
 
 
 @router.get(
@@ -82,7 +38,7 @@ async def export_organizations(
     _: Reader,
     handlers: Handlers,
     queries: Queries,
-    filters: ExportFilters,
+    filters: SearchFilters,
     accept: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Every organization matching the search filters, from one snapshot, streamed."""

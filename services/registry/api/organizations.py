@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from services.registry.adapters.search import Filters
 from services.registry.api.common import READ_ERRORS, WRITE_ERRORS, state_after
 from services.registry.api.deps import (
     OVERRIDE,
@@ -18,19 +17,18 @@ from services.registry.api.deps import (
     Writer,
     actor,
 )
+from services.registry.api.filters import SearchFilters
 from services.registry.api.schemas import (
     OrganizationCreate,
     OrganizationPage,
     OrganizationRead,
     OrganizationSummary,
     OrganizationUpdate,
-    Status,
 )
-from services.registry.api.types import Category, CreditCode, FilingNumber, Name, OrganizationId
+from services.registry.api.types import CreditCode, FilingNumber, OrganizationId
 from services.registry.api.views import organization_read, with_etag
 from services.registry.app import commands
 from services.registry.domain.registration import OverrideRequest
-from shared.contracts.registry import Grade, Kind, Level
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
@@ -69,46 +67,12 @@ async def register(
 async def search(
     _: Reader,
     queries: Queries,
-    handlers: Handlers,
-    kind: Kind | None = None,
-    category: Category | None = None,
-    level: Level | None = None,
-    status: Status | None = None,
-    grade: Annotated[Grade | None, Query(description="a grade in force today")] = None,
-    place: Annotated[
-        str | None,
-        Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", description="place code at any level"),
-    ] = None,
-    registered_from: date | None = None,
-    registered_to: date | None = None,
-    name_contains: Annotated[Name | None, Query(description="part of the name")] = None,
-    code_override: bool | None = None,
-    charity: bool | None = None,
-    urban: bool | None = None,
+    filters: SearchFilters,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_-]+$")] = None,
 ) -> OrganizationPage:
     """Search the register by filters, in registration order, a page at a time."""
-    if place is not None:
-        handlers.places.require(place, "place")
-    found = await queries.search(
-        Filters(
-            kind=kind,
-            category=category,
-            level=level,
-            status=status,
-            grade=grade,
-            place=place,
-            registered_from=registered_from,
-            registered_to=registered_to,
-            name_contains=name_contains,
-            code_override=code_override,
-            charity=charity,
-            urban=urban,
-        ),
-        limit=limit,
-        cursor=cursor,
-    )
+    found = await queries.search(filters, limit=limit, cursor=cursor)
     return OrganizationPage(
         items=[OrganizationSummary.model_validate(r) for r in found.rows],
         total=found.total,

@@ -1,0 +1,56 @@
+"""The search filters of the organizations list and of the export, as one dependency."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from services.registry.adapters.search import Filters
+from services.registry.api.deps import Handlers
+from services.registry.api.schemas import Status
+from services.registry.api.types import Category, Name
+from shared.contracts.registry import Grade, Kind, Level
+
+PlaceFilter = Annotated[
+    str | None,
+    Query(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", description="place code at any level"),
+]
+
+
+def search_filters(
+    handlers: Handlers,
+    kind: Kind | None = None,
+    category: Category | None = None,
+    level: Level | None = None,
+    status: Status | None = None,
+    grade: Annotated[Grade | None, Query(description="a grade in force today")] = None,
+    place: PlaceFilter = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+    name_contains: Annotated[Name | None, Query(description="part of the name")] = None,
+    code_override: bool | None = None,
+    charity: bool | None = None,
+    urban: bool | None = None,
+) -> Filters:
+    """The filters; a place code must name a known place."""
+    if place is not None:
+        handlers.places.require(place, "place")
+    return Filters(
+        kind=kind,
+        category=category,
+        level=level,
+        status=status,
+        grade=grade,
+        place=place,
+        registered_from=registered_from,
+        registered_to=registered_to,
+        name_contains=name_contains,
+        code_override=code_override,
+        charity=charity,
+        urban=urban,
+    )
+
+
+SearchFilters = Annotated[Filters, Depends(search_filters)]
