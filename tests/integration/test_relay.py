@@ -143,20 +143,25 @@ async def test_a_relay_killed_mid_batch_resumes_with_no_gap_and_no_duplicate(rig
     }
     cmd = [sys.executable, "-m", "shared.cli", "relay", "registry"]
     first = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
-    while len(await stream_messages(rig.nats.url, "REGISTRY")) < 300:
-        assert first.poll() is None
-        await asyncio.sleep(0.01)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+    try:
+        while len(await stream_messages(rig.nats.url, "REGISTRY")) < 300:
+            assert first.poll() is None
+            await asyncio.sleep(0.01)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
     at_kill = len(await stream_messages(rig.nats.url, "REGISTRY"))
     assert at_kill < total, "the relay finished before it could be killed"
     # The dead relay's lease must expire before the new one takes over (ttl 10 s).
     second = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
     try:
         published = await wait_for_count(rig.nats.url, "REGISTRY", total, within=90)
-    finally:
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=20) == 0
+    finally:
+        if second.poll() is None:  # never leave a relay running after a failure
+            second.kill()
+            second.wait()
     assert_exactly_the_store(published, await stored_ids(rig.store))
 
 
