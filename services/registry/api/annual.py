@@ -10,7 +10,7 @@ from services.registry.api.common import WRITE_ERRORS, state_after
 from services.registry.api.decision_schemas import AnnualReportCreate, InspectionCreate
 from services.registry.api.deps import Handlers, IfMatch, Writer, actor
 from services.registry.api.schemas import OrganizationRead
-from services.registry.api.types import OrganizationId
+from services.registry.app.types import OrganizationId
 
 router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["annual reports"])
 Id = Annotated[OrganizationId, Path(description="the organization's id")]

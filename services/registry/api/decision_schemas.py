@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.api.types import (
+from services.registry.app.types import (
     ActDate,
     Figure,
     FigureName,

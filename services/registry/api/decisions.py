@@ -16,7 +16,7 @@ from services.registry.api.decision_schemas import (
 )
 from services.registry.api.deps import Handlers, IfMatch, Rater, Writer, actor
 from services.registry.api.schemas import OrganizationRead
-from services.registry.api.types import OrganizationId
+from services.registry.app.types import OrganizationId
 
 router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["decisions"])
 Id = Annotated[OrganizationId, Path(description="the organization's id")]

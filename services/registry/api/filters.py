@@ -10,7 +10,7 @@ from fastapi import Depends, Query
 from services.registry.adapters.search import Filters
 from services.registry.api.deps import Handlers
 from services.registry.api.schemas import Status
-from services.registry.api.types import Category, Name
+from services.registry.app.types import Category, Name
 from shared.contracts.registry import Grade, Kind, Level
 
 PlaceFilter = Annotated[

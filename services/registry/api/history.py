@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path
 from services.registry.api.common import READ_ERRORS
 from services.registry.api.decision_schemas import HistoryRead
 from services.registry.api.deps import Queries, Reader
-from services.registry.api.types import OrganizationId
 from services.registry.api.views import history_read
+from services.registry.app.types import OrganizationId
 
 router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["history"])
 

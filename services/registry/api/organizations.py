@@ -25,9 +25,9 @@ from services.registry.api.schemas import (
     OrganizationSummary,
     OrganizationUpdate,
 )
-from services.registry.api.types import CreditCode, FilingNumber, OrganizationId
 from services.registry.api.views import organization_read, with_etag
 from services.registry.app import commands
+from services.registry.app.types import CreditCode, FilingNumber, OrganizationId
 from services.registry.domain.registration import OverrideRequest
 from shared.http.problems import Problem
 

@@ -11,31 +11,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-# No act on a register of the PRC predates it (as services/registry/api/types.py).
-EARLIEST = date(1949, 10, 1)
+from services.registry.app.types import (
+    ActDate,
+    Category,
+    FilingNumber,
+    LongText,
+    Name,
+    PlaceCode,
+    ShortText,
+    Year,
+)
 
-
-def _storable(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    return value
-
-
-def _on_register(value: date) -> date:
-    if value < EARLIEST:
-        raise ValueError(f"dates on the register start on {EARLIEST}")
-    return value
-
-
-Text300 = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable)]
-Text200 = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
-Text2000 = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
-Short = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
-Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable)]
-Day = Annotated[date, AfterValidator(_on_register)]
-Place = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$")]
 Conclusion = Literal[
     "合格", "基本合格", "不合格", "qualified", "basically_qualified", "unqualified"
 ]
@@ -54,34 +42,34 @@ class Strict(BaseModel):
 
 
 class OverrideIn(Strict):
-    allowed_by: Text200
-    reason: Text2000
+    allowed_by: ShortText
+    reason: LongText
 
 
 class ReportIn(Strict):
-    year: Annotated[int, Field(ge=EARLIEST.year, le=9998)]
-    submitted_on: Day
+    year: Year
+    submitted_on: ActDate
     staff_employed: Annotated[int, Field(ge=0, le=10**7)] | None = None
     conclusion: Conclusion | None = None
-    concluded_on: Day | None = None
+    concluded_on: ActDate | None = None
 
 
 class RatingIn(Strict):
     grade: Literal["1A", "2A", "3A", "4A", "5A"] | None
-    decided_on: Day
+    decided_on: ActDate
     valid_until: date | None = None
 
 
 class EndIn(Strict):
     how: End
-    on: Day
-    reason: Text2000
+    on: ActDate
+    reason: LongText
 
 
 class Later(Strict):
     """Facts after 成立/备案 that the register keeps: reports, charity status, rating, end."""
 
-    charity_recognised_on: Day | None = None
+    charity_recognised_on: ActDate | None = None
     annual_reports: list[ReportIn] = Field(default_factory=list, max_length=200)
     rating: RatingIn | None = None
     end: EndIn | None = None
@@ -90,16 +78,16 @@ class Later(Strict):
 class RegistrationRow(Later):
     kind: Literal["social_group", "social_service_agency", "foundation"]
     credit_code: Annotated[str, Field(min_length=1, max_length=18)]
-    name: Text300
+    name: Name
     level: Literal["national", "province", "city", "county"]
-    domicile: Place
-    registered_on: Day
+    domicile: PlaceCode
+    registered_on: ActDate
     category: Category | None = None
-    registration_authority: Place | None = None
-    legal_representative: Text200 | None = None
-    supervisory_unit: Text200 | None = None
+    registration_authority: PlaceCode | None = None
+    legal_representative: ShortText | None = None
+    supervisory_unit: ShortText | None = None
     registered_capital_yuan: Annotated[int, Field(ge=0, le=10**15)] | None = None
-    business_scope: Text2000 | None = None
+    business_scope: LongText | None = None
     code_override: OverrideIn | None = None
 
     @property
@@ -109,11 +97,11 @@ class RegistrationRow(Later):
 
 class FilingRow(Later):
     kind: Literal["community_org"]
-    filing_number: Short
-    name: Text300
-    community: Place
-    filed_on: Day
-    street: Place | None = None
+    filing_number: FilingNumber
+    name: Name
+    community: PlaceCode
+    filed_on: ActDate
+    street: PlaceCode | None = None
     urban: bool | None = None
     category: Category | None = None
 

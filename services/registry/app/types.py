@@ -1,4 +1,4 @@
-"""Field types of the registry API: text a database can store, bounded numbers and dates."""
+"""Field types of registry commands (API bodies and import rows): storable text, bounded values."""
 
 from __future__ import annotations
 
