@@ -63,6 +63,11 @@ def make_async_engine(url: str, **kw: Any) -> AsyncEngine:
     # No pre-ping (a round trip per checkout): a connection that died with a server restart
     # fails its statement, SQLAlchemy invalidates the pool, and the next checkout reconnects.
     kw.setdefault("pool_recycle", 1800)
+    # The services' queries are short and indexed. JIT compiling a plan whose estimated cost
+    # is high, and starting parallel workers for a scan, each cost milliseconds to tens of
+    # them before the first row: more than such a query takes. Sessions run without both.
+    options = "-c jit=off -c max_parallel_workers_per_gather=0"
+    kw.setdefault("connect_args", {"options": options})
     return create_async_engine(aurl, **kw)
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, Text, and_, any_, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry.adapters.tables import organizations as o
@@ -60,10 +61,18 @@ def decode_cursor(cursor: str) -> tuple[date, str]:
 
 # Totals are exact up to here; past it the API says "at least" (`total_exact` false): an
 # exact count of a broad match costs a scan of most of the register on every page.
-TOTAL_CAP = 10_000
+TOTAL_CAP = 1_000
 
 
-def conditions(f: Filters, today: date) -> list[ColumnElement[bool]]:
+def name_keys(text: str, prefix: str = "") -> list[str]:
+    """The keys of the name index (registry_0003, socorg_name_keys) a name containing `text`
+    must hold: its two-character substrings, prefixed with the city (4 digits) when the
+    search is inside one."""
+    city = prefix[:4] if len(prefix) >= 4 else ""
+    return sorted({city + text[i : i + 2] for i in range(len(text) - 1)})
+
+
+def conditions(f: Filters, today: date, dialect: str) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for column in ("kind", "category", "level", "status"):
         if (value := getattr(f, column)) is not None:
@@ -71,13 +80,19 @@ def conditions(f: Filters, today: date) -> list[ColumnElement[bool]]:
     if f.grade is not None:  # a grade counts only while valid (DOMAIN.md, Rating: expiry)
         valid = or_(o.c.rating_valid_until.is_(None), o.c.rating_valid_until >= today)
         where.append(and_(o.c.grade == f.grade, valid))
-    if f.place is not None:
-        where.append(o.c.domicile.startswith(area_prefix(f.place), autoescape=True))
+    prefix = area_prefix(f.place) if f.place is not None else ""
+    if prefix:
+        where.append(o.c.domicile.startswith(prefix, autoescape=True))
     if f.registered_from is not None:
         where.append(o.c.registered_on >= f.registered_from)
     if f.registered_to is not None:
         where.append(o.c.registered_on <= f.registered_to)
     if f.name_contains:
+        if dialect == "postgresql" and (keys := name_keys(f.name_contains, prefix)):
+            # the name index: names holding every bigram of the text (in the city searched),
+            # which LIKE then checks
+            held = func.socorg_name_keys(o.c.name, o.c.domicile, type_=ARRAY(Text))
+            where.append(held.contains(keys))
         where.append(o.c.name.contains(f.name_contains, autoescape=True))
     for flag in ("code_override", "charity", "urban"):
         if (value := getattr(f, flag)) is not None:
@@ -95,33 +110,40 @@ async def search(
 ) -> Found:
     """A page in registration order (date, then id), the total matching, the next cursor.
 
-    One query when the matches are few (at most TOTAL_CAP): they are taken by the filters' own
-    indexes, counted and sorted together. Many matches: the page walks the registration-date
-    index, where it is met early, and the total says "at least TOTAL_CAP".
+    Two short queries, neither of which reads more than TOTAL_CAP + 1 index entries or more
+    than one page of rows:
+    1. the matches' sort keys (id, registration date) are taken by the filters' own indexes
+       (the place and registration indexes carry every filter column, so mostly from the
+       index alone), at most TOTAL_CAP + 1 of them: counted, and the page's keys sorted out;
+    2. the page's rows: those keys' rows; or, when more than TOTAL_CAP match (the total then
+       says "at least TOTAL_CAP"), the rows met first walking the registration-order index,
+       where a broad match is met early.
     """
-    where = conditions(filters, today)
+    where = conditions(filters, today, engine.dialect.name)
     start = decode_cursor(cursor) if cursor else None
     async with engine.connect() as conn:
-        # Only the sort key is carried through the count; full rows are read for the page.
         matches = select(o.c.id, o.c.registered_on).where(*where).limit(TOTAL_CAP + 1).subquery()
-        counted = select(matches, func.count().over().label("_total")).subquery()
-        keys = _after(select(counted), counted.c, start).limit(limit + 1).subquery()
-        page = (
-            select(o, keys.c._total)
-            .join(keys, o.c.id == keys.c.id)
-            .order_by(keys.c.registered_on, keys.c.id)
-        )
-        rows = [dict(r) for r in (await conn.execute(page)).mappings()]
-        if rows:
-            total = int(rows[0].pop("_total"))
-            for r in rows[1:]:
-                del r["_total"]
+        counted = select(matches, func.count().over().label("total")).subquery()
+        first = _after(select(counted), counted.c, start).limit(limit + 1)
+        keys = (await conn.execute(first)).all()
+        if keys:
+            total = int(keys[0].total)
         else:
             count = select(func.count()).select_from(matches)
             total = int((await conn.execute(count)).scalar_one())
-        if total > TOTAL_CAP:
-            page = _after(select(o).where(*where), o.c, start)
-            rows = [dict(r) for r in (await conn.execute(page.limit(limit + 1))).mappings()]
+        page: Select[Any] | None = None
+        if total > TOTAL_CAP:  # the page's keys: those met first walking the registration index
+            walk = _after(select(o.c.id, o.c.registered_on).where(*where), o.c, start)
+            met = walk.limit(limit + 1).subquery()
+            page = select(o).join(met, o.c.id == met.c.id)
+        elif keys:  # the page's keys, sorted out of the matches
+            ids = [k.id for k in keys]
+            pg = engine.dialect.name == "postgresql"  # one array parameter, not one per id
+            page = select(o).where(o.c.id == any_(array(ids)) if pg else o.c.id.in_(ids))
+        rows: list[dict[str, Any]] = []
+        if page is not None:
+            page = page.order_by(o.c.registered_on, o.c.id)
+            rows = [dict(r) for r in (await conn.execute(page)).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if more else None

@@ -18,12 +18,14 @@ READ, WRITE, OVERRIDE = "registry:read", "registry:write", "registry:override"
 RATE_SCOPES = ("evaluation:decide", "registry:rate")
 
 
-def _handlers(request: Request) -> RegistryHandlers:
+# Dependencies are `async def` though they never wait: FastAPI runs a plain `def` in its
+# thread pool, a thread hop per dependency per request.
+async def _handlers(request: Request) -> RegistryHandlers:
     handlers: RegistryHandlers = request.app.state.registry_handlers
     return handlers
 
 
-def _queries(request: Request) -> RegistryQueries:
+async def _queries(request: Request) -> RegistryQueries:
     queries: RegistryQueries = request.app.state.registry_queries
     return queries
 

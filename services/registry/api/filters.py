@@ -19,7 +19,7 @@ PlaceFilter = Annotated[
 ]
 
 
-def search_filters(
+async def search_filters(
     handlers: Handlers,
     kind: Kind | None = None,
     category: Category | None = None,
@@ -34,7 +34,7 @@ def search_filters(
     charity: bool | None = None,
     urban: bool | None = None,
 ) -> Filters:
-    """The filters; a place code must name a known place."""
+    """The filters; a place code must name a known place. (`async`: no thread hop.)"""
     if place is not None:
         handlers.places.require(place, "place")
     return Filters(

@@ -205,7 +205,7 @@ class OrganizationPage(BaseModel):
     items: list[OrganizationSummary]
     total: int = Field(
         description="how many organizations match the filters, on every page; exact up to "
-        "10,000, past that 10,000 with `total_exact` false"
+        "1,000, past that 1,000 with `total_exact` false"
     )
     total_exact: bool = Field(True, description="false when more than `total` match")
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.integration.registry.builders import (
     HUANGPI_VILLAGE,
@@ -85,6 +86,26 @@ async def test_chinese_name_search(api: httpx.AsyncClient) -> None:
     assert await ids_of(api, name_contains="%") == set()
 
 
+async def test_name_search_is_exact_with_a_place_and_for_names_holding_the_bigrams_apart(
+    api: httpx.AsyncClient,
+) -> None:
+    """On PostgreSQL the name index narrows by bigrams (in the city searched); LIKE decides."""
+    ids = await a_small_register(api)
+    apart = (await registered(api, 3, name="武昌区舞蹈艺术蹈队研究会", credit_code=code("1", 3)))[
+        "id"
+    ]
+    assert await ids_of(api, name_contains="舞蹈队") == {ids["urban"]}
+    assert await ids_of(api, name_contains="舞蹈") == {ids["urban"], apart}
+    assert await ids_of(api, name_contains="舞蹈队", place="420100") == {ids["urban"]}
+    assert await ids_of(api, name_contains="舞蹈", place="420106") == {ids["urban"], apart}
+    assert await ids_of(api, name_contains="舞蹈", place="420102") == set()
+    assert await ids_of(api, name_contains="舞蹈", place="420000") == {ids["urban"], apart}
+    assert await ids_of(api, name_contains="舞蹈", place="330200") == set()
+    assert await ids_of(api, name_contains="科技", level="city") == {ids["city"]}
+    assert await ids_of(api, name_contains="区_") == set()
+    assert await ids_of(api, name_contains="协会%") == set()
+
+
 async def test_cursor_pages_walk_the_register_in_registration_order(api: httpx.AsyncClient) -> None:
     ids = await a_small_register(api)
     seen: list[str] = []
@@ -127,3 +148,31 @@ async def test_past_the_cap_the_total_says_at_least_and_pages_still_walk_everyth
     assert len(seen) == len(set(seen)) == 5
     few = (await api.get("/v1/organizations", params={"kind": "foundation"})).json()
     assert (few["total"], few["total_exact"]) == (0, True)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("name", "domicile"),
+    [
+        ("尚隆苑社区舞蹈队", "420106001001"),
+        ("A&B 协会", "330212"),
+        ("𠮷野家🍜会", "511802"),
+        ("武", "420106"),
+    ],
+)
+def test_the_query_side_name_keys_are_those_postgresql_indexes(
+    pg_url: str, name: str, domicile: str
+) -> None:
+    """name_keys() (what a search asks the index for) and socorg_name_keys() (what the index
+    holds, registry_0003) must agree, or a search would miss names the register has."""
+    from services.registry.adapters.search import name_keys
+
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:
+        held = conn.execute(
+            text("SELECT socorg_name_keys(:name, :domicile)"), {"name": name, "domicile": domicile}
+        ).scalar_one()
+    engine.dispose()
+    expected = set(name_keys(name)) | set(name_keys(name, domicile))
+    assert set(held) == expected
+    assert set(name_keys(name[1:3], domicile)) <= set(held)

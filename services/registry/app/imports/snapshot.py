@@ -70,7 +70,7 @@ class Snapshot:
         """The matching organizations in registration order, fetched in pages by the driver."""
         q = (
             select(*(o.c[c] for c in COLUMNS))
-            .where(*conditions(filters, today))
+            .where(*conditions(filters, today, self.conn.dialect.name))
             .order_by(o.c.registered_on, o.c.id)
             .execution_options(yield_per=1000)
         )
