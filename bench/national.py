@@ -137,7 +137,7 @@ def _worker(db: str, profile: Profile, shard: int, shards: int, out: Any) -> Non
                         now,
                     )
                 )
-            row = row_of(org, position, places)
+            row = row_of(org, places)
             oc.write_row(tuple(row[c] for c in ORG_COLUMNS))
             orgs += 1
             events += len(planned.events)

@@ -58,7 +58,9 @@ def make_async_engine(url: str, **kw: Any) -> AsyncEngine:
         engine = create_async_engine(aurl, connect_args={"timeout": 30}, **kw)
         _configure_sqlite(engine.sync_engine)
         return engine
-    kw.setdefault("pool_size", 10)
+    # A connection opened past the pool is closed again on return: a pool smaller than the
+    # requests in flight opens and closes a connection per request. Size it to them.
+    kw.setdefault("pool_size", 20)
     kw.setdefault("max_overflow", 20)
     # No pre-ping (a round trip per checkout): a connection that died with a server restart
     # fails its statement, SQLAlchemy invalidates the pool, and the next checkout reconnects.

@@ -56,6 +56,10 @@ IS_LEADER = Gauge(
 class RelayConfig:
     batch_size: int = 1000
     idle_poll: float = 0.25
+    # After a batch that emptied the outbox, wait this long before the next read: under a
+    # steady trickle of writes each cycle then carries the events of that while (not one
+    # event per cycle, with its reads and checkpoint), for this much more latency.
+    linger: float = 0.02
     ack_timeout: float = 10.0
     lease_ttl: float = 10.0
     stream_replicas: int = 1
@@ -66,6 +70,7 @@ class RelayConfig:
     def from_settings(cls, settings: ServiceSettings) -> RelayConfig:
         return cls(
             batch_size=settings.relay_batch_size,
+            linger=settings.relay_linger_ms / 1000,
             duplicate_window=timedelta(hours=settings.relay_duplicate_window_hours),
             stream_replicas=settings.stream_replicas,
         )
@@ -148,6 +153,8 @@ class Relay:
                     backoff = 0.1
                     if not worked:
                         await self._idle()
+                    elif self._prefetched is None and self.config.linger > 0:
+                        await asyncio.sleep(self.config.linger)  # the outbox was emptied
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - keep relaying; state is re-synced
@@ -201,9 +208,12 @@ class Relay:
         if not batch:
             return False
         futures = await self._send(js, batch)
-        # Read the next batch while JetStream acknowledges this one.
+        # Behind a full batch there is more: read it while JetStream acknowledges this one.
+        full = len(batch) == self.config.batch_size
         following = asyncio.create_task(
             self.store.read_outbox(batch[-1].position, limit=self.config.batch_size)
+            if full
+            else _nothing()
         )
         acked = await self._acks(futures)
         if acked:
@@ -218,7 +228,7 @@ class Relay:
             await asyncio.gather(following, return_exceptions=True)
             self._synced = False
             raise RuntimeError(f"{len(batch) - acked} of {len(batch)} events not acknowledged")
-        self._prefetched = await following
+        self._prefetched = (await following) if full else None
         return True
 
     async def _resync(self, js: JetStreamContext) -> None:
@@ -306,10 +316,16 @@ class Relay:
             LAG_POSITIONS.labels(self.producer).set(0)
             LAG_SECONDS.labels(self.producer).set(0)
             return
-        head = await self.store.head_position()
+        # a batch short of the limit reached the head of the outbox when it was read
+        full = len(batch) == self.config.batch_size
+        head = await self.store.head_position() if full else batch[-1].position
         LAG_POSITIONS.labels(self.producer).set(max(0, head - self.position))
         age = (datetime.now(UTC) - batch[0].recorded_at).total_seconds()
         LAG_SECONDS.labels(self.producer).set(max(0.0, age))
+
+
+async def _nothing() -> list[OutboxRow]:
+    return []
 
 
 async def run_standalone(producer: str, settings: ServiceSettings) -> None:

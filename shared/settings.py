@@ -27,6 +27,12 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(
         "", description="SQLAlchemy URL, sqlite:///path or postgresql://user@host/db"
     )
+    database_pool_size: int = Field(
+        20,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections kept open (as many as requests served at once)",
+    )
     nats_url: str = Field("nats://127.0.0.1:14222", description="NATS server(s), comma-separated")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -39,6 +45,13 @@ class ServiceSettings(BaseSettings):
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     relay_enabled: bool = Field(True, description="run the relay in this process (producers)")
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
+    relay_linger_ms: float = Field(
+        20.0,
+        ge=0,
+        le=1000,
+        description="after emptying the outbox, how long the relay gathers events "
+        "before the next read",
+    )
     feed_heartbeat_seconds: float = Field(
         15.0, gt=0, description="idle heartbeat interval of the HTTP event stream"
     )

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import RowMapping, Text, cast, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import WRITE
@@ -87,6 +88,16 @@ class SqlUnitOfWork:
     @property
     def recorded(self) -> list[RecordedEvent]:
         return list(self._recorded)
+
+    async def _commit(self) -> None:
+        """Write what is pending and commit. On PostgreSQL the appends go as one statement in
+        one round trip with the COMMIT, so the append lock is held for that statement and the
+        commit alone, never while the client is away; elsewhere they are flushed first."""
+        if self._pending and self.connection.dialect.name == "postgresql":
+            pending, self._pending = self._pending, []
+            self._recorded.extend(await _pg_commit_appends(self.connection, pending))
+        else:
+            await self.flush()
 
     async def flush(self) -> None:
         """Insert the pending appends now (positions known), still inside the transaction."""
@@ -267,6 +278,87 @@ async def _pg_append_many(
     return [_recorded({**r, "position": positions[str(r["event_id"])]}) for r in rows]
 
 
+# A unit of work's appends as one statement: take the append lock, check every stream's
+# version (socorg_expect_version raises SO409, aborting the transaction: there is no client
+# decision between this statement and the COMMIT sent with it), insert every event.
+_PG_COMMIT_APPENDS = """
+WITH held AS (SELECT pg_advisory_xact_lock(%(lock)s)),
+checked AS (
+    SELECT bool_and(socorg_expect_version(
+        s.stream_id, s.expected,
+        coalesce((SELECT max(e.version) FROM events e WHERE e.stream_id = s.stream_id), 0)
+    )) AS ok
+    FROM held, unnest(%(check_streams)s::text[], %(check_expected)s::int[])
+        AS s(stream_id, expected)
+)
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
+                    division, occurred_at, recorded_at)
+SELECT r.event_id, r.stream_id, r.version, r.type, r.schema_version, r.data, r.metadata,
+       r.division, r.occurred_at, %(recorded_at)s
+FROM checked,
+     unnest(%(ids)s::uuid[], %(streams)s::text[], %(versions)s::int[], %(types)s::text[],
+            %(schema_versions)s::int[], %(datas)s::jsonb[], %(metas)s::jsonb[],
+            %(divisions)s::text[], %(occurred)s::timestamptz[])
+         WITH ORDINALITY AS r(event_id, stream_id, version, type, schema_version, data,
+                              metadata, division, occurred_at, ord)
+WHERE checked.ok
+ORDER BY r.ord
+RETURNING position, event_id
+"""
+EXPECT_VERSION_FAILED = "SO409"  # raised by socorg_expect_version (platform_0003)
+
+
+async def _pg_commit_appends(
+    conn: AsyncConnection, pending: Sequence[_Pending]
+) -> list[RecordedEvent]:
+    """Append and COMMIT in one round trip (a psycopg pipeline on the unit of work's own
+    connection and transaction); the transaction is committed when this returns."""
+    now = datetime.now(UTC)
+    expected: dict[str, int] = {}  # each stream's version before this unit of work
+    running: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for p in pending:
+        at = running.setdefault(p.stream_id, expected.setdefault(p.stream_id, p.expected_version))
+        if at != p.expected_version:  # a second append to a stream must follow the first
+            raise WrongExpectedVersion(p.stream_id, p.expected_version, at)
+        rows.extend(_row(p, i, e, now) for i, e in enumerate(p.events, start=1))
+        running[p.stream_id] = at + len(p.events)
+    params = {
+        "lock": APPEND_LOCK_KEY,
+        "check_streams": list(expected),
+        "check_expected": list(expected.values()),
+        "recorded_at": now,
+        "ids": [r["event_id"] for r in rows],
+        "streams": [r["stream_id"] for r in rows],
+        "versions": [r["version"] for r in rows],
+        "types": [r["type"] for r in rows],
+        "schema_versions": [r["schema_version"] for r in rows],
+        "datas": [json.dumps(r["data"], ensure_ascii=False) for r in rows],
+        "metas": [json.dumps(r["metadata"], ensure_ascii=False) for r in rows],
+        "divisions": [r["division"] for r in rows],
+        "occurred": [r["occurred_at"] for r in rows],
+    }
+    raw: Any = (await conn.get_raw_connection()).driver_connection
+    try:
+        async with raw.pipeline():
+            cur = raw.cursor()
+            await cur.execute(_PG_COMMIT_APPENDS, params)
+            await raw.commit()
+        inserted = await cur.fetchall()
+    except psycopg.Error as exc:
+        if exc.sqlstate == EXPECT_VERSION_FAILED and exc.diag.message_detail:
+            found = json.loads(exc.diag.message_detail)
+            raise WrongExpectedVersion(
+                found["stream"], found["expected"], found["current"]
+            ) from exc
+        # as SQLAlchemy reports driver errors (an IntegrityError for a unique key, …)
+        raise DBAPIError.instance(
+            _PG_COMMIT_APPENDS, params, exc, psycopg.Error, dialect=conn.dialect
+        ) from exc
+    positions = {str(event_id): int(position) for position, event_id in inserted}
+    return [_recorded({**r, "position": positions[str(r["event_id"])]}) for r in rows]
+
+
 async def _current_version(conn: AsyncConnection, stream_id: str) -> int:
     q = select(func.coalesce(func.max(events.c.version), 0)).where(events.c.stream_id == stream_id)
     return int((await conn.execute(q)).scalar_one())
@@ -291,7 +383,7 @@ class SqlEventStore:
             try:
                 async with conn.begin():
                     yield uow
-                    await uow.flush()
+                    await uow._commit()
                 if uow._recorded:
                     for callback in self.on_commit:
                         callback()

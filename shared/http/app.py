@@ -66,7 +66,7 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(service, settings.log_level)
-        engine = make_async_engine(settings.database_url)
+        engine = make_async_engine(settings.database_url, pool_size=settings.database_pool_size)
         link = NatsLink(settings.nats_url, name=f"socorg-{service}")
         autocommit = (
             None

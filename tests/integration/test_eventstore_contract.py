@@ -246,3 +246,39 @@ async def test_a_unit_of_work_appends_to_many_streams_with_positions_in_order(
     assert [e.event_id for e in stored[1:]] == [e.event_id for e in recorded]
     assert [e.data["i"] for e in stored] == [0, 1, 2, 10, 20, 30, 40, 50]
     assert stored[1].division == "420106" and stored[-1].metadata.client == "test-client"
+
+
+@pytest.mark.parametrize("stale", [0, 2])  # behind the stream, and ahead of it (a gap)
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_a_unit_of_work_on_a_stream_at_another_version_writes_nothing(
+    request: pytest.FixtureRequest, db: str, stale: int
+) -> None:
+    """The version check fails the whole transaction, the read-model writes made before the
+    append included (on PostgreSQL it runs in the statement sent with the COMMIT)."""
+    engine = make_async_engine(
+        request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
+    )
+    store = SqlEventStore(engine)
+    await store.append("x", 0, [ev()], metadata=META)
+    write = text("INSERT INTO leases (name, holder, expires_at) VALUES ('rm', 'h', :at)")
+    with pytest.raises(WrongExpectedVersion) as info:
+        async with store.unit_of_work() as uow:
+            await uow.connection.execute(write, {"at": datetime.now(UTC)})
+            uow.append("y", 0, [ev()], metadata=META)  # fine on its own
+            uow.append("x", stale, [ev()], metadata=META)
+    assert (info.value.stream_id, info.value.expected, info.value.current) == ("x", stale, 1)
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM leases"))).scalar_one() == 0
+    assert [await store.stream_version(s) for s in ("x", "y")] == [1, 0]
+    async with store.unit_of_work() as uow:  # the connection is fine afterwards
+        await uow.connection.execute(write, {"at": datetime.now(UTC)})
+        uow.append("x", 1, [ev()], metadata=META)
+        uow.append("x", 2, [ev(), ev()], metadata=META)  # a second append follows the first
+    assert [e.version for e in uow.recorded] == [2, 3, 4]
+    assert await store.stream_version("x") == 4
+    with pytest.raises(WrongExpectedVersion):
+        async with store.unit_of_work() as uow:
+            uow.append("z", 0, [ev()], metadata=META)
+            uow.append("z", 0, [ev()], metadata=META)  # does not follow the first
+    assert await store.stream_version("z") == 0
+    await engine.dispose()

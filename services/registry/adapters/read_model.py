@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.adapters.tables import annual_reports, organizations
@@ -21,7 +21,7 @@ def domicile_of(org: Organization) -> str:
     return place
 
 
-def row_of(org: Organization, position: int, places: Places) -> dict[str, Any]:
+def row_of(org: Organization, places: Places) -> dict[str, Any]:
     domicile = domicile_of(org)
     rating = org.rating
     urban = org.urban
@@ -46,25 +46,23 @@ def row_of(org: Organization, position: int, places: Places) -> dict[str, Any]:
         "charity": org.is_charity,
         "code_override": org.code_override is not None,
         "version": org.version,
-        "position": position,
     }
 
 
+_INSERT = insert(organizations)
+_UPDATE = update(organizations).where(organizations.c.id == bindparam("_id"))
+
+
 async def project(
-    conn: AsyncConnection,
-    org: Organization,
-    event: RegistryEvent,
-    position: int,
-    places: Places,
+    conn: AsyncConnection, org: Organization, event: RegistryEvent, places: Places
 ) -> None:
-    """Upsert the organization's row (and its annual report row) after `event`."""
-    row = row_of(org, position, places)
+    """Write the organization's row (and its annual report row) after `event`. A credit code
+    or filing number another organization holds fails here, on the unique key."""
+    row = row_of(org, places)
     if org.version == 1:
-        await conn.execute(insert(organizations).values(row))
+        await conn.execute(_INSERT, row)
     else:
-        await conn.execute(
-            update(organizations).where(organizations.c.id == org.organization_id).values(row)
-        )
+        await conn.execute(_UPDATE, {**row, "_id": org.organization_id})
     await _project_annual(conn, event)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -51,7 +50,6 @@ organizations = Table(
     Column("charity", Boolean, nullable=False),
     Column("code_override", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
-    Column("position", BigInteger, nullable=False),
     Index(
         "ix_organizations_kind",
         "kind",

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.adapters.read_model import domicile_of, holder_of, project
 from services.registry.adapters.streams import payloads, stream_of
@@ -100,7 +99,9 @@ class RegistryHandlers:
         meta = EventMetadata(client=actor.id, actor=actor.name, correlation_id=actor.correlation_id)
         try:
             async with self.store.unit_of_work() as uow:
-                await self._require_unique(uow.connection, after)
+                # the read model first: an identifier held by another organization fails on
+                # its unique key here, before the append (which goes with the COMMIT)
+                await project(uow.connection, after, event, self.places)
                 uow.append(
                     stream_of(after.organization_id),
                     expected_version,
@@ -108,32 +109,28 @@ class RegistryHandlers:
                     metadata=meta,
                     division=domicile[:6],
                 )
-                # appended now, not at commit, so the read model can carry the position
-                await uow.flush()
-                position = uow.recorded[-1].position
-                await project(uow.connection, after, event, position, self.places)
         except WrongExpectedVersion as exc:
             raise _conflict(exc.expected, exc.current) from exc
-        except IntegrityError as exc:  # a concurrent registration won the unique key
-            raise DuplicateIdentifier(
-                "another organization took this credit code or filing number meanwhile"
-            ) from exc
+        except IntegrityError as exc:
+            raise await self._duplicate(after) from exc
         return after
 
-    @staticmethod
-    async def _require_unique(conn: AsyncConnection, org: Organization) -> None:
-        if org.version != 1:
-            return
-        if org.credit_code and (other := await holder_of(conn, credit_code=org.credit_code)):
-            raise DuplicateIdentifier(
-                f"credit code {org.credit_code} is already registered to {other}",
-                organization_id=other,
-            )
-        number = org.filing_number
-        if number and (other := await holder_of(conn, filing_number=number)):
-            raise DuplicateIdentifier(
-                f"filing number {number} is already held by {other}", organization_id=other
-            )
+    async def _duplicate(self, org: Organization) -> DuplicateIdentifier:
+        """The refusal of an organization whose credit code or filing number is taken."""
+        async with self.store.engine.connect() as conn:
+            if org.credit_code and (other := await holder_of(conn, credit_code=org.credit_code)):
+                return DuplicateIdentifier(
+                    f"credit code {org.credit_code} is already registered to {other}",
+                    organization_id=other,
+                )
+            number = org.filing_number
+            if number and (other := await holder_of(conn, filing_number=number)):
+                return DuplicateIdentifier(
+                    f"filing number {number} is already held by {other}", organization_id=other
+                )
+        return DuplicateIdentifier(  # the holder went again meanwhile
+            "another organization took this credit code or filing number meanwhile"
+        )
 
     @staticmethod
     def _require_covered(actor: Actor, place: str) -> None:

@@ -70,11 +70,10 @@ async def commit_batch(
             outcomes.append(outcome)
             if start is not None:
                 tails.append((p, start))
+    # the read model first; the appends go with the COMMIT
+    await _project(conn, tails, places)
     for p, start in tails:
         _append(uow, p, start, metadata(p))
-    await uow.flush()
-    position = {(e.stream_id, e.version): e.position for e in uow.recorded}
-    await _project(conn, tails, position, places)
     return outcomes
 
 
@@ -115,23 +114,17 @@ def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> 
     )
 
 
-async def _project(
-    conn: AsyncConnection,
-    tails: list[tuple[Planned, int]],
-    position: dict[tuple[str, int], int],
-    places: Places,
-) -> None:
+async def _project(conn: AsyncConnection, tails: list[tuple[Planned, int]], places: Places) -> None:
     """New organizations in two bulk inserts; organizations that grew, event by event."""
     rows, reports = [], []
     for p, start in tails:
         org = p.organization
-        stream = stream_of(org.organization_id)
         if start == 0:
-            rows.append(row_of(org, position[(stream, org.version)], places))
+            rows.append(row_of(org, places))
             reports.extend(_report_rows(org))
             continue
         for state, event in zip(p.states[start:], p.events[start:], strict=True):
-            await project(conn, state, event, position[(stream, state.version)], places)
+            await project(conn, state, event, places)
     if rows:
         await conn.execute(insert(organizations), rows)
     if reports:
