@@ -280,7 +280,8 @@ async def _pg_append_many(
 
 # A unit of work's appends as one statement: take the append lock, check every stream's
 # version (socorg_expect_version raises SO409, aborting the transaction: there is no client
-# decision between this statement and the COMMIT sent with it), insert every event.
+# decision between this statement and the COMMIT sent with it), insert every event. The
+# arrays go in binary (%(…)b): no quoting of thousands of JSON texts into array literals.
 _PG_COMMIT_APPENDS = """
 WITH held AS (SELECT pg_advisory_xact_lock(%(lock)s)),
 checked AS (
@@ -288,7 +289,7 @@ checked AS (
         s.stream_id, s.expected,
         coalesce((SELECT max(e.version) FROM events e WHERE e.stream_id = s.stream_id), 0)
     )) AS ok
-    FROM held, unnest(%(check_streams)s::text[], %(check_expected)s::int[])
+    FROM held, unnest(%(check_streams)b::text[], %(check_expected)b::int[])
         AS s(stream_id, expected)
 )
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
@@ -296,9 +297,9 @@ INSERT INTO events (event_id, stream_id, version, type, schema_version, data, me
 SELECT r.event_id, r.stream_id, r.version, r.type, r.schema_version, r.data, r.metadata,
        r.division, r.occurred_at, %(recorded_at)s
 FROM checked,
-     unnest(%(ids)s::uuid[], %(streams)s::text[], %(versions)s::int[], %(types)s::text[],
-            %(schema_versions)s::int[], %(datas)s::jsonb[], %(metas)s::jsonb[],
-            %(divisions)s::text[], %(occurred)s::timestamptz[])
+     unnest(%(ids)b::uuid[], %(streams)b::text[], %(versions)b::int[], %(types)b::text[],
+            %(schema_versions)b::int[], %(datas)b::jsonb[], %(metas)b::jsonb[],
+            %(divisions)b::text[], %(occurred)b::timestamptz[])
          WITH ORDINALITY AS r(event_id, stream_id, version, type, schema_version, data,
                               metadata, division, occurred_at, ord)
 WHERE checked.ok
