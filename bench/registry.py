@@ -329,9 +329,10 @@ async def written_by_import(db: str, before: list[str]) -> dict[str, list[tuple[
             (ids,),
         )
         out["annual_reports"] = await cur.fetchall()
+        # JSON columns as their text, which COPY takes as is
+        selected = [f"{c}::text" if c in ("data", "metadata") else c for c in WRITTEN["events"]]
         cur = await conn.execute(
-            f"SELECT {', '.join(WRITTEN['events'])} FROM events "
-            "WHERE stream_id = ANY(%s) ORDER BY position",
+            f"SELECT {', '.join(selected)} FROM events WHERE stream_id = ANY(%s) ORDER BY position",
             ([stream_of(i) for i in ids],),
         )
         out["events"] = await cur.fetchall()

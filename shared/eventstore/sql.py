@@ -317,27 +317,33 @@ async def _pg_commit_appends(
     now = datetime.now(UTC)
     expected: dict[str, int] = {}  # each stream's version before this unit of work
     running: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("ids", "streams", "versions", "types", "schema_versions", "datas")
+    }
+    columns |= {"metas": [], "divisions": [], "occurred": []}
+    starts: list[int] = []  # each append's stream version before it
     for p in pending:
         at = running.setdefault(p.stream_id, expected.setdefault(p.stream_id, p.expected_version))
         if at != p.expected_version:  # a second append to a stream must follow the first
             raise WrongExpectedVersion(p.stream_id, p.expected_version, at)
-        rows.extend(_row(p, i, e, now) for i, e in enumerate(p.events, start=1))
-        running[p.stream_id] = at + len(p.events)
+        starts.append(at)
+        n = len(p.events)
+        columns["ids"].extend(e.event_id for e in p.events)
+        columns["streams"].extend([p.stream_id] * n)
+        columns["versions"].extend(range(at + 1, at + n + 1))
+        columns["types"].extend(e.type for e in p.events)
+        columns["schema_versions"].extend(e.schema_version for e in p.events)
+        columns["datas"].extend(json.dumps(e.data, ensure_ascii=False) for e in p.events)
+        columns["metas"].extend([json.dumps(p.metadata.to_json(), ensure_ascii=False)] * n)
+        columns["divisions"].extend([p.division] * n)
+        columns["occurred"].extend(e.occurred_at for e in p.events)
+        running[p.stream_id] = at + n
     params = {
         "lock": APPEND_LOCK_KEY,
         "check_streams": list(expected),
         "check_expected": list(expected.values()),
         "recorded_at": now,
-        "ids": [r["event_id"] for r in rows],
-        "streams": [r["stream_id"] for r in rows],
-        "versions": [r["version"] for r in rows],
-        "types": [r["type"] for r in rows],
-        "schema_versions": [r["schema_version"] for r in rows],
-        "datas": [json.dumps(r["data"], ensure_ascii=False) for r in rows],
-        "metas": [json.dumps(r["metadata"], ensure_ascii=False) for r in rows],
-        "divisions": [r["division"] for r in rows],
-        "occurred": [r["occurred_at"] for r in rows],
+        **columns,
     }
     raw: Any = (await conn.get_raw_connection()).driver_connection
     try:
@@ -356,8 +362,26 @@ async def _pg_commit_appends(
         raise DBAPIError.instance(
             _PG_COMMIT_APPENDS, params, exc, psycopg.Error, dialect=conn.dialect
         ) from exc
-    positions = {str(event_id): int(position) for position, event_id in inserted}
-    return [_recorded({**r, "position": positions[str(r["event_id"])]}) for r in rows]
+    positions = {event_id: int(position) for position, event_id in inserted}
+    recorded = []
+    for p, at in zip(pending, starts, strict=True):
+        recorded.extend(
+            RecordedEvent(
+                position=positions[e.event_id],
+                event_id=e.event_id,
+                stream_id=p.stream_id,
+                version=at + i,
+                type=e.type,
+                schema_version=e.schema_version,
+                data=e.data,
+                metadata=p.metadata,
+                division=p.division,
+                occurred_at=e.occurred_at,
+                recorded_at=now,
+            )
+            for i, e in enumerate(p.events, start=1)
+        )
+    return recorded
 
 
 async def _current_version(conn: AsyncConnection, stream_id: str) -> int:

@@ -101,12 +101,12 @@ def _error(p: Planned, problem: str, detail: str) -> RowError:
 def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> None:
     new = [
         NewEvent(
-            type=contract_of(e).name,
-            data=contract_of(e).dump(e),
+            type=name,
+            data=data,
             schema_version=contract_of(e).schema_version,
             occurred_at=start_of(act_date(e)),
         )
-        for e in p.events[start:]
+        for (name, data), e in zip(p.stored[start:], p.events[start:], strict=True)
     ]
     org = p.organization
     uow.append(

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from services.registry.app import commands
@@ -53,10 +54,14 @@ class Planned:
     def organization(self) -> Organization:
         return self.states[-1]
 
-    @property
+    @cached_property
     def stored(self) -> list[tuple[str, dict[str, Any]]]:
         """The events as the store keeps them (type, data), to compare with a stream."""
-        return [(contract_of(e).name, contract_of(e).dump(e)) for e in self.events]
+        out = []
+        for e in self.events:
+            contract = contract_of(e)
+            out.append((contract.name, contract.dump(e)))
+        return out
 
 
 Step = Callable[[Organization], RegistryEvent]

@@ -76,10 +76,19 @@ BEFORE: dict[str, tuple[list[str], dict[str, Any]]] = {
 # Keep in step with services/registry/adapters/search.py (name_keys).
 NAME_KEYS = """
 CREATE OR REPLACE FUNCTION socorg_name_keys(name text, domicile text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
-    SELECT coalesce(array_agg(DISTINCT k), '{}'::text[])
-    FROM generate_series(1, char_length(name) - 1) AS i,
-         LATERAL (VALUES (substr(name, i, 2)), (left(domicile, 4) || substr(name, i, 2))) AS v(k)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+DECLARE
+    city text := left(domicile, 4);
+    bigram text;
+    keys text[] := '{}';
+BEGIN
+    -- repeated keys are harmless: GIN stores each key of a row once
+    FOR i IN 1 .. char_length(name) - 1 LOOP
+        bigram := substr(name, i, 2);
+        keys := keys || bigram || (city || bigram);
+    END LOOP;
+    RETURN keys;
+END
 $$
 """
 
