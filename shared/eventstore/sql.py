@@ -363,7 +363,7 @@ async def _pg_commit_appends(
             _PG_COMMIT_APPENDS, params, exc, psycopg.Error, dialect=conn.dialect
         ) from exc
     positions = {event_id: int(position) for position, event_id in inserted}
-    recorded = []
+    recorded: list[RecordedEvent] = []
     for p, at in zip(pending, starts, strict=True):
         recorded.extend(
             RecordedEvent(
