@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import RowMapping, Text, cast, func, insert, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import WRITE
@@ -184,6 +184,63 @@ _PG_APPEND = text(
     RETURNING position, version
     """
 )
+
+
+# The same statement in the driver's own terms, for an append made alone: sent by psycopg
+# itself, prepared once per connection, its arrays in binary.
+_PG_APPEND_ALONE = """
+WITH cur AS (
+    SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream)s) AS v
+    FROM pg_advisory_xact_lock(%(lock)s)
+)
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
+                    division, occurred_at, recorded_at)
+SELECT e.event_id, %(stream)s, %(expected)s + e.ord, e.type, e.schema_version, e.data,
+       %(metadata)s::jsonb, %(division)s, e.occurred_at, %(recorded_at)s
+FROM cur,
+     unnest(%(ids)b::uuid[], %(types)b::text[], %(schema_versions)b::int[],
+            %(datas)b::jsonb[], %(occurred)b::timestamptz[])
+         WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
+WHERE cur.v = %(expected)s
+ORDER BY e.ord
+RETURNING position, version
+"""
+
+
+def _append_params(p: _Pending, now: datetime) -> dict[str, Any]:
+    return {
+        "lock": APPEND_LOCK_KEY,
+        "stream": p.stream_id,
+        "expected": p.expected_version,
+        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
+        "division": p.division,
+        "recorded_at": now,
+        "ids": [e.event_id for e in p.events],
+        "types": [e.type for e in p.events],
+        "schema_versions": [e.schema_version for e in p.events],
+        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
+        "occurred": [e.occurred_at for e in p.events],
+    }
+
+
+def _recorded_of(p: _Pending, rows: Sequence[Any], now: datetime) -> list[RecordedEvent]:
+    """The appended events from the statement's (position, version) rows."""
+    return [
+        RecordedEvent(
+            position=position,
+            event_id=e.event_id,
+            stream_id=p.stream_id,
+            version=version,
+            type=e.type,
+            schema_version=e.schema_version,
+            data=e.data,
+            metadata=p.metadata,
+            division=p.division,
+            occurred_at=e.occurred_at,
+            recorded_at=now,
+        )
+        for (position, version), e in zip(sorted(rows, key=lambda r: r[1]), p.events, strict=True)
+    ]
 
 
 async def _pg_append(
@@ -358,10 +415,7 @@ async def _pg_commit_appends(
             raise WrongExpectedVersion(
                 found["stream"], found["expected"], found["current"]
             ) from exc
-        # as SQLAlchemy reports driver errors (an IntegrityError for a unique key, …)
-        raise DBAPIError.instance(
-            _PG_COMMIT_APPENDS, params, exc, psycopg.Error, dialect=conn.dialect
-        ) from exc
+        raise _sqlalchemy_error(_PG_COMMIT_APPENDS, params, exc, conn) from exc
     positions = {event_id: int(position) for position, event_id in inserted}
     recorded: list[RecordedEvent] = []
     for p, at in zip(pending, starts, strict=True):
@@ -382,6 +436,14 @@ async def _pg_commit_appends(
             for i, e in enumerate(p.events, start=1)
         )
     return recorded
+
+
+def _sqlalchemy_error(
+    sql: str, params: dict[str, Any], exc: psycopg.Error, conn: AsyncConnection
+) -> StatementError:
+    """A driver error as SQLAlchemy reports it (an IntegrityError for a unique key, …). A
+    connection the error broke fails its reset on return to the pool, which drops it."""
+    return DBAPIError.instance(sql, params, exc, psycopg.Error, dialect=conn.dialect)
 
 
 async def _current_version(conn: AsyncConnection, stream_id: str) -> int:
@@ -446,16 +508,23 @@ class SqlEventStore:
     async def _append_alone(self, p: _Pending) -> list[RecordedEvent]:
         """An append with nothing else in its transaction: one autocommitted statement."""
         check_batch(p.stream_id, p.expected_version, p.events)
+        now = datetime.now(UTC)
+        params = _append_params(p, now)
         async with self._autocommit.connect() as conn:
+            raw: Any = (await conn.get_raw_connection()).driver_connection
             try:
-                recorded = await _pg_append(conn, p, datetime.now(UTC))
-            except IntegrityError as exc:
-                if "uq_events_stream_version" not in str(exc.orig):
-                    raise
-                recorded = None
-            if recorded is None:
+                cursor = await raw.execute(_PG_APPEND_ALONE, params, prepare=True)
+                rows = await cursor.fetchall()
+            except psycopg.errors.UniqueViolation as exc:
+                if "uq_events_stream_version" not in str(exc):
+                    raise _sqlalchemy_error(_PG_APPEND_ALONE, params, exc, conn) from exc
+                rows = []  # a concurrent append took the version after our check
+            except psycopg.Error as exc:
+                raise _sqlalchemy_error(_PG_APPEND_ALONE, params, exc, conn) from exc
+            if not rows:
                 current = await _current_version(conn, p.stream_id)
                 raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
+            recorded = _recorded_of(p, rows, now)
         for callback in self.on_commit:
             callback()
         return recorded
