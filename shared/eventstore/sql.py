@@ -4,8 +4,12 @@ Positions must be followable: a reader that has seen position P must never later
 committed event below P. On PostgreSQL a sequence hands out numbers at insert time while
 transactions commit in any order, so appends take a transaction-level advisory lock just
 before inserting and hold it to commit: positions are then assigned in commit order. The lock
-is taken as late as possible (after the unit of work's read-model writes) to keep it short.
-SQLite has a single writer, so commit order is position order there already.
+is taken as late as possible: a unit of work's appends go after its read-model writes, as one
+statement sent with the COMMIT in one round trip, so it is held for that statement and the
+commit alone. SQLite has a single writer, so commit order is position order there already.
+
+The hot statements (a unit of work's appends, an append made alone) are sent by psycopg
+itself, their arrays in binary; everything else goes through SQLAlchemy Core.
 """
 
 from __future__ import annotations
