@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
-from services.registry.domain.evolution import evolve
+from services.registry.domain.evolution import changes
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
 from shared.contracts.registry import (
     AnnualReportSubmitted,
@@ -71,7 +71,17 @@ class OrganizationState:
     def apply(self, event: RegistryEvent) -> Self:
         if event.organization_id != self.organization_id:
             raise ValueError(f"event for {event.organization_id} applied to {self.organization_id}")
-        return replace(evolve(self, event), version=self.version + 1)
+        return self._with(version=self.version + 1, **changes(self, event))
+
+    def _with(self, **new: Any) -> Self:
+        """A copy with `new` values: what dataclasses.replace does, without running __init__
+        over every field again (the fold's hottest line; this class has no __post_init__)."""
+        unknown = new.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"OrganizationState has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__, **new)
+        return copy
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -142,3 +152,6 @@ class OrganizationState:
     ) -> None:
         if start is not None and day < start:
             raise InvalidCommand(refusal, f"{day} is before the {what} on {start}")
+
+
+_FIELDS = frozenset(f.name for f in fields(OrganizationState))
