@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import ColumnElement, Text, any_, insert, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.adapters.read_model import domicile_of, project, row_of
@@ -153,7 +154,7 @@ async def _streams(conn: AsyncConnection, ids: list[str]) -> dict[str, Stored]:
     streams = [stream_of(i) for i in ids]
     q = (
         select(events.c.stream_id, events.c.type, events.c.data)
-        .where(events.c.stream_id.in_(streams))
+        .where(_among(conn, events.c.stream_id, streams))
         .order_by(events.c.stream_id, events.c.version)
     )
     out: dict[str, Stored] = {}
@@ -169,9 +170,16 @@ async def _holders(conn: AsyncConnection, batch: Sequence[Planned]) -> dict[str,
     numbers = [p.identifier for p in batch if p.organization.filing_number]
     o = organizations
     q = select(o.c.id, o.c.credit_code, o.c.filing_number).where(
-        or_(o.c.credit_code.in_(codes), o.c.filing_number.in_(numbers))
+        or_(_among(conn, o.c.credit_code, codes), _among(conn, o.c.filing_number, numbers))
     )
     out: dict[str, str] = {}
     for oid, code, number in (await conn.execute(q)).all():
         out[code or number] = oid
     return out
+
+
+def _among(conn: AsyncConnection, column: ColumnElement[Any], values: list[str]) -> Any:
+    """`column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, not hundreds."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(Text)))
+    return column.in_(values)
