@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Engine, Text, any_, create_engine, event, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -78,3 +79,11 @@ def make_sync_engine(url: str, **kw: Any) -> Engine:
     if is_sqlite(url):
         _configure_sqlite(engine)
     return engine
+
+
+def among(dialect: str, column: ColumnElement[Any], values: list[str]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `column = ANY(array)`: one parameter, whatever the
+    number of values (an IN list binds, and is compiled for, every value)."""
+    if dialect == "postgresql":
+        return column == any_(literal(values, ARRAY(Text)))
+    return column.in_(values)

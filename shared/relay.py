@@ -209,11 +209,12 @@ class Relay:
             return False
         futures = await self._send(js, batch)
         # Behind a full batch there is more: read it while JetStream acknowledges this one.
-        full = len(batch) == self.config.batch_size
-        following = asyncio.create_task(
-            self.store.read_outbox(batch[-1].position, limit=self.config.batch_size)
-            if full
-            else _nothing()
+        following = (
+            asyncio.create_task(
+                self.store.read_outbox(batch[-1].position, limit=self.config.batch_size)
+            )
+            if len(batch) == self.config.batch_size
+            else None
         )
         acked = await self._acks(futures)
         if acked:
@@ -224,11 +225,12 @@ class Relay:
             self.published += acked
             PUBLISHED.labels(self.producer).inc(acked)
         if acked < len(batch):
-            following.cancel()
-            await asyncio.gather(following, return_exceptions=True)
+            if following is not None:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
             self._synced = False
             raise RuntimeError(f"{len(batch) - acked} of {len(batch)} events not acknowledged")
-        self._prefetched = (await following) if full else None
+        self._prefetched = None if following is None else await following
         return True
 
     async def _resync(self, js: JetStreamContext) -> None:
@@ -322,10 +324,6 @@ class Relay:
         LAG_POSITIONS.labels(self.producer).set(max(0, head - self.position))
         age = (datetime.now(UTC) - batch[0].recorded_at).total_seconds()
         LAG_SECONDS.labels(self.producer).set(max(0.0, age))
-
-
-async def _nothing() -> list[OutboxRow]:
-    return []
 
 
 async def run_standalone(producer: str, settings: ServiceSettings) -> None:

@@ -8,8 +8,8 @@ is taken as late as possible: a unit of work's appends go after its read-model w
 statement sent with the COMMIT in one round trip, so it is held for that statement and the
 commit alone. SQLite has a single writer, so commit order is position order there already.
 
-The hot statements (a unit of work's appends, an append made alone) are sent by psycopg
-itself, their arrays in binary; everything else goes through SQLAlchemy Core.
+The hot statements (every append on PostgreSQL, the relay's outbox read) are sent by psycopg
+itself; everything else goes through SQLAlchemy Core.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import RowMapping, Text, cast, func, insert, select, text
+from sqlalchemy import RowMapping, Text, cast, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -98,8 +98,8 @@ class SqlUnitOfWork:
         one round trip with the COMMIT, so the append lock is held for that statement and the
         commit alone, never while the client is away; elsewhere they are flushed first."""
         if self._pending and self.connection.dialect.name == "postgresql":
-            pending, self._pending = self._pending, []
-            self._recorded.extend(await _pg_commit_appends(self.connection, pending))
+            self._recorded.extend(await _pg_append(self.connection, self._pending, commit=True))
+            self._pending.clear()
         else:
             await self.flush()
 
@@ -108,19 +108,12 @@ class SqlUnitOfWork:
         if not self._pending:
             return
         conn = self.connection
-        now = datetime.now(UTC)
-        if conn.dialect.name == "postgresql" and len(self._pending) > 1:
-            self._recorded.extend(await _pg_append_many(conn, self._pending, now))
+        if conn.dialect.name == "postgresql":
+            self._recorded.extend(await _pg_append(conn, self._pending))
             self._pending.clear()
             return
+        now = datetime.now(UTC)
         for p in self._pending:
-            if conn.dialect.name == "postgresql":
-                recorded = await _pg_append(conn, p, now)
-                if recorded is None:
-                    current = await _current_version(conn, p.stream_id)
-                    raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
-                self._recorded.extend(recorded)
-                continue
             current = await _current_version(conn, p.stream_id)
             if current != p.expected_version:
                 raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
@@ -164,186 +157,15 @@ def _recorded(m: RowMapping | dict[str, Any]) -> RecordedEvent:
     )
 
 
-# One statement, one round trip: take the append lock, check the stream's version, insert the
-# batch. The lock is taken (scanning `cur`) before any row reaches the INSERT, so positions
+# Every append on PostgreSQL, one stream or many, is this one statement: take the append lock,
+# check every stream's version (socorg_expect_version raises SO409, aborting the transaction,
+# so nothing is left for the client to decide between this statement and a COMMIT sent with
+# it), insert every event. The lock is taken before any row reaches the INSERT, so positions
 # are drawn from the sequence in commit order. The version check reads the statement's
 # snapshot, which may predate the lock; a version committed meanwhile hits the UNIQUE key, so
-# a conflict is never missed. No row returned means the expected version was wrong.
-_PG_APPEND = text(
-    """
-    WITH cur AS (
-        SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = :stream) AS v
-        FROM pg_advisory_xact_lock(:lock)
-    )
-    INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
-                        division, occurred_at, recorded_at)
-    SELECT e.event_id, :stream, :expected + e.ord, e.type, e.schema_version, e.data,
-           CAST(:metadata AS jsonb), :division, e.occurred_at, :recorded_at
-    FROM cur,
-         unnest(CAST(:ids AS uuid[]), CAST(:types AS text[]), CAST(:schema_versions AS int[]),
-                CAST(:datas AS jsonb[]), CAST(:occurred AS timestamptz[]))
-             WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
-    WHERE cur.v = :expected
-    ORDER BY e.ord
-    RETURNING position, version
-    """
-)
-
-
-# The same statement in the driver's own terms, for an append made alone: sent by psycopg
-# itself, prepared once per connection, its arrays in binary.
-_PG_APPEND_ALONE = """
-WITH cur AS (
-    SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream)s) AS v
-    FROM pg_advisory_xact_lock(%(lock)s)
-)
-INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
-                    division, occurred_at, recorded_at)
-SELECT e.event_id, %(stream)s, %(expected)s + e.ord, e.type, e.schema_version, e.data,
-       %(metadata)s::jsonb, %(division)s, e.occurred_at, %(recorded_at)s
-FROM cur,
-     unnest(%(ids)b::uuid[], %(types)b::text[], %(schema_versions)b::int[],
-            %(datas)b::jsonb[], %(occurred)b::timestamptz[])
-         WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
-WHERE cur.v = %(expected)s
-ORDER BY e.ord
-RETURNING position, version
-"""
-
-
-def _append_params(p: _Pending, now: datetime) -> dict[str, Any]:
-    return {
-        "lock": APPEND_LOCK_KEY,
-        "stream": p.stream_id,
-        "expected": p.expected_version,
-        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
-        "division": p.division,
-        "recorded_at": now,
-        "ids": [e.event_id for e in p.events],
-        "types": [e.type for e in p.events],
-        "schema_versions": [e.schema_version for e in p.events],
-        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
-        "occurred": [e.occurred_at for e in p.events],
-    }
-
-
-def _recorded_of(p: _Pending, rows: Sequence[Any], now: datetime) -> list[RecordedEvent]:
-    """The appended events from the statement's (position, version) rows."""
-    return [
-        RecordedEvent(
-            position=position,
-            event_id=e.event_id,
-            stream_id=p.stream_id,
-            version=version,
-            type=e.type,
-            schema_version=e.schema_version,
-            data=e.data,
-            metadata=p.metadata,
-            division=p.division,
-            occurred_at=e.occurred_at,
-            recorded_at=now,
-        )
-        for (position, version), e in zip(sorted(rows, key=lambda r: r[1]), p.events, strict=True)
-    ]
-
-
-async def _pg_append(
-    conn: AsyncConnection, p: _Pending, now: datetime
-) -> list[RecordedEvent] | None:
-    params = {
-        "lock": APPEND_LOCK_KEY,
-        "stream": p.stream_id,
-        "expected": p.expected_version,
-        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
-        "division": p.division,
-        "recorded_at": now,
-        "ids": [e.event_id for e in p.events],
-        "types": [e.type for e in p.events],
-        "schema_versions": [e.schema_version for e in p.events],
-        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
-        "occurred": [e.occurred_at for e in p.events],
-    }
-    rows = sorted((await conn.execute(_PG_APPEND, params)).all(), key=lambda r: r[1])
-    if not rows:
-        return None
-    return [
-        RecordedEvent(
-            position=position,
-            event_id=e.event_id,
-            stream_id=p.stream_id,
-            version=version,
-            type=e.type,
-            schema_version=e.schema_version,
-            data=e.data,
-            metadata=p.metadata,
-            division=p.division,
-            occurred_at=e.occurred_at,
-            recorded_at=now,
-        )
-        for (position, version), e in zip(rows, p.events, strict=True)
-    ]
-
-
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:lock)")
-_PG_VERSIONS = text(
-    "SELECT stream_id, max(version) FROM events WHERE stream_id = ANY(:streams) GROUP BY stream_id"
-)
-_PG_INSERT_MANY = text(
-    """
-    INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
-                        division, occurred_at, recorded_at)
-    SELECT e.event_id, e.stream_id, e.version, e.type, e.schema_version, e.data, e.metadata,
-           e.division, e.occurred_at, :recorded_at
-    FROM unnest(CAST(:ids AS uuid[]), CAST(:streams AS text[]), CAST(:versions AS int[]),
-                CAST(:types AS text[]), CAST(:schema_versions AS int[]),
-                CAST(:datas AS jsonb[]), CAST(:metas AS jsonb[]), CAST(:divisions AS text[]),
-                CAST(:occurred AS timestamptz[]))
-         WITH ORDINALITY
-         AS e(event_id, stream_id, version, type, schema_version, data, metadata, division,
-              occurred_at, ord)
-    ORDER BY e.ord
-    RETURNING position, event_id
-    """
-)
-
-
-async def _pg_append_many(
-    conn: AsyncConnection, pending: Sequence[_Pending], now: datetime
-) -> list[RecordedEvent]:
-    """Many streams' appends in three round trips: lock, every version check, one insert."""
-    await conn.execute(_PG_LOCK, {"lock": APPEND_LOCK_KEY})
-    streams = list({p.stream_id for p in pending})
-    result = await conn.execute(_PG_VERSIONS, {"streams": streams})
-    current: dict[str, int] = {str(s): int(v) for s, v in result.all()}
-    versions = {s: current.get(s, 0) for s in streams}
-    rows: list[dict[str, Any]] = []
-    for p in pending:
-        if versions[p.stream_id] != p.expected_version:
-            raise WrongExpectedVersion(p.stream_id, p.expected_version, versions[p.stream_id])
-        rows.extend(_row(p, i, e, now) for i, e in enumerate(p.events, start=1))
-        versions[p.stream_id] += len(p.events)
-    params = {
-        "recorded_at": now,
-        "ids": [r["event_id"] for r in rows],
-        "streams": [r["stream_id"] for r in rows],
-        "versions": [r["version"] for r in rows],
-        "types": [r["type"] for r in rows],
-        "schema_versions": [r["schema_version"] for r in rows],
-        "datas": [json.dumps(r["data"], ensure_ascii=False) for r in rows],
-        "metas": [json.dumps(r["metadata"], ensure_ascii=False) for r in rows],
-        "divisions": [r["division"] for r in rows],
-        "occurred": [r["occurred_at"] for r in rows],
-    }
-    inserted = await conn.execute(_PG_INSERT_MANY, params)
-    positions: dict[str, int] = {str(event_id): int(p) for p, event_id in inserted.all()}
-    return [_recorded({**r, "position": positions[str(r["event_id"])]}) for r in rows]
-
-
-# A unit of work's appends as one statement: take the append lock, check every stream's
-# version (socorg_expect_version raises SO409, aborting the transaction: there is no client
-# decision between this statement and the COMMIT sent with it), insert every event. The
-# arrays go in binary (%(…)b): no quoting of thousands of JSON texts into array literals.
-_PG_COMMIT_APPENDS = """
+# a conflict is never missed. It is sent by psycopg itself, the arrays in binary (%(…)b): no
+# quoting of thousands of JSON texts into array literals.
+_PG_APPEND = """
 WITH held AS (SELECT pg_advisory_xact_lock(%(lock)s)),
 checked AS (
     SELECT bool_and(socorg_expect_version(
@@ -370,19 +192,37 @@ RETURNING position, event_id
 EXPECT_VERSION_FAILED = "SO409"  # raised by socorg_expect_version (platform_0003)
 
 
-async def _pg_commit_appends(
-    conn: AsyncConnection, pending: Sequence[_Pending]
-) -> list[RecordedEvent]:
-    """Append and COMMIT in one round trip (a psycopg pipeline on the unit of work's own
-    connection and transaction); the transaction is committed when this returns."""
-    now = datetime.now(UTC)
-    expected: dict[str, int] = {}  # each stream's version before this unit of work
+# One stream's append made alone, the hottest write: the same lock, the same insert, with the
+# version check as a filter (no row back: the version was wrong), a single stream's arrays
+# and no function call; prepared once per connection.
+_PG_APPEND_ONE = """
+WITH cur AS (
+    SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream)s) AS v
+    FROM pg_advisory_xact_lock(%(lock)s)
+)
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
+                    division, occurred_at, recorded_at)
+SELECT e.event_id, %(stream)s, %(expected)s + e.ord, e.type, e.schema_version, e.data,
+       %(metadata)s::jsonb, %(division)s, e.occurred_at, %(recorded_at)s
+FROM cur,
+     unnest(%(ids)b::uuid[], %(types)b::text[], %(schema_versions)b::int[],
+            %(datas)b::jsonb[], %(occurred)b::timestamptz[])
+         WITH ORDINALITY AS e(event_id, type, schema_version, data, occurred_at, ord)
+WHERE cur.v = %(expected)s
+ORDER BY e.ord
+RETURNING position, event_id
+"""
+
+
+def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, Any], list[int]]:
+    """The parameters of _PG_APPEND, and each append's stream version before it."""
+    expected: dict[str, int] = {}  # each stream's version before these appends
     running: dict[str, int] = {}
     columns: dict[str, list[Any]] = {
         k: [] for k in ("ids", "streams", "versions", "types", "schema_versions", "datas")
     }
     columns |= {"metas": [], "divisions": [], "occurred": []}
-    starts: list[int] = []  # each append's stream version before it
+    starts: list[int] = []
     for p in pending:
         at = running.setdefault(p.stream_id, expected.setdefault(p.stream_id, p.expected_version))
         if at != p.expected_version:  # a second append to a stream must follow the first
@@ -406,20 +246,60 @@ async def _pg_commit_appends(
         "recorded_at": now,
         **columns,
     }
+    return params, starts
+
+
+def _pg_one_params(p: _Pending, now: datetime) -> dict[str, Any]:
+    """The parameters of _PG_APPEND_ONE."""
+    return {
+        "lock": APPEND_LOCK_KEY,
+        "stream": p.stream_id,
+        "expected": p.expected_version,
+        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
+        "division": p.division,
+        "recorded_at": now,
+        "ids": [e.event_id for e in p.events],
+        "types": [e.type for e in p.events],
+        "schema_versions": [e.schema_version for e in p.events],
+        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
+        "occurred": [e.occurred_at for e in p.events],
+    }
+
+
+async def _pg_execute(
+    conn: AsyncConnection,
+    sql: str,
+    params: dict[str, Any],
+    *,
+    commit: bool = False,
+    prepare: bool | None = None,
+) -> list[Any]:
+    """Run `sql` through psycopg on the connection's transaction, its rows back. With
+    `commit`, the COMMIT goes in the same round trip (a pipeline): the transaction is committed
+    when this returns. A stream at another version (SO409) raises WrongExpectedVersion."""
     raw: Any = (await conn.get_raw_connection()).driver_connection
     try:
-        async with raw.pipeline():
-            cur = raw.cursor()
-            await cur.execute(_PG_COMMIT_APPENDS, params)
-            await raw.commit()
-        inserted = await cur.fetchall()
+        if commit:
+            async with raw.pipeline():
+                cur = raw.cursor()
+                await cur.execute(sql, params)
+                await raw.commit()
+        else:
+            cur = await raw.execute(sql, params, prepare=prepare)
+        return list(await cur.fetchall())
     except psycopg.Error as exc:
         if exc.sqlstate == EXPECT_VERSION_FAILED and exc.diag.message_detail:
             found = json.loads(exc.diag.message_detail)
             raise WrongExpectedVersion(
                 found["stream"], found["expected"], found["current"]
             ) from exc
-        raise _sqlalchemy_error(_PG_COMMIT_APPENDS, params, exc, conn) from exc
+        raise _sqlalchemy_error(sql, params, exc, conn) from exc
+
+
+def _pg_recorded(
+    pending: Sequence[_Pending], starts: list[int], inserted: list[Any], now: datetime
+) -> list[RecordedEvent]:
+    """The appended events, from the statement's (position, event_id) rows."""
     positions = {event_id: int(position) for position, event_id in inserted}
     recorded: list[RecordedEvent] = []
     for p, at in zip(pending, starts, strict=True):
@@ -442,6 +322,24 @@ async def _pg_commit_appends(
     return recorded
 
 
+async def _pg_append(
+    conn: AsyncConnection, pending: Sequence[_Pending], *, commit: bool = False
+) -> list[RecordedEvent]:
+    """Insert `pending` in one statement on the connection's transaction (and COMMIT it in the
+    same round trip with `commit`)."""
+    now = datetime.now(UTC)
+    params, starts = _pg_params(pending, now)
+    inserted = await _pg_execute(conn, _PG_APPEND, params, commit=commit)
+    return _pg_recorded(pending, starts, inserted, now)
+
+
+async def _pg_append_one(conn: AsyncConnection, p: _Pending) -> list[RecordedEvent] | None:
+    """One stream's append on an autocommitting connection; None: the version was wrong."""
+    now = datetime.now(UTC)
+    inserted = await _pg_execute(conn, _PG_APPEND_ONE, _pg_one_params(p, now), prepare=True)
+    return _pg_recorded([p], [p.expected_version], inserted, now) if inserted else None
+
+
 def _sqlalchemy_error(
     sql: str, params: dict[str, Any], exc: psycopg.Error, conn: AsyncConnection
 ) -> StatementError:
@@ -460,7 +358,7 @@ _PG_OUTBOX = """
 SELECT position, event_id, stream_id, version, type, schema_version, division, occurred_at,
        recorded_at, metadata->>'client', metadata->>'correlation_id',
        metadata->>'causation_id', data::text
-FROM events WHERE position > %s ORDER BY position LIMIT %s
+FROM events WHERE position > %(after)s ORDER BY position LIMIT %(limit)s
 """
 
 
@@ -541,23 +439,16 @@ class SqlEventStore:
     async def _append_alone(self, p: _Pending) -> list[RecordedEvent]:
         """An append with nothing else in its transaction: one autocommitted statement."""
         check_batch(p.stream_id, p.expected_version, p.events)
-        now = datetime.now(UTC)
-        params = _append_params(p, now)
-        async with self._autocommit.connect() as conn:
-            raw: Any = (await conn.get_raw_connection()).driver_connection
+        async with self._autocommit.connect() as conn:  # the statement is its transaction
             try:
-                cursor = await raw.execute(_PG_APPEND_ALONE, params, prepare=True)
-                rows = await cursor.fetchall()
-            except psycopg.errors.UniqueViolation as exc:
-                if "uq_events_stream_version" not in str(exc):
-                    raise _sqlalchemy_error(_PG_APPEND_ALONE, params, exc, conn) from exc
-                rows = []  # a concurrent append took the version after our check
-            except psycopg.Error as exc:
-                raise _sqlalchemy_error(_PG_APPEND_ALONE, params, exc, conn) from exc
-            if not rows:
+                recorded = await _pg_append_one(conn, p)
+            except IntegrityError as exc:  # a concurrent append took the version meanwhile
+                if "uq_events_stream_version" not in str(exc.orig):
+                    raise
+                recorded = None
+            if recorded is None:
                 current = await _current_version(conn, p.stream_id)
                 raise WrongExpectedVersion(p.stream_id, p.expected_version, current)
-            recorded = _recorded_of(p, rows, now)
         for callback in self.on_commit:
             callback()
         return recorded
@@ -586,12 +477,8 @@ class SqlEventStore:
         """What the relay needs of the events after a position, `data` left as JSON text."""
         if self.engine.dialect.name == "postgresql":
             async with self.engine.connect() as conn:
-                raw: Any = (await conn.get_raw_connection()).driver_connection
-                try:
-                    cursor = await raw.execute(_PG_OUTBOX, (after, limit), prepare=True)
-                    found = await cursor.fetchall()
-                except psycopg.Error as exc:
-                    raise _sqlalchemy_error(_PG_OUTBOX, {}, exc, conn) from exc
+                params = {"after": after, "limit": limit}
+                found = await _pg_execute(conn, _PG_OUTBOX, params, prepare=True)
             return [_outbox_row(row) for row in found]
         q = (
             select(

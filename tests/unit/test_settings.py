@@ -56,3 +56,14 @@ def test_unknown_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOCORG_REGISTRY_MODE", "staging")
     with pytest.raises(ValidationError):
         RegistrySettings()
+
+
+def test_the_relay_linger_comes_from_settings_in_milliseconds() -> None:
+    from shared.relay import RelayConfig
+
+    assert RelayConfig.from_settings(RegistrySettings(relay_linger_ms=5)).linger == 0.005
+    assert RelayConfig.from_settings(RegistrySettings()).linger == 0.02
+    with pytest.raises(ValidationError):
+        RegistrySettings(relay_linger_ms=-1)
+    with pytest.raises(ValidationError):
+        RegistrySettings(database_pool_size=0)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Text, and_, any_, func, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy import ColumnElement, Select, Text, and_, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry.adapters.tables import organizations as o
 from services.registry.domain.places import area_prefix
+from shared.db import among
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,7 @@ async def search(
             page = select(o).join(met, o.c.id == met.c.id)
         elif keys:  # the page's keys, sorted out of the matches
             ids = [k.id for k in keys]
-            pg = engine.dialect.name == "postgresql"  # one array parameter, not one per id
-            page = select(o).where(o.c.id == any_(array(ids)) if pg else o.c.id.in_(ids))
+            page = select(o).where(among(engine.dialect.name, o.c.id, ids))
         rows: list[dict[str, Any]] = []
         if page is not None:
             page = page.order_by(o.c.registered_on, o.c.id)

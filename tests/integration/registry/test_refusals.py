@@ -169,15 +169,18 @@ async def test_if_match_is_required_and_checked(api: httpx.AsyncClient) -> None:
 async def test_dates_after_today_and_duplicates_are_refused(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/organizations", json=organization(registered_on="2025-06-16"))
     is_problem(r, 422, "date_in_future")
-    await registered(api)
+    holder = (await registered(api))["id"]
     r = await api.post("/v1/organizations", json=organization(name="另一个名称"))
-    is_problem(r, 409, "duplicate-identifier")
-    await filed(api)
+    # refused by the read model's unique key, the holder named, nothing written
+    assert is_problem(r, 409, "duplicate-identifier")["organization_id"] == holder
+    listed = (await api.get("/v1/organizations", params={"name_contains": "另一个名称"})).json()
+    assert listed["total"] == 0
+    first = (await filed(api))["id"]
     r = await api.post(
         "/v1/community-organizations",
         json={"filing_number": "武昌积玉桥备2024-000", "name": "同号", "community": "420106001002"},
     )
-    is_problem(r, 409, "duplicate-identifier")
+    assert is_problem(r, 409, "duplicate-identifier")["organization_id"] == first
 
 
 async def test_unknown_organizations_are_404(api: httpx.AsyncClient) -> None:

@@ -61,3 +61,16 @@ def test_an_event_of_another_organization_is_not_applied() -> None:
     _, events = a_full_life()
     with pytest.raises(ValueError, match="org-1"):
         Organization("org-2").apply(events[0])
+
+
+def test_applying_an_event_copies_the_state_and_leaves_the_original_as_it_was() -> None:
+    org = Organization("org-1")
+    after = org.apply(org.register(**registration()))
+    assert (org.version, org.status, org.name) == (0, None, None)
+    assert (after.version, after.status) == (1, "active")
+    assert type(after) is Organization
+
+
+def test_a_change_of_an_unknown_field_is_refused_not_stored() -> None:
+    with pytest.raises(TypeError, match="no field nickname"):
+        Organization("org-1")._with(nickname="x")

@@ -11,8 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Text, any_, insert, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.adapters.read_model import domicile_of, project, row_of
@@ -23,6 +22,7 @@ from services.registry.app.timeline import act_date, start_of
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from shared.contracts import contract_of
+from shared.db import among
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlUnitOfWork
 from shared.tables import events
@@ -154,7 +154,7 @@ async def _streams(conn: AsyncConnection, ids: list[str]) -> dict[str, Stored]:
     streams = [stream_of(i) for i in ids]
     q = (
         select(events.c.stream_id, events.c.type, events.c.data)
-        .where(_among(conn, events.c.stream_id, streams))
+        .where(among(conn.dialect.name, events.c.stream_id, streams))
         .order_by(events.c.stream_id, events.c.version)
     )
     out: dict[str, Stored] = {}
@@ -170,16 +170,12 @@ async def _holders(conn: AsyncConnection, batch: Sequence[Planned]) -> dict[str,
     numbers = [p.identifier for p in batch if p.organization.filing_number]
     o = organizations
     q = select(o.c.id, o.c.credit_code, o.c.filing_number).where(
-        or_(_among(conn, o.c.credit_code, codes), _among(conn, o.c.filing_number, numbers))
+        or_(
+            among(conn.dialect.name, o.c.credit_code, codes),
+            among(conn.dialect.name, o.c.filing_number, numbers),
+        )
     )
     out: dict[str, str] = {}
     for oid, code, number in (await conn.execute(q)).all():
         out[code or number] = oid
     return out
-
-
-def _among(conn: AsyncConnection, column: ColumnElement[Any], values: list[str]) -> Any:
-    """`column IN values`; on PostgreSQL as `= ANY(array)`: one parameter, not hundreds."""
-    if conn.dialect.name == "postgresql":
-        return column == any_(literal(values, ARRAY(Text)))
-    return column.in_(values)
