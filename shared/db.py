@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Text, any_, create_engine, event, literal
+import psycopg
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Table,
+    Text,
+    any_,
+    create_engine,
+    event,
+    insert,
+    literal,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 # Execution option that marks a connection as a writer. On SQLite a writer opens its transaction
 # with BEGIN IMMEDIATE, so two writers queue on the database lock instead of failing on upgrade.
@@ -87,3 +99,26 @@ def among(dialect: str, column: ColumnElement[Any], values: list[str]) -> Column
     if dialect == "postgresql":
         return column == any_(literal(values, ARRAY(Text)))
     return column.in_(values)
+
+
+async def insert_rows(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` (each with every column of the first) in the connection's transaction.
+
+    On PostgreSQL one COPY: it costs the service a fraction of what an executemany spends
+    binding and batching parameters row by row. A key violation raises the same
+    IntegrityError an INSERT would.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        await conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    raw: Any = (await conn.get_raw_connection()).driver_connection
+    try:
+        async with raw.cursor() as cur, cur.copy(sql) as copy:
+            for row in rows:
+                await copy.write_row([row[c] for c in columns])
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc

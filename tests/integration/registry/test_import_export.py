@@ -176,6 +176,30 @@ async def test_rerun_is_unchanged_and_appends_nothing(
     assert head(registry_url) == position + 1
 
 
+async def test_later_batches_see_earlier_ones_and_progress_counts_settled_rows(
+    api: httpx.AsyncClient,
+) -> None:
+    """Batches are planned while the one before commits; each still sees every earlier one."""
+    rows = [group(n) for n in range(25)]
+    rows += [group(3), group(4, name="另一个名字的协会"), group(25)]  # batch 3 repeats batch 1
+    async with api.stream(
+        "POST",
+        "/v1/imports",
+        content=chunked(ndjson(*rows)),
+        headers=NDJSON,
+        params={"batch_size": 10},
+    ) as r:
+        lines = [json.loads(line) async for line in r.aiter_lines() if line]
+    progress = [x for x in lines if x["type"] == "progress"]
+    assert [p["rows"] for p in progress] == [10, 20, 28]
+    for p in progress:  # a progress line never counts a row still in flight
+        assert p["rows"] == sum(p.get(k, 0) for k in ("created", "updated", "unchanged", "failed"))
+    summary = lines[-1]
+    assert (summary["created"], summary["unchanged"], summary["failed"]) == (26, 1, 1)
+    [error] = [x for x in lines if x["type"] == "error"]
+    assert (error["row"], error["problem"]) == (27, "differs-from-register")
+
+
 async def test_place_key_and_override_scope_hold_per_row(client_with: Any) -> None:
     wuchang = await client_with("registry:write", "registry:read", place="420106")
     legacy = group(2, credit_code=code("3", 2), code_override={"allowed_by": "张", "reason": "旧"})

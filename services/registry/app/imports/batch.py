@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.adapters.read_model import domicile_of, project, row_of
@@ -22,7 +22,7 @@ from services.registry.app.timeline import act_date, start_of
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from shared.contracts import contract_of
-from shared.db import among
+from shared.db import among, insert_rows
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlUnitOfWork
 from shared.tables import events
@@ -126,10 +126,8 @@ async def _project(conn: AsyncConnection, tails: list[tuple[Planned, int]], plac
             continue
         for state, event in zip(p.states[start:], p.events[start:], strict=True):
             await project(conn, state, event, places)
-    if rows:
-        await conn.execute(insert(organizations), rows)
-    if reports:
-        await conn.execute(insert(annual_reports), reports)
+    await insert_rows(conn, organizations, rows)
+    await insert_rows(conn, annual_reports, reports)
 
 
 def _report_rows(org: Organization) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import of a million bad rows still holds only one batch in memory.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 import time
@@ -60,6 +61,23 @@ class ErrorSpool:
 
 
 @dataclass
+class _Batch:
+    """Rows read since the last batch: the planned ones and the ones that failed planning."""
+
+    planned: list[Planned] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def add(self, row: Planned | RowError) -> None:
+        if isinstance(row, RowError):
+            self.errors.append(row)
+        else:
+            self.planned.append(row)
+
+    def __len__(self) -> int:
+        return len(self.planned) + len(self.errors)
+
+
+@dataclass
 class Importer:
     handlers: RegistryHandlers
     actor: Actor
@@ -71,20 +89,41 @@ class Importer:
     started: float = field(default_factory=time.monotonic)
 
     async def run(self, raws: AsyncIterator[Raw]) -> AsyncIterator[Counts]:
-        """Apply every row; yield the counts after each batch (every `batch_size` rows)."""
-        batch: list[Planned] = []
-        async for number, raw in raws:
-            self.counts.rows += 1
-            planned = self._plan(number, raw)
-            if isinstance(planned, RowError):
-                self._fail(planned)
-            else:
-                batch.append(planned)
-            if self.counts.rows % self.batch_size == 0:
-                await self._commit(batch)
-                batch = []
+        """Apply every row; yield the counts after each batch (every `batch_size` rows).
+
+        A batch is committed while the next one is read and planned (planning is pure and
+        needs no database): the service computes while PostgreSQL writes. Batches still
+        commit one after another, so each one's lookups see every earlier batch. The counts
+        cover the batches committed so far, never rows still in flight.
+        """
+        batch = _Batch()
+        committing: asyncio.Task[None] | None = None
+        try:
+            async for number, raw in raws:
+                batch.add(self._plan(number, raw))
+                if len(batch) == self.batch_size:
+                    if committing is not None:
+                        await committing
+                        yield self.counts
+                    committing = asyncio.create_task(self._settle(batch))
+                    batch = _Batch()
+            if committing is not None:
+                await committing
                 yield self.counts
-        await self._commit(batch)
+            committing = None
+            if len(batch):
+                await self._settle(batch)
+                yield self.counts
+        finally:
+            if committing is not None:  # the reader failed or the client left: finish it
+                await asyncio.shield(committing)
+
+    async def _settle(self, batch: _Batch) -> None:
+        """Commit a batch's planned rows; count them and its rows that failed planning."""
+        for error in batch.errors:
+            self._fail(error)
+        await self._commit(batch.planned)
+        self.counts.rows += len(batch)
 
     @property
     def seconds(self) -> float:
