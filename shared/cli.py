@@ -57,9 +57,11 @@ def serve(service: ServiceArg) -> None:
     import uvicorn
 
     from shared import logs
+    from shared.http.app import settle_heap_after_startup
 
     settings = _settings(service)
     logs.configure(service, settings.log_level)
+    settle_heap_after_startup()
     uvicorn.run(
         catalog.app_factory(service),
         factory=True,
