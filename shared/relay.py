@@ -10,7 +10,8 @@ Guarantees:
   a relay crash between PubAck and checkpoint re-publishes nothing, and a JetStream that lost
   acknowledged messages gets them again. Re-publishes inside the duplicate window are
   absorbed by JetStream's de-duplication in any case.
-- Throughput. A batch is published pipelined (`publish_async`, all PubAcks awaited together).
+- Throughput. A batch is published pipelined, and only its last message asks for a PubAck:
+  by the order rule above, that one acknowledgement covers every message before it.
 - One publisher. A lease in the database; another replica takes over when the holder dies.
 """
 
@@ -26,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, start_http_server
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -207,7 +208,7 @@ class Relay:
         await self._observe_lag(batch)
         if not batch:
             return False
-        futures = await self._send(js, batch)
+        ack = await self._send(js, batch)
         # Behind a full batch there is more: read it while JetStream acknowledges this one.
         following = (
             asyncio.create_task(
@@ -216,20 +217,18 @@ class Relay:
             if len(batch) == self.config.batch_size
             else None
         )
-        acked = await self._acks(futures)
-        if acked:
-            last = batch[acked - 1]
-            async with self.engine.begin() as conn:
-                await checkpoints.save(conn, self.checkpoint_name, last.position)
-            self.position, self.last_id = last.position, str(last.event_id)
-            self.published += acked
-            PUBLISHED.labels(self.producer).inc(acked)
-        if acked < len(batch):
+        if not await self._acked(ack, len(batch)):
             if following is not None:
                 following.cancel()
                 await asyncio.gather(following, return_exceptions=True)
-            self._synced = False
-            raise RuntimeError(f"{len(batch) - acked} of {len(batch)} events not acknowledged")
+            self._synced = False  # resume after what JetStream holds, whatever landed
+            raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
+        last = batch[-1]
+        async with self.engine.begin() as conn:
+            await checkpoints.save(conn, self.checkpoint_name, last.position)
+        self.position, self.last_id = last.position, str(last.event_id)
+        self.published += len(batch)
+        PUBLISHED.labels(self.producer).inc(len(batch))
         self._prefetched = None if following is None else await following
         return True
 
@@ -268,11 +267,19 @@ class Relay:
 
     async def _send(
         self, js: JetStreamContext, batch: list[OutboxRow]
-    ) -> list[asyncio.Future[api.PubAck]]:
-        """Publish a batch pipelined: one future per PubAck."""
-        futures = []
+    ) -> asyncio.Future[api.PubAck]:
+        """Publish a batch; the future of its last message's PubAck.
+
+        Each message names its predecessor (`Nats-Expected-Last-Msg-Id`), and JetStream
+        stores a message only right after that one. So the last message's PubAck vouches for
+        the whole batch: had any message been lost or refused, every later one would have
+        been refused too, the last one included. Only the last asks for an acknowledgement;
+        the others go as plain publishes, pipelined, without a reply subject each.
+        """
+        nc = js._nc  # the connection the JetStream context publishes on
         previous = self.last_id
-        for e in batch:
+        final = len(batch) - 1
+        for i, e in enumerate(batch):
             event_id = str(e.event_id)
             headers = {"Nats-Msg-Id": event_id}
             if previous is not None:
@@ -292,26 +299,24 @@ class Relay:
                 causation_id=e.causation_id,
             )
             subj = subject(self.producer, e.division, e.type)
-            futures.append(
-                await js.publish_async(subj, with_data(head, e.data_json), headers=headers)
-            )
+            body = with_data(head, e.data_json)
+            if i < final:
+                await nc.publish(subj, body, headers=headers)
+            else:
+                return await js.publish_async(subj, body, headers=headers)
             previous = event_id
-        return futures
+        raise ValueError("an empty batch")
 
-    async def _acks(self, futures: list[asyncio.Future[api.PubAck]]) -> int:
-        """How many leading publishes JetStream acknowledged (a duplicate counts)."""
-        acked = 0
+    async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> bool:
+        """Whether JetStream acknowledged the batch's last message (a duplicate counts)."""
         try:
             async with asyncio.timeout(self.config.ack_timeout):
-                for future in futures:
-                    await future
-                    acked += 1
-        except Exception as exc:  # noqa: BLE001 - the count of leading acks is what matters
-            log.warning("relay %s: publish stopped after %d acks: %r", self.producer, acked, exc)
-        finally:
-            for future in futures[acked:]:
-                future.cancel()
-        return acked
+                await ack
+            return True
+        except Exception as exc:  # noqa: BLE001 - the batch is re-read from what JetStream holds
+            log.warning("relay %s: a batch of %d not acknowledged: %r", self.producer, size, exc)
+            ack.cancel()
+            return False
 
     async def _observe_lag(self, batch: list[OutboxRow]) -> None:
         if not batch:
@@ -334,6 +339,8 @@ async def run_standalone(producer: str, settings: ServiceSettings) -> None:
     from shared.db import make_async_engine
 
     logs.configure(f"{producer}-relay", settings.log_level)
+    if settings.relay_metrics_port:
+        start_http_server(settings.relay_metrics_port, addr=settings.host)
     engine = make_async_engine(settings.database_url)
     link = NatsLink(settings.nats_url, name=f"socorg-{producer}-relay")
     link.start()

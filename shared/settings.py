@@ -44,6 +44,12 @@ class ServiceSettings(BaseSettings):
     idempotency_ttl_hours: int = Field(24, ge=1, description="how long Idempotency-Keys live")
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     relay_enabled: bool = Field(True, description="run the relay in this process (producers)")
+    relay_metrics_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description="`socorg relay`: serve Prometheus metrics on HOST at this port (0: none)",
+    )
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
     relay_linger_ms: float = Field(
         20.0,

@@ -94,9 +94,12 @@ def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
     return {**head, "data": e.data}
 
 
+_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+
+
 def with_data(head: dict[str, Any], data_json: str) -> bytes:
     """The envelope as JSON bytes around `data` already serialised (never decoded again)."""
-    return (json.dumps(head, ensure_ascii=False)[:-1] + ',"data":' + data_json + "}").encode()
+    return (_json(head)[:-1] + ',"data":' + data_json + "}").encode()
 
 
 REQUIRED = ("specversion", "id", "source", "type")

@@ -37,6 +37,9 @@ from shared.eventstore.model import (
 )
 from shared.tables import events
 
+# JSON text as stored (UTF-8 as is); one encoder, not one built per call as json.dumps does.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
 APPEND_LOCK_KEY = 0x50C026
 
@@ -234,8 +237,8 @@ def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, An
         columns["versions"].extend(range(at + 1, at + n + 1))
         columns["types"].extend(e.type for e in p.events)
         columns["schema_versions"].extend(e.schema_version for e in p.events)
-        columns["datas"].extend(json.dumps(e.data, ensure_ascii=False) for e in p.events)
-        columns["metas"].extend([json.dumps(p.metadata.to_json(), ensure_ascii=False)] * n)
+        columns["datas"].extend(_json(e.data) for e in p.events)
+        columns["metas"].extend([_json(p.metadata.to_json())] * n)
         columns["divisions"].extend([p.division] * n)
         columns["occurred"].extend(e.occurred_at for e in p.events)
         running[p.stream_id] = at + n
@@ -255,13 +258,13 @@ def _pg_one_params(p: _Pending, now: datetime) -> dict[str, Any]:
         "lock": APPEND_LOCK_KEY,
         "stream": p.stream_id,
         "expected": p.expected_version,
-        "metadata": json.dumps(p.metadata.to_json(), ensure_ascii=False),
+        "metadata": _json(p.metadata.to_json()),
         "division": p.division,
         "recorded_at": now,
         "ids": [e.event_id for e in p.events],
         "types": [e.type for e in p.events],
         "schema_versions": [e.schema_version for e in p.events],
-        "datas": [json.dumps(e.data, ensure_ascii=False) for e in p.events],
+        "datas": [_json(e.data) for e in p.events],
         "occurred": [e.occurred_at for e in p.events],
     }
 

@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
+from shared.natsserver import free_port
 from shared.relay import Relay, RelayConfig
 from tests.conftest import NatsServer
 from tests.integration.jetstream import stream_messages, wait_for_count
@@ -153,9 +155,20 @@ async def test_a_relay_killed_mid_batch_resumes_with_no_gap_and_no_duplicate(rig
     at_kill = len(await stream_messages(rig.nats.url, "REGISTRY"))
     assert at_kill < total, "the relay finished before it could be killed"
     # The dead relay's lease must expire before the new one takes over (ttl 10 s).
-    second = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
+    port = free_port()
+    env2 = {**env, "SOCORG_REGISTRY_RELAY_METRICS_PORT": str(port)}
+    second = subprocess.Popen(cmd, cwd=ROOT, env=env2, stderr=subprocess.DEVNULL)  # noqa: ASYNC220
     try:
         published = await wait_for_count(rig.nats.url, "REGISTRY", total, within=90)
+        caught_up = 'socorg_relay_lag_positions{producer="registry"} 0.0'
+        async with httpx.AsyncClient() as http:
+            for _ in range(100):  # the relay reports its lag on its next read
+                metrics = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+                if caught_up in metrics:
+                    break
+                await asyncio.sleep(0.1)
+        assert caught_up in metrics
+        assert 'socorg_relay_leader{producer="registry"} 1.0' in metrics
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=20) == 0
     finally:
