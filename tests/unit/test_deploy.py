@@ -424,6 +424,39 @@ def test_each_service_has_a_deployment_probed_on_its_port(service: str) -> None:
     assert resolve_port(container, port["targetPort"]) == PORTS[service]
 
 
+def test_the_registry_relay_runs_as_a_deployment_of_its_own_and_the_api_does_not_relay() -> None:
+    api = find(BASE, "Deployment", "registry")["spec"]["template"]["spec"]["containers"][0]
+    assert container_env(api)["SOCORG_REGISTRY_RELAY_ENABLED"]["value"] == "false"
+    relay = find(BASE, "Deployment", "registry-relay")
+    pod = relay["spec"]["template"]
+    assert relay["spec"]["selector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
+    [container] = pod["spec"]["containers"]
+    assert container["args"] == ["relay", "registry"]
+    env = container_env(container)
+    foreign = [n for n in env if n.startswith("SOCORG_") and not n.startswith("SOCORG_REGISTRY_")]
+    assert foreign == []
+    for field in ("DATABASE_URL", "NATS_URL"):
+        ref = env[f"SOCORG_REGISTRY_{field}"]["valueFrom"]["secretKeyRef"]
+        assert ref["name"] == "socorg-secrets"
+    assert env["SOCORG_REGISTRY_HOST"]["value"] == "0.0.0.0"
+    metrics_port = int(env["SOCORG_REGISTRY_RELAY_METRICS_PORT"]["value"])
+    probe = container["livenessProbe"]["httpGet"]
+    assert resolve_port(container, probe["port"]) == metrics_port
+    assert pod["metadata"]["annotations"]["prometheus.io/port"] == str(metrics_port)
+    assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
+
+    services = compose()["services"]
+    assert compose_env(services["registry"])["SOCORG_REGISTRY_RELAY_ENABLED"] == "false"
+    relay_svc = services["registry-relay"]
+    assert relay_svc["command"] == ["relay", "registry"]
+    relay_env = compose_env(relay_svc)
+    assert relay_env["SOCORG_REGISTRY_MODE"] == "production"
+    for key in ("SOCORG_REGISTRY_DATABASE_URL", "SOCORG_REGISTRY_NATS_URL"):
+        assert relay_env[key] == compose_env(services["registry"])[key]
+    port = relay_env["SOCORG_REGISTRY_RELAY_METRICS_PORT"]
+    assert f"127.0.0.1:{port}/metrics" in " ".join(relay_svc["healthcheck"]["test"])
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_deployments_take_settings_from_the_configmap_and_urls_from_the_secret(
     service: str,
@@ -532,7 +565,7 @@ def test_overlay_renders_with_kustomize(overlay: str) -> None:
     assert out.returncode == 0, out.stderr
     docs = [d for d in yaml.safe_load_all(out.stdout) if d]
     deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
-    assert set(deployments) == set(SERVICES)
+    assert set(deployments) == {*SERVICES, "registry-relay"}
     namespace = kustomization(OVERLAYS[overlay])["namespace"]
     namespaced = [d for d in docs if d["kind"] != "Namespace"]
     assert all(d["metadata"].get("namespace") == namespace for d in namespaced)
