@@ -61,6 +61,9 @@ class NewEvent:
     schema_version: int = 1
     event_id: uuid.UUID = field(default_factory=uuid.uuid4)
     occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # `data` as JSON text, when the producer has it at hand (it must encode the same value):
+    # a store that keeps JSON as text sends it as is instead of encoding `data` again.
+    data_json: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,11 @@ from shared.tables import events
 # JSON text as stored (UTF-8 as is); one encoder, not one built per call as json.dumps does.
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
+
+def _data_json(e: NewEvent) -> str:
+    return e.data_json if e.data_json is not None else _json(e.data)
+
+
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
 APPEND_LOCK_KEY = 0x50C026
 
@@ -237,7 +242,7 @@ def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, An
         columns["versions"].extend(range(at + 1, at + n + 1))
         columns["types"].extend(e.type for e in p.events)
         columns["schema_versions"].extend(e.schema_version for e in p.events)
-        columns["datas"].extend(_json(e.data) for e in p.events)
+        columns["datas"].extend(_data_json(e) for e in p.events)
         columns["metas"].extend([_json(p.metadata.to_json())] * n)
         columns["divisions"].extend([p.division] * n)
         columns["occurred"].extend(e.occurred_at for e in p.events)
@@ -264,7 +269,7 @@ def _pg_one_params(p: _Pending, now: datetime) -> dict[str, Any]:
         "ids": [e.event_id for e in p.events],
         "types": [e.type for e in p.events],
         "schema_versions": [e.schema_version for e in p.events],
-        "datas": [_json(e.data) for e in p.events],
+        "datas": [_data_json(e) for e in p.events],
         "occurred": [e.occurred_at for e in p.events],
     }
 

@@ -10,11 +10,18 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select
 
+from services.registry.adapters.streams import stream_of
 from services.registry.app.imports.csv_columns import flatten
+from services.registry.app.imports.plan import organization_id
+from services.registry.app.imports.rows import parse_row
+from shared.db import make_async_engine
+from shared.eventstore import EventMetadata, NewEvent
+from shared.eventstore.sql import SqlEventStore
 from shared.tables import events
 from tests.integration.registry.builders import HUANGPI_VILLAGE, WUCHANG_COMMUNITY, code
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
+META = EventMetadata(client="test")
 
 
 def group(n: int, **overrides: Any) -> dict[str, Any]:
@@ -198,6 +205,25 @@ async def test_later_batches_see_earlier_ones_and_progress_counts_settled_rows(
     assert (summary["created"], summary["unchanged"], summary["failed"]) == (26, 1, 1)
     [error] = [x for x in lines if x["type"] == "error"]
     assert (error["row"], error["problem"]) == (27, "differs-from-register")
+
+
+async def test_a_stream_the_identifiers_do_not_lead_to_is_still_never_overwritten(
+    api: httpx.AsyncClient, registry_url: str
+) -> None:
+    """A batch reads the streams its identifiers lead to; a stream under a row's id that they
+    miss fails the batch's append, and the rows are retried one by one, reading every stream."""
+    row = group(7)
+    oid = organization_id(parse_row(row))
+    engine = make_async_engine(registry_url)
+    try:
+        await SqlEventStore(engine).append(
+            stream_of(oid), 0, [NewEvent("registration_changed", {"x": 1})], metadata=META
+        )
+    finally:
+        await engine.dispose()
+    summary, errors = await imported(api, ndjson(group(6), row, group(8)), batch_size=10)
+    assert (summary["created"], summary["failed"]) == (2, 1)
+    assert [(e["row"], e["problem"]) for e in errors] == [(2, "differs-from-register")]
 
 
 async def test_place_key_and_override_scope_hold_per_row(client_with: Any) -> None:

@@ -151,6 +151,7 @@ class Importer:
                 "outside-client-area",
                 f"the key of {self.actor.name} does not cover place {place}",
             )
+        planned.new_events  # noqa: B018 - encoded now, while the batch before commits
         return planned
 
     def _fail(self, error: RowError) -> None:
@@ -181,8 +182,11 @@ class Importer:
             self._count(outcome)
 
     async def _in_transaction(self, batch: list[Planned]) -> list[Outcome]:
+        thorough = len(batch) == 1  # a batch that failed is retried row by row, thoroughly
         async with self.handlers.store.unit_of_work() as uow:
-            outcomes = await commit_batch(uow, batch, self.handlers.places, self._metadata)
+            outcomes = await commit_batch(
+                uow, batch, self.handlers.places, self._metadata, thorough=thorough
+            )
         if uow.recorded:
             self.counts.position = uow.recorded[-1].position
         return outcomes

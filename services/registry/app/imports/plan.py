@@ -8,6 +8,7 @@ Later facts are applied in the order of their dates, so the aggregate's rules (n
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from services.registry.app.imports.rows import (
     RegistrationRow,
     ReportIn,
 )
+from services.registry.app.timeline import act_date, start_of
 from services.registry.domain.errors import InvalidCommand, Refusal
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest
 from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
+from shared.eventstore import NewEvent
 
 # Fixed namespace of organization ids derived from identifiers (never change it: a re-run
 # would then create every organization a second time).
@@ -62,6 +65,24 @@ class Planned:
             contract = contract_of(e)
             out.append((contract.name, contract.dump(e)))
         return out
+
+    @cached_property
+    def new_events(self) -> list[NewEvent]:
+        """Every planned event as the store takes it, its JSON text included. Computed while
+        the batch before commits (Importer), so the commit does no encoding of its own."""
+        return [
+            NewEvent(
+                type=name,
+                data=data,
+                schema_version=contract_of(e).schema_version,
+                occurred_at=start_of(act_date(e)),
+                data_json=_json(data),
+            )
+            for (name, data), e in zip(self.stored, self.events, strict=True)
+        ]
+
+
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 Step = Callable[[Organization], RegistryEvent]
