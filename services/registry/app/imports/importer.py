@@ -32,6 +32,10 @@ from services.registry.domain.errors import RegistryRefusal
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 
 DEFAULT_BATCH = 500
+# Rows planned between two turns of the event loop while a batch commits. Rows parsed from a
+# chunk already received never wait for I/O, so without this the commit's next statement
+# would wait until the whole chunk is planned.
+_YIELD_EVERY = 8
 
 
 @dataclass
@@ -101,6 +105,8 @@ class Importer:
         try:
             async for number, raw in raws:
                 batch.add(self._plan(number, raw))
+                if committing is not None and len(batch) % _YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let the commit go on with its next statement
                 if len(batch) == self.batch_size:
                     if committing is not None:
                         await committing
