@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import checkpoints
-from shared.contracts.envelope import envelope_head, subject, with_data
+from shared.contracts.envelope import subject
 from shared.db import WRITE
 from shared.eventstore.sql import OutboxRow, SqlEventStore
 from shared.lease import Lease
@@ -43,6 +43,7 @@ from shared.tables import events
 log = logging.getLogger("socorg.relay")
 
 STREAMS = {"registry": "REGISTRY", "evaluation": "EVALUATION", "notifier": "NOTIFIER"}
+HEAD_EVERY = 1.0  # seconds between reads of the outbox's head for the lag gauge
 LAG_POSITIONS = Gauge("socorg_relay_lag_positions", "events not yet published", ["producer"])
 LAG_SECONDS = Gauge("socorg_relay_lag_seconds", "age of the oldest unpublished event", ["producer"])
 PUBLISHED = Counter(
@@ -136,6 +137,8 @@ class Relay:
         self._renewed_at = 0.0
         self.published = 0  # acknowledged by this process (tests, bench)
         self._prefetched: list[OutboxRow] | None = None
+        self._saving: asyncio.Task[None] | None = None
+        self._head = (0, -HEAD_EVERY)  # the outbox's last position, and when it was read
 
     def kick(self) -> None:
         """Wake the relay now (an append committed)."""
@@ -165,6 +168,8 @@ class Relay:
                     backoff = min(backoff * 2, 5.0)
         finally:
             IS_LEADER.labels(self.producer).set(0)
+            if self._saving is not None:
+                await asyncio.gather(asyncio.shield(self._saving), return_exceptions=True)
             await asyncio.shield(self.lease.release())
 
     async def _idle(self) -> None:
@@ -202,7 +207,7 @@ class Relay:
             self._prefetched = None
             await self._resync(js)
         batch = self._prefetched or await self.store.read_outbox(
-            self.position, limit=self.config.batch_size
+            self.position, self.config.batch_size, self.producer
         )
         self._prefetched = None
         await self._observe_lag(batch)
@@ -212,7 +217,7 @@ class Relay:
         # Behind a full batch there is more: read it while JetStream acknowledges this one.
         following = (
             asyncio.create_task(
-                self.store.read_outbox(batch[-1].position, limit=self.config.batch_size)
+                self.store.read_outbox(batch[-1].position, self.config.batch_size, self.producer)
             )
             if len(batch) == self.config.batch_size
             else None
@@ -224,13 +229,25 @@ class Relay:
             self._synced = False  # resume after what JetStream holds, whatever landed
             raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
         last = batch[-1]
-        async with self.engine.begin() as conn:
-            await checkpoints.save(conn, self.checkpoint_name, last.position)
-        self.position, self.last_id = last.position, str(last.event_id)
+        await self._checkpoint(last.position)
+        self.position, self.last_id = last.position, last.event_id
         self.published += len(batch)
         PUBLISHED.labels(self.producer).inc(len(batch))
         self._prefetched = None if following is None else await following
         return True
+
+    async def _checkpoint(self, position: int) -> None:
+        """Save the checkpoint while the next batch goes out (the one before is awaited
+        first, so checkpoints land in order; a failed save surfaces here, one batch later).
+        The checkpoint is a hint: a relay resumes from what JetStream holds (_resync)."""
+        if self._saving is not None:
+            saving, self._saving = self._saving, None
+            await saving
+        self._saving = asyncio.create_task(self._save(position))
+
+    async def _save(self, position: int) -> None:
+        async with self.engine.begin() as conn:
+            await checkpoints.save(conn, self.checkpoint_name, position)
 
     async def _resync(self, js: JetStreamContext) -> None:
         """Resume right after the last event JetStream holds (or from the checkpoint)."""
@@ -280,31 +297,15 @@ class Relay:
         previous = self.last_id
         final = len(batch) - 1
         for i, e in enumerate(batch):
-            event_id = str(e.event_id)
-            headers = {"Nats-Msg-Id": event_id}
+            headers = {"Nats-Msg-Id": e.event_id}
             if previous is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = previous
-            head = envelope_head(
-                self.producer,
-                event_id=event_id,
-                stream_id=e.stream_id,
-                event_type=e.type,
-                schema_version=e.schema_version,
-                occurred_at=e.occurred_at,
-                position=e.position,
-                version=e.version,
-                division=e.division,
-                client=e.client or "",
-                correlation_id=e.correlation_id,
-                causation_id=e.causation_id,
-            )
             subj = subject(self.producer, e.division, e.type)
-            body = with_data(head, e.data_json)
             if i < final:
-                await nc.publish(subj, body, headers=headers)
+                await nc.publish(subj, e.envelope, headers=headers)
             else:
-                return await js.publish_async(subj, body, headers=headers)
-            previous = event_id
+                return await js.publish_async(subj, e.envelope, headers=headers)
+            previous = e.event_id
         raise ValueError("an empty batch")
 
     async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> bool:
@@ -323,9 +324,14 @@ class Relay:
             LAG_POSITIONS.labels(self.producer).set(0)
             LAG_SECONDS.labels(self.producer).set(0)
             return
-        # a batch short of the limit reached the head of the outbox when it was read
-        full = len(batch) == self.config.batch_size
-        head = await self.store.head_position() if full else batch[-1].position
+        # A batch short of the limit reached the head of the outbox when it was read; behind a
+        # full one, the head is read again at most every HEAD_EVERY seconds.
+        head = batch[-1].position
+        if len(batch) == self.config.batch_size:
+            now = asyncio.get_running_loop().time()
+            if now - self._head[1] >= HEAD_EVERY:
+                self._head = (await self.store.head_position(), now)
+            head = max(head, self._head[0])
         LAG_POSITIONS.labels(self.producer).set(max(0, head - self.position))
         age = (datetime.now(UTC) - batch[0].recorded_at).total_seconds()
         LAG_SECONDS.labels(self.producer).set(max(0.0, age))

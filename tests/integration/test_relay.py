@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -211,18 +212,39 @@ async def test_relay_lag_is_a_prometheus_metric(rig: Rig) -> None:
 
 
 async def test_the_published_envelope_is_exactly_the_stored_event_as_a_cloudevent(rig: Rig) -> None:
-    from shared.contracts.envelope import to_cloudevent
+    from shared.contracts.envelope import subject, to_cloudevent
 
     data = {"名称": 'Wuhan "quoted" 协会', "nested": {"n": [1, 2.5, None, True]}, "empty": {}}
     meta = EventMetadata(client="c-1", correlation_id="req-9", causation_id="cmd-3")
-    await rig.store.append(
-        "org-x", 0, [NewEvent("registration_changed", data)], metadata=meta, division="420106"
-    )
+    at = datetime(2024, 3, 21, 16, 0, tzinfo=UTC)
+    variants = [  # (division, metadata, occurred_at)
+        ("420106", meta, at.replace(microsecond=123456)),
+        ("420106", EventMetadata(client="c-2"), at),
+        (None, EventMetadata(client="", correlation_id=""), at.replace(microsecond=1)),
+        ("511802", EventMetadata(client="c-3", causation_id="cmd-4"), at.replace(year=1999)),
+    ]
+    for n, (division, metadata, occurred_at) in enumerate(variants):
+        event = NewEvent("registration_changed", data, occurred_at=occurred_at)
+        await rig.store.append(f"org-{n}", 0, [event], metadata=metadata, division=division)
     relay = rig.relay("r1")
     task = await run(relay)
-    [published] = await wait_for_count(rig.nats.url, "REGISTRY", 1)
+    published = await wait_for_count(rig.nats.url, "REGISTRY", len(variants))
     await stop(relay, task)
-    [stored] = await rig.store.read_all(0)
-    published.pop("_subject")
-    assert published == to_cloudevent("registry", stored)
-    assert published["data"] == data
+    stored = await rig.store.read_all(0)
+    for message, event in zip(published, stored, strict=True):
+        assert message.pop("_subject") == subject("registry", event.division, event.type)
+        assert message == to_cloudevent("registry", event)
+        assert message["data"] == data
+    assert [m["time"] for m in published] == [
+        "2024-03-21T16:00:00.123456+00:00",
+        "2024-03-21T16:00:00+00:00",
+        "2024-03-21T16:00:00.000001+00:00",
+        "1999-03-21T16:00:00+00:00",
+    ]
+    assert [("correlationid" in m, "causationid" in m) for m in published] == [
+        (True, True),
+        (False, False),
+        (False, False),
+        (False, True),
+    ]
+    assert published[2]["division"] == "000000" and published[2]["client"] == ""
