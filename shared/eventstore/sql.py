@@ -8,23 +8,27 @@ is taken as late as possible: a unit of work's appends go after its read-model w
 statement sent with the COMMIT in one round trip, so it is held for that statement and the
 commit alone. SQLite has a single writer, so commit order is position order there already.
 
-The hot statements (every append on PostgreSQL, the relay's outbox read) are sent by psycopg
-itself; everything else goes through SQLAlchemy Core.
+The hot statements (every append on PostgreSQL, the read-model writes of a unit of work
+(`uow.write`, sent in the same round trip as its appends and COMMIT), the relay's outbox
+read) are sent by psycopg itself; everything else goes through SQLAlchemy Core.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import RowMapping, Text, cast, func, insert, select
+from sqlalchemy import Dialect, RowMapping, Text, cast, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 from shared.contracts.envelope import NO_PLACE, envelope_head, with_data
 from shared.db import WRITE
@@ -70,6 +74,38 @@ class _Pending:
     division: str | None
 
 
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    params: dict[str, Any]
+
+
+def _compiled(statement: UpdateBase, parameters: Mapping[str, Any], dialect: Dialect) -> _Write:
+    """A Core statement as psycopg takes it: SQL with %(name)s placeholders, and its
+    parameters through the dialect's bind processors."""
+    compiled, processors = _compile(statement, tuple(parameters), dialect)
+    params = dict(compiled.construct_params(dict(parameters)) or {})
+    for key, processor in processors:
+        if params.get(key) is not None:
+            params[key] = processor(params[key])
+    return _Write(str(compiled), params)
+
+
+@lru_cache(maxsize=256)
+def _compile(
+    statement: UpdateBase, keys: tuple[str, ...], dialect: Dialect
+) -> tuple[SQLCompiler, list[tuple[str, Any]]]:
+    """Compiled once per statement and set of parameter names: the read model's statements
+    are module constants (values as bind parameters), so this is a handful of entries."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    processors: list[tuple[str, Any]] = []
+    for key, bind in compiled.binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processors.append((key, processor))
+    return compiled, processors
+
+
 @dataclass
 class SqlUnitOfWork:
     """A transaction on `connection`; appends are written at commit, after read-model writes."""
@@ -77,6 +113,22 @@ class SqlUnitOfWork:
     connection: AsyncConnection
     _pending: list[_Pending] = field(default_factory=list)
     _recorded: list[RecordedEvent] = field(default_factory=list)
+    _writes: list[_Write] = field(default_factory=list)
+
+    async def write(
+        self, statement: UpdateBase, parameters: Mapping[str, Any] | None = None
+    ) -> None:
+        """A read-model write (INSERT / UPDATE / DELETE, no rows back) of this unit of work.
+
+        On PostgreSQL it is sent with the appends and the COMMIT, in the same round trip: a
+        new organization costs one round trip, not three (BEGIN, its row, the append). What
+        it violates (a unique key, say) surfaces at commit, as the same SQLAlchemy error.
+        Elsewhere it runs now.
+        """
+        if self.connection.dialect.name != "postgresql":
+            await self.connection.execute(statement, dict(parameters or {}))
+            return
+        self._writes.append(_compiled(statement, parameters or {}, self.connection.dialect))
 
     def append(
         self,
@@ -98,20 +150,25 @@ class SqlUnitOfWork:
         """Write what is pending and commit. On PostgreSQL the appends go as one statement in
         one round trip with the COMMIT, so the append lock is held for that statement and the
         commit alone, never while the client is away; elsewhere they are flushed first."""
-        if self._pending and self.connection.dialect.name == "postgresql":
-            self._recorded.extend(await _pg_append(self.connection, self._pending, commit=True))
+        if self.connection.dialect.name == "postgresql" and (self._pending or self._writes):
+            writes, self._writes = self._writes, []
+            self._recorded.extend(
+                await _pg_append(self.connection, self._pending, writes, commit=True)
+            )
             self._pending.clear()
         else:
             await self.flush()
 
     async def flush(self) -> None:
-        """Insert the pending appends now (positions known), still inside the transaction."""
-        if not self._pending:
-            return
+        """Send the pending writes and appends now (positions known), still inside the
+        transaction."""
         conn = self.connection
-        if conn.dialect.name == "postgresql":
-            self._recorded.extend(await _pg_append(conn, self._pending))
+        if conn.dialect.name == "postgresql" and (self._pending or self._writes):
+            writes, self._writes = self._writes, []
+            self._recorded.extend(await _pg_append(conn, self._pending, writes))
             self._pending.clear()
+            return
+        if not self._pending:
             return
         now = datetime.now(UTC)
         for p in self._pending:
@@ -269,32 +326,39 @@ def _pg_one_params(p: _Pending, now: datetime) -> dict[str, Any]:
 
 async def _pg_execute(
     conn: AsyncConnection,
-    sql: str,
+    sql: str | None,
     params: dict[str, Any],
     *,
+    writes: Sequence[_Write] = (),
     commit: bool = False,
     prepare: bool | None = None,
 ) -> list[Any]:
-    """Run `sql` through psycopg on the connection's transaction, its rows back. With
-    `commit`, the COMMIT goes in the same round trip (a pipeline): the transaction is committed
-    when this returns. A stream at another version (SO409) raises WrongExpectedVersion."""
+    """Run `writes`, then `sql`, through psycopg on the connection's transaction, the rows of
+    `sql` back. With writes or `commit` they go as a pipeline, in one round trip (with the
+    COMMIT: the transaction is committed when this returns). A stream at another version
+    (SO409) raises WrongExpectedVersion; other errors as SQLAlchemy raises them."""
     raw: Any = (await conn.get_raw_connection()).driver_connection
     try:
-        if commit:
+        if commit or writes:
             async with raw.pipeline():
                 cur = raw.cursor()
-                await cur.execute(sql, params)
-                await raw.commit()
+                for w in writes:
+                    await cur.execute(w.sql, w.params, prepare=True)
+                if sql is not None:
+                    await cur.execute(sql, params)
+                if commit:
+                    await raw.commit()
         else:
             cur = await raw.execute(sql, params, prepare=prepare)
-        return list(await cur.fetchall())
+        return list(await cur.fetchall()) if sql is not None else []
     except psycopg.Error as exc:
         if exc.sqlstate == EXPECT_VERSION_FAILED and exc.diag.message_detail:
             found = json.loads(exc.diag.message_detail)
             raise WrongExpectedVersion(
                 found["stream"], found["expected"], found["current"]
             ) from exc
-        raise _sqlalchemy_error(sql, params, exc, conn) from exc
+        statement = sql or "; ".join(w.sql for w in writes) or "COMMIT"
+        raise _sqlalchemy_error(statement, params, exc, conn) from exc
 
 
 def _pg_recorded(
@@ -324,13 +388,20 @@ def _pg_recorded(
 
 
 async def _pg_append(
-    conn: AsyncConnection, pending: Sequence[_Pending], *, commit: bool = False
+    conn: AsyncConnection,
+    pending: Sequence[_Pending],
+    writes: Sequence[_Write] = (),
+    *,
+    commit: bool = False,
 ) -> list[RecordedEvent]:
-    """Insert `pending` in one statement on the connection's transaction (and COMMIT it in the
-    same round trip with `commit`)."""
+    """Send `writes`, then `pending` as one statement, on the connection's transaction, in one
+    round trip (and the COMMIT with them, with `commit`)."""
     now = datetime.now(UTC)
+    if not pending:
+        await _pg_execute(conn, None, {}, writes=writes, commit=commit)
+        return []
     params, starts = _pg_params(pending, now)
-    inserted = await _pg_execute(conn, _PG_APPEND, params, commit=commit)
+    inserted = await _pg_execute(conn, _PG_APPEND, params, writes=writes, commit=commit)
     return _pg_recorded(pending, starts, inserted, now)
 
 

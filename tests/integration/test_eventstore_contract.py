@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, EventStore, NewEvent, WrongExpectedVersion
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.sql import SqlEventStore
+from shared.tables import leases
 
 META = EventMetadata(client="test-client", correlation_id="corr-1")
 
@@ -281,4 +283,39 @@ async def test_a_unit_of_work_on_a_stream_at_another_version_writes_nothing(
             uow.append("z", 0, [ev()], metadata=META)
             uow.append("z", 0, [ev()], metadata=META)  # does not follow the first
     assert await store.stream_version("z") == 0
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_read_model_writes_commit_with_the_appends_or_not_at_all(
+    request: pytest.FixtureRequest, db: str
+) -> None:
+    """`uow.write`: on PostgreSQL sent with the appends and the COMMIT; a key it violates
+    fails the whole unit of work as the same IntegrityError, appends included."""
+    engine = make_async_engine(
+        request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
+    )
+    store = SqlEventStore(engine)
+    lease = insert(leases)
+    at = datetime.now(UTC)
+    async with store.unit_of_work() as uow:
+        await uow.write(lease, {"name": "a", "holder": "h1", "expires_at": at})
+        await uow.write(update(leases).where(leases.c.name == "a").values(holder="h2"))
+        uow.append("s", 0, [ev()], metadata=META)
+    with pytest.raises(IntegrityError):
+        async with store.unit_of_work() as uow:
+            await uow.write(lease, {"name": "b", "holder": "h", "expires_at": at})
+            await uow.write(lease, {"name": "a", "holder": "h", "expires_at": at})  # taken
+            uow.append("s", 1, [ev()], metadata=META)
+    async with store.unit_of_work() as uow:  # a write alone
+        await uow.write(lease, {"name": "c", "holder": "h", "expires_at": at})
+    async with store.unit_of_work() as uow:  # a write and an append, flushed before the end
+        await uow.write(lease, {"name": "d", "holder": "h", "expires_at": at})
+        uow.append("t", 0, [ev()], metadata=META)
+        await uow.flush()
+        assert [e.version for e in uow.recorded] == [1]
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(leases.c.name, leases.c.holder))).all()
+    assert sorted(rows) == [("a", "h2"), ("c", "h"), ("d", "h")]
+    assert [await store.stream_version(s) for s in ("s", "t")] == [1, 1]
     await engine.dispose()

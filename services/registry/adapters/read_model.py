@@ -11,6 +11,7 @@ from services.registry.adapters.tables import annual_reports, organizations
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from shared.contracts.registry import AnnualReportSubmitted, InspectionConcluded, RegistryEvent
+from shared.eventstore.sql import SqlUnitOfWork
 
 
 def domicile_of(org: Organization) -> str:
@@ -54,35 +55,51 @@ _UPDATE = update(organizations).where(organizations.c.id == bindparam("_id"))
 
 
 async def project(
-    conn: AsyncConnection, org: Organization, event: RegistryEvent, places: Places
+    uow: SqlUnitOfWork, org: Organization, event: RegistryEvent, places: Places
 ) -> None:
-    """Write the organization's row (and its annual report row) after `event`. A credit code
-    or filing number another organization holds fails here, on the unique key."""
+    """Write the organization's row (and its annual report row) after `event`, in the unit of
+    work that appends it. A credit code or filing number another organization holds fails on
+    the unique key (at commit on PostgreSQL)."""
     row = row_of(org, places)
     if org.version == 1:
-        await conn.execute(_INSERT, row)
+        await uow.write(_INSERT, row)
     else:
-        await conn.execute(_UPDATE, {**row, "_id": org.organization_id})
-    await _project_annual(conn, event)
+        await uow.write(_UPDATE, {**row, "_id": org.organization_id})
+    await _project_annual(uow, event)
 
 
-async def _project_annual(conn: AsyncConnection, event: RegistryEvent) -> None:
-    t = annual_reports
+_REPORT = insert(annual_reports)
+_CONCLUSION = (
+    update(annual_reports)
+    .where(
+        annual_reports.c.organization_id == bindparam("_id"),
+        annual_reports.c.year == bindparam("_year"),
+    )
+    .values(conclusion=bindparam("conclusion"), concluded_on=bindparam("concluded_on"))
+)
+
+
+async def _project_annual(uow: SqlUnitOfWork, event: RegistryEvent) -> None:
     match event:
         case AnnualReportSubmitted():
-            await conn.execute(
-                insert(t).values(
-                    organization_id=event.organization_id,
-                    year=event.year,
-                    submitted_on=event.submitted_on,
-                    staff_employed=event.staff_employed,
-                )
+            await uow.write(
+                _REPORT,
+                {
+                    "organization_id": event.organization_id,
+                    "year": event.year,
+                    "submitted_on": event.submitted_on,
+                    "staff_employed": event.staff_employed,
+                },
             )
         case InspectionConcluded():
-            await conn.execute(
-                update(t)
-                .where(t.c.organization_id == event.organization_id, t.c.year == event.year)
-                .values(conclusion=event.conclusion, concluded_on=event.concluded_on)
+            await uow.write(
+                _CONCLUSION,
+                {
+                    "_id": event.organization_id,
+                    "_year": event.year,
+                    "conclusion": event.conclusion,
+                    "concluded_on": event.concluded_on,
+                },
             )
 
 

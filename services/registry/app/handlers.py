@@ -100,8 +100,8 @@ class RegistryHandlers:
         try:
             async with self.store.unit_of_work() as uow:
                 # the read model first: an identifier held by another organization fails on
-                # its unique key here, before the append (which goes with the COMMIT)
-                await project(uow.connection, after, event, self.places)
+                # its unique key (on PostgreSQL sent with the append and the COMMIT)
+                await project(uow, after, event, self.places)
                 uow.append(
                     stream_of(after.organization_id),
                     expected_version,

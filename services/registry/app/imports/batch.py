@@ -80,7 +80,7 @@ async def commit_batch(
             if start is not None:
                 tails.append((p, start))
     # the read model first; the appends go with the COMMIT
-    await _project(conn, tails, places)
+    await _project(uow, tails, places)
     for p, start in tails:
         _append(uow, p, start, metadata(p))
     return outcomes
@@ -118,7 +118,7 @@ def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> 
     )
 
 
-async def _project(conn: AsyncConnection, tails: list[tuple[Planned, int]], places: Places) -> None:
+async def _project(uow: SqlUnitOfWork, tails: list[tuple[Planned, int]], places: Places) -> None:
     """New organizations in two bulk inserts; organizations that grew, event by event."""
     rows, reports = [], []
     for p, start in tails:
@@ -128,9 +128,9 @@ async def _project(conn: AsyncConnection, tails: list[tuple[Planned, int]], plac
             reports.extend(_report_rows(org))
             continue
         for state, event in zip(p.states[start:], p.events[start:], strict=True):
-            await project(conn, state, event, places)
-    await insert_rows(conn, organizations, rows)
-    await insert_rows(conn, annual_reports, reports)
+            await project(uow, state, event, places)
+    await insert_rows(uow.connection, organizations, rows)
+    await insert_rows(uow.connection, annual_reports, reports)
 
 
 def _report_rows(org: Organization) -> list[dict[str, Any]]:
