@@ -213,21 +213,24 @@ class Relay:
         await self._observe_lag(batch)
         if not batch:
             return False
-        ack = await self._send(js, batch)
-        # Behind a full batch there is more: read it while JetStream acknowledges this one.
-        following = (
-            asyncio.create_task(
+        # Behind a full batch there is more: PostgreSQL reads it while this one is published
+        # and acknowledged (the task sends its query at the sleep(0), before the publishing).
+        following = None
+        if len(batch) == self.config.batch_size:
+            following = asyncio.create_task(
                 self.store.read_outbox(batch[-1].position, self.config.batch_size, self.producer)
             )
-            if len(batch) == self.config.batch_size
-            else None
-        )
-        if not await self._acked(ack, len(batch)):
+            await asyncio.sleep(0)
+        try:
+            ack = await self._send(js, batch)
+            if not await self._acked(ack, len(batch)):
+                self._synced = False  # resume after what JetStream holds, whatever landed
+                raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
+        except BaseException:
             if following is not None:
                 following.cancel()
                 await asyncio.gather(following, return_exceptions=True)
-            self._synced = False  # resume after what JetStream holds, whatever landed
-            raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
+            raise
         last = batch[-1]
         await self._checkpoint(last.position)
         self.position, self.last_id = last.position, last.event_id
