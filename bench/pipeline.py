@@ -1,10 +1,11 @@
 """Relay and consumer workloads beside raw nats-py on the same nats-server.
 
 Relay: N events are pre-filled in the events table; the clock runs from `relay.run()` until
-`relay.published == N`. Raw: N messages of the relay's own bodies (same sizes, a
-`Nats-Msg-Id` each) into a stream of the same configuration, published the relay's way: in
-windows of the relay's batch size, each naming its predecessor, the window's last PubAck
-awaited (nats-py plain publishes and one `publish_async`).
+`relay.published == N`. Raw (the issue's reference): `publish_async` of N messages of the
+relay's own bodies (same sizes, a `Nats-Msg-Id` each) into a stream of the same
+configuration, in windows of the relay's batch size, every PubAck awaited. Extra: the same
+messages published the relay's way (plain publishes, each naming its predecessor, one PubAck
+per window), the raw limit of what the relay does now.
 
 Consumer: N CloudEvents are pre-published to a stream; the clock runs from
 `ConsumerRunner.run()` until N messages are applied (one small insert each) and acked. Raw:
@@ -156,20 +157,32 @@ async def _publish_chained(
 
 
 async def raw_publish(
-    nats_url: str, msgs: Sequence[tuple[str, bytes]], warmup: int, config: RelayConfig
+    nats_url: str,
+    msgs: Sequence[tuple[str, bytes]],
+    warmup: int,
+    config: RelayConfig,
+    *,
+    chained: bool = False,
 ) -> Figure:
+    """The issue's reference: nats-py `publish_async`, every PubAck awaited, in windows of the
+    relay's batch size. `chained`: the relay's own way instead (extra figure)."""
+    publish = _publish_chained if chained else _publish_all
     nc = await connect(nats_url)
     try:
         js = nc.jetstream()
         await js.add_stream(stream_config(RAW_STREAM, ["rawpub.>"], config))
-        await _publish_chained(js, msgs[:warmup], "rawpub.", "warm", config.batch_size)
+        await publish(js, msgs[:warmup], "rawpub.", "warm", config.batch_size)
         fig = await timed(
-            "raw nats-py chained publish",
+            "raw nats-py chained publish" if chained else "raw nats-py publish_async",
             len(msgs),
-            lambda: _publish_chained(js, msgs, "rawpub.", "main", config.batch_size),
-            f"plain publishes in windows of {config.batch_size}, each naming its predecessor "
-            "(Nats-Expected-Last-Msg-Id), the window's last PubAck awaited; same bodies, a "
-            "Nats-Msg-Id each",
+            lambda: publish(js, msgs, "rawpub.", "main", config.batch_size),
+            (
+                f"plain publishes in windows of {config.batch_size}, each naming its "
+                "predecessor (Nats-Expected-Last-Msg-Id), the window's last PubAck awaited"
+                if chained
+                else f"publish_async in windows of {config.batch_size}, every PubAck awaited"
+            )
+            + "; same bodies, a Nats-Msg-Id each",
         )
         held = (await js.stream_info(RAW_STREAM)).state.messages
         if held != warmup + len(msgs):

@@ -159,6 +159,12 @@ async def measure(db: str, nats_url: str, log: Any) -> tuple[dict[str, Figure], 
             "raw_publish",
             await pipeline.raw_publish(nats_url, msgs[: s.pipeline], s.warmup, relay_config),
         )
+        add(
+            "raw_chained_publish",
+            await pipeline.raw_publish(
+                nats_url, msgs[: s.pipeline], s.warmup, relay_config, chained=True
+            ),
+        )
 
         log("consumer (JetStream → projection)")
         consumer_config = ConsumerConfig()
@@ -271,6 +277,7 @@ def ratios(f: dict[str, Figure]) -> dict[str, float]:
         "append_concurrent_vs_raw_insert": r("append_concurrent", "raw_insert_concurrent"),
         "append_vs_eventsourcing": r("append_single", "eventsourcing_single"),
         "relay_vs_raw_publish": r("relay_publish", "raw_publish"),
+        "relay_vs_raw_chained_publish": r("relay_publish", "raw_chained_publish"),
         "consumer_vs_raw_fetch_ack": r("consumer_apply", "raw_fetch_ack"),
         "append_single_vs_raw_copy": r("append_single", "raw_copy"),
         "append_concurrent_vs_append_single": r("append_concurrent", "append_single"),
@@ -282,6 +289,7 @@ PAIRS = (
     ("append_concurrent", "raw_insert_concurrent", "append_concurrent_vs_raw_insert"),
     ("append_single", "eventsourcing_single", "append_vs_eventsourcing"),
     ("relay_publish", "raw_publish", "relay_vs_raw_publish"),
+    ("relay_publish", "raw_chained_publish", "relay_vs_raw_chained_publish"),
     ("consumer_apply", "raw_fetch_ack", "consumer_vs_raw_fetch_ack"),
     ("append_single", "raw_copy", "append_single_vs_raw_copy"),
 )
