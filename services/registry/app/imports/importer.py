@@ -122,7 +122,8 @@ class Importer:
                 yield self.counts
         finally:
             if committing is not None:  # the reader failed or the client left: finish it
-                await asyncio.shield(committing)
+                # (its own failure, if any, gives way to the one already propagating)
+                await asyncio.gather(asyncio.shield(committing), return_exceptions=True)
 
     async def _settle(self, batch: _Batch) -> None:
         """Commit a batch's planned rows; count them and its rows that failed planning."""
