@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import create_engine, func, select
 
 from services.registry.adapters.streams import stream_of
+from services.registry.adapters.tables import organizations
 from services.registry.app.imports.csv_columns import flatten
 from services.registry.app.imports.plan import organization_id
 from services.registry.app.imports.rows import parse_row
@@ -224,6 +227,39 @@ async def test_a_stream_the_identifiers_do_not_lead_to_is_still_never_overwritte
     summary, errors = await imported(api, ndjson(group(6), row, group(8)), batch_size=10)
     assert (summary["created"], summary["failed"]) == (2, 1)
     assert [(e["row"], e["problem"]) for e in errors] == [(2, "differs-from-register")]
+
+
+async def test_an_import_cut_off_mid_file_leaves_whole_batches_and_reruns_cleanly(
+    api: httpx.AsyncClient, registry_url: str
+) -> None:
+    """The client goes away mid-file: the batches committed (and the one committing) stay,
+    whole; the rows after them are not written; posting the file again completes it."""
+    rows = [group(n) for n in range(45)]
+    body = ndjson(*rows)
+    cut = body.index(json.dumps(rows[33], ensure_ascii=False).encode())
+
+    class Gone(Exception):
+        pass
+
+    async def cut_off() -> Any:
+        yield body[:cut]
+        await asyncio.sleep(0.5)  # the server plans and commits what it has
+        raise Gone
+
+    with pytest.raises(Gone):
+        async with api.stream(
+            "POST", "/v1/imports", content=cut_off(), headers=NDJSON, params={"batch_size": 10}
+        ) as r:
+            await r.aread()
+    await asyncio.sleep(0.5)
+    engine = create_engine(registry_url)
+    with engine.connect() as conn:
+        landed = conn.execute(select(func.count()).select_from(organizations)).scalar_one()
+        streams = conn.execute(select(func.count(func.distinct(events.c.stream_id)))).scalar_one()
+    engine.dispose()
+    assert landed == streams == 30, "the three whole batches, nothing after"
+    summary, errors = await imported(api, body, batch_size=10)
+    assert errors == [] and (summary["unchanged"], summary["created"]) == (landed, 45 - landed)
 
 
 async def test_place_key_and_override_scope_hold_per_row(client_with: Any) -> None:
