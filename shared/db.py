@@ -83,6 +83,9 @@ def make_async_engine(url: str, **kw: Any) -> AsyncEngine:
     # them before the first row: more than such a query takes. Sessions run without both.
     options = "-c jit=off -c max_parallel_workers_per_gather=0"
     kw.setdefault("connect_args", {"options": options})
+    if kw.get("isolation_level") == "AUTOCOMMIT":
+        # Its connections never hold a transaction: nothing to roll back on their return.
+        kw.setdefault("pool_reset_on_return", None)
     return create_async_engine(aurl, **kw)
 
 
