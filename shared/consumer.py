@@ -94,11 +94,13 @@ class ConsumerConfig:
     stall_after: float = 120.0  # lagging with no progress for this long → not ready
 
 
-def decode(msg: Msg) -> Delivered:
+def decode(msg: Msg, seq: int | None = None) -> Delivered:
+    """The message's envelope; `seq` its stream sequence if already known (nats-py parses
+    a message's metadata from its reply subject again on every access)."""
     envelope = json.loads(msg.data)
     if not isinstance(envelope, dict) or "type" not in envelope:
         raise ValueError("message is not a CloudEvent envelope")
-    return Delivered(envelope, msg.subject, msg.metadata.sequence.stream)
+    return Delivered(envelope, msg.subject, msg.metadata.sequence.stream if seq is None else seq)
 
 
 def shadow_tables(tables: Sequence[Table], suffix: str) -> dict[str, Table]:
@@ -244,7 +246,8 @@ class ConsumerRunner:
         """The fast path: every new message in one transaction, no savepoints."""
         async with self.writer.begin() as conn:
             seen = await checkpoints.load(conn, self.checkpoint_name)
-            fresh = [decode(m) for m in msgs if m.metadata.sequence.stream > seen]
+            numbered = ((m, m.metadata.sequence.stream) for m in msgs)
+            fresh = [decode(m, seq) for m, seq in numbered if seq > seen]
             apply_batch = getattr(self.projection, "apply_batch", None)
             if apply_batch is not None:
                 await apply_batch(conn, fresh, self.live)
