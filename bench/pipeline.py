@@ -140,7 +140,7 @@ async def _publish_chained(
 ) -> None:
     """The relay's way: each message names its predecessor, only a window's last asks for a
     PubAck, which is awaited before the next window."""
-    nc = js._nc
+    nc = js._nc  # the connection the context publishes on (nats-py exposes no accessor)
     previous: str | None = None
     for s in range(0, len(msgs), window):
         chunk = msgs[s : s + window]

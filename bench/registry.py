@@ -34,7 +34,7 @@ import httpx
 import nats
 import psycopg
 
-from bench.common import CONCURRENCY, conninfo, pg_url
+from bench.common import CONCURRENCY, conninfo, pg_url, stop
 from services.registry.adapters.places_file import load_places
 from services.registry.adapters.streams import stream_of
 from services.registry.adapters.tables import annual_reports, organizations
@@ -133,12 +133,7 @@ def serve(what: str, cmd: list[str], env: dict[str, str], port: int) -> Iterator
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.unlink(missing_ok=True)
 
 
@@ -173,12 +168,7 @@ def relay_process(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench import appends, national, pipeline, registry
-from bench.common import ADMIN_URL, CONCURRENCY, QUICK, SIZES, Figure, pg_url
+from bench.common import ADMIN_URL, CONCURRENCY, QUICK, SIZES, Figure, pg_url, stop
 from bench.registry import Latencies
 from shared import natsserver
 from shared.consumer import ConsumerConfig
@@ -70,12 +70,7 @@ def nats_server() -> Iterator[str]:
     try:
         yield f"nats://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

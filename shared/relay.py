@@ -296,20 +296,18 @@ class Relay:
         been refused too, the last one included. Only the last asks for an acknowledgement;
         the others go as plain publishes, pipelined, without a reply subject each.
         """
-        nc = js._nc  # the connection the JetStream context publishes on
+        nc = self.link.nc
+        assert nc is not None  # connected: _step checked
         previous = self.last_id
-        final = len(batch) - 1
-        for i, e in enumerate(batch):
-            headers = {"Nats-Msg-Id": e.event_id}
-            if previous is not None:
-                headers["Nats-Expected-Last-Msg-Id"] = previous
+        for e in batch[:-1]:
             subj = subject(self.producer, e.division, e.type)
-            if i < final:
-                await nc.publish(subj, e.envelope, headers=headers)
-            else:
-                return await js.publish_async(subj, e.envelope, headers=headers)
+            await nc.publish(subj, e.envelope, headers=_headers(e.event_id, previous))
             previous = e.event_id
-        raise ValueError("an empty batch")
+        last = batch[-1]
+        subj = subject(self.producer, last.division, last.type)
+        return await js.publish_async(
+            subj, last.envelope, headers=_headers(last.event_id, previous)
+        )
 
     async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> bool:
         """Whether JetStream acknowledged the batch's last message (a duplicate counts)."""
@@ -338,6 +336,13 @@ class Relay:
         LAG_POSITIONS.labels(self.producer).set(max(0, head - self.position))
         age = (datetime.now(UTC) - batch[0].recorded_at).total_seconds()
         LAG_SECONDS.labels(self.producer).set(max(0.0, age))
+
+
+def _headers(event_id: str, previous: str | None) -> dict[str, str]:
+    headers = {"Nats-Msg-Id": event_id}
+    if previous is not None:
+        headers["Nats-Expected-Last-Msg-Id"] = previous
+    return headers
 
 
 async def run_standalone(producer: str, settings: ServiceSettings) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from shared.contracts.base import get_contract
-from shared.eventstore import RecordedEvent
+from shared.eventstore import RecordedEvent, json_text
 
 SPECVERSION = "1.0"
 _DIVISION = re.compile(r"^\d{6}$")
@@ -94,12 +93,9 @@ def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
     return {**head, "data": e.data}
 
 
-_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
-
-
 def with_data(head: dict[str, Any], data_json: str) -> bytes:
     """The envelope as JSON bytes around `data` already serialised (never decoded again)."""
-    return (_json(head)[:-1] + ',"data":' + data_json + "}").encode()
+    return (json_text(head)[:-1] + ',"data":' + data_json + "}").encode()
 
 
 REQUIRED = ("specversion", "id", "source", "type")

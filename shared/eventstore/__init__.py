@@ -7,6 +7,7 @@ from shared.eventstore.model import (
     RecordedEvent,
     UnitOfWork,
     WrongExpectedVersion,
+    json_text,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "RecordedEvent",
     "UnitOfWork",
     "WrongExpectedVersion",
+    "json_text",
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+# JSON text as the store keeps it (UTF-8 as is). One encoder, not one built per call as
+# json.dumps with options does; `data_json` of a NewEvent is written with it.
+json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class WrongExpectedVersion(Exception):

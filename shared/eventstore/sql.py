@@ -38,15 +38,13 @@ from shared.eventstore.model import (
     RecordedEvent,
     WrongExpectedVersion,
     check_batch,
+    json_text,
 )
 from shared.tables import events
 
-# JSON text as stored (UTF-8 as is); one encoder, not one built per call as json.dumps does.
-_json = json.JSONEncoder(ensure_ascii=False).encode
-
 
 def _data_json(e: NewEvent) -> str:
-    return e.data_json if e.data_json is not None else _json(e.data)
+    return e.data_json if e.data_json is not None else json_text(e.data)
 
 
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
@@ -147,28 +145,23 @@ class SqlUnitOfWork:
         return list(self._recorded)
 
     async def _commit(self) -> None:
-        """Write what is pending and commit. On PostgreSQL the appends go as one statement in
-        one round trip with the COMMIT, so the append lock is held for that statement and the
-        commit alone, never while the client is away; elsewhere they are flushed first."""
-        if self.connection.dialect.name == "postgresql" and (self._pending or self._writes):
-            writes, self._writes = self._writes, []
-            self._recorded.extend(
-                await _pg_append(self.connection, self._pending, writes, commit=True)
-            )
-            self._pending.clear()
-        else:
-            await self.flush()
+        """Write what is pending, the COMMIT following. On PostgreSQL the writes and the
+        appends (one statement) go in one round trip with the COMMIT, so the append lock is
+        held for that statement and the commit alone, never while the client is away."""
+        await self._send(commit=True)
 
     async def flush(self) -> None:
         """Send the pending writes and appends now (positions known), still inside the
         transaction."""
+        await self._send(commit=False)
+
+    async def _send(self, *, commit: bool) -> None:
         conn = self.connection
-        if conn.dialect.name == "postgresql" and (self._pending or self._writes):
-            writes, self._writes = self._writes, []
-            self._recorded.extend(await _pg_append(conn, self._pending, writes))
-            self._pending.clear()
-            return
-        if not self._pending:
+        if conn.dialect.name == "postgresql":
+            if self._pending or self._writes:
+                writes, self._writes = self._writes, []
+                self._recorded.extend(await _pg_append(conn, self._pending, writes, commit=commit))
+                self._pending.clear()
             return
         now = datetime.now(UTC)
         for p in self._pending:
@@ -251,15 +244,21 @@ EXPECT_VERSION_FAILED = "SO409"  # raised by socorg_expect_version (platform_000
 
 
 # One stream's append made alone, the hottest write: the same lock, the same insert, with the
-# version check as a filter (no row back: the version was wrong), a single stream's arrays
-# and no function call; prepared once per connection.
-_PG_APPEND_ONE = """
+# version check as a filter (no row back: the version was wrong) and no function call;
+# prepared once per connection. Several events go as a single stream's arrays; one event,
+# the commonest append of all, as plain parameters (dumping five one-element arrays cost
+# more than the insert).
+_ALONE = """
 WITH cur AS (
     SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream)s) AS v
     FROM pg_advisory_xact_lock(%(lock)s)
 )
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
                     division, occurred_at, recorded_at)
+"""
+_PG_APPEND_ONE = (
+    _ALONE
+    + """
 SELECT e.event_id, %(stream)s, %(expected)s + e.ord, e.type, e.schema_version, e.data,
        %(metadata)s::jsonb, %(division)s, e.occurred_at, %(recorded_at)s
 FROM cur,
@@ -270,6 +269,17 @@ WHERE cur.v = %(expected)s
 ORDER BY e.ord
 RETURNING position, event_id
 """
+)
+_PG_APPEND_EVENT = (
+    _ALONE
+    + """
+SELECT %(id)s, %(stream)s, %(expected)s + 1, %(type)s, %(schema_version)s, %(data)s::jsonb,
+       %(metadata)s::jsonb, %(division)s, %(occurred)s, %(recorded_at)s
+FROM cur
+WHERE cur.v = %(expected)s
+RETURNING position, event_id
+"""
+)
 
 
 def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, Any], list[int]]:
@@ -293,7 +303,7 @@ def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, An
         columns["types"].extend(e.type for e in p.events)
         columns["schema_versions"].extend(e.schema_version for e in p.events)
         columns["datas"].extend(_data_json(e) for e in p.events)
-        columns["metas"].extend([_json(p.metadata.to_json())] * n)
+        columns["metas"].extend([json_text(p.metadata.to_json())] * n)
         columns["divisions"].extend([p.division] * n)
         columns["occurred"].extend(e.occurred_at for e in p.events)
         running[p.stream_id] = at + n
@@ -307,33 +317,10 @@ def _pg_params(pending: Sequence[_Pending], now: datetime) -> tuple[dict[str, An
     return params, starts
 
 
-# The commonest append of all, one event made alone: the same statement with the event's
-# fields as plain parameters (dumping five one-element arrays cost more than the insert).
-_PG_APPEND_EVENT = """
-WITH cur AS (
-    SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = %(stream)s) AS v
-    FROM pg_advisory_xact_lock(%(lock)s)
-)
-INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,
-                    division, occurred_at, recorded_at)
-SELECT %(id)s, %(stream)s, %(expected)s + 1, %(type)s, %(schema_version)s, %(data)s::jsonb,
-       %(metadata)s::jsonb, %(division)s, %(occurred)s, %(recorded_at)s
-FROM cur
-WHERE cur.v = %(expected)s
-RETURNING position, event_id
-"""
-
-
 def _pg_event_params(p: _Pending, now: datetime) -> dict[str, Any]:
     """The parameters of _PG_APPEND_EVENT."""
     [e] = p.events
-    return {
-        "lock": APPEND_LOCK_KEY,
-        "stream": p.stream_id,
-        "expected": p.expected_version,
-        "metadata": _json(p.metadata.to_json()),
-        "division": p.division,
-        "recorded_at": now,
+    return _alone_params(p, now) | {
         "id": e.event_id,
         "type": e.type,
         "schema_version": e.schema_version,
@@ -344,18 +331,23 @@ def _pg_event_params(p: _Pending, now: datetime) -> dict[str, Any]:
 
 def _pg_one_params(p: _Pending, now: datetime) -> dict[str, Any]:
     """The parameters of _PG_APPEND_ONE."""
-    return {
-        "lock": APPEND_LOCK_KEY,
-        "stream": p.stream_id,
-        "expected": p.expected_version,
-        "metadata": _json(p.metadata.to_json()),
-        "division": p.division,
-        "recorded_at": now,
+    return _alone_params(p, now) | {
         "ids": [e.event_id for e in p.events],
         "types": [e.type for e in p.events],
         "schema_versions": [e.schema_version for e in p.events],
         "datas": [_data_json(e) for e in p.events],
         "occurred": [e.occurred_at for e in p.events],
+    }
+
+
+def _alone_params(p: _Pending, now: datetime) -> dict[str, Any]:
+    return {
+        "lock": APPEND_LOCK_KEY,
+        "stream": p.stream_id,
+        "expected": p.expected_version,
+        "metadata": json_text(p.metadata.to_json()),
+        "division": p.division,
+        "recorded_at": now,
     }
 
 

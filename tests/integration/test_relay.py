@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared import checkpoints
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
@@ -100,6 +101,8 @@ async def test_concurrent_appenders_are_published_exactly_once_in_position_order
     published = await wait_for_count(rig.nats.url, "REGISTRY", 300)
     await stop(relay, task)
     assert_exactly_the_store(published, await stored_ids(rig.store))
+    async with rig.store.engine.connect() as conn:  # saved in the background, there by stop
+        assert await checkpoints.load(conn, "relay:registry") == published[-1]["position"]
     first = published[0]
     d = str(first["division"])
     assert first["_subject"] == f"registry.{d[:2]}.{d[2:4]}.{d[4:]}.registration_changed"

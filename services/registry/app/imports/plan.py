@@ -8,7 +8,6 @@ Later facts are applied in the order of their dates, so the aggregate's rules (n
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest
 from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
-from shared.eventstore import NewEvent
+from shared.eventstore import NewEvent, json_text
 
 # Fixed namespace of organization ids derived from identifiers (never change it: a re-run
 # would then create every organization a second time).
@@ -76,13 +75,10 @@ class Planned:
                 data=data,
                 schema_version=contract_of(e).schema_version,
                 occurred_at=start_of(act_date(e)),
-                data_json=_json(data),
+                data_json=json_text(data),
             )
             for (name, data), e in zip(self.stored, self.events, strict=True)
         ]
-
-
-_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 Step = Callable[[Organization], RegistryEvent]
