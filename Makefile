@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-unit test-integration test-e2e lint format install clean help bench
+.PHONY: run test test-unit test-integration test-e2e test-fault lint format install clean help bench
 
 help:
 	@echo "make run    start the whole platform (SQLite + embedded nats-server, 4 services)"
@@ -40,6 +40,9 @@ test-integration: install
 
 test-e2e: install
 	@$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+test-fault: install
+	@$(BIN)/pytest tests/fault $(PYTEST_ARGS)
 
 lint: install
 	@$(BIN)/ruff check .

@@ -98,6 +98,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await eng.dispose()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The fault tier (tests/fault, `make test-fault`) needs PostgreSQL: its tests are marked
+    # `postgres` too, so they count in the PostgreSQL tier and fail without it in CI.
+    config.addinivalue_line("markers", "fault: kills and restarts processes under write load")
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and report.passed and "postgres" in report.keywords:
         _pg_state["ran"] = int(_pg_state["ran"]) + 1  # type: ignore[call-overload]

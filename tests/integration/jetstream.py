@@ -40,3 +40,22 @@ async def wait_for_count(url: str, stream: str, n: int, within: float = 30) -> l
         if len(got) >= n or asyncio.get_running_loop().time() > deadline:
             return got
         await asyncio.sleep(0.1)
+
+
+async def wait_for_messages(url: str, stream: str, n: int, within: float = 30) -> int:
+    """How many messages the stream holds once it holds `n` (or after `within` seconds), read
+    from its state alone: cheap to poll while a relay drains a long outbox."""
+    deadline = asyncio.get_running_loop().time() + within
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        while True:
+            try:
+                held = (await js.stream_info(stream)).state.messages
+            except NotFoundError:
+                held = 0
+            if held >= n or asyncio.get_running_loop().time() > deadline:
+                return held
+            await asyncio.sleep(0.2)
+    finally:
+        await nc.close()

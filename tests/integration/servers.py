@@ -1,15 +1,24 @@
-"""Run a service app under a real uvicorn server on a free port, inside the test's event loop."""
+"""Run a service app under a real uvicorn server on a free port: inside the test's event loop
+(`serve`), or as a process of its own that a test can kill and start again (`ServiceProcess`)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
 from shared.natsserver import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
@@ -28,3 +37,71 @@ async def serve(app: FastAPI) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+class ServiceProcess:
+    """A service as production runs it: `socorg serve <service>` under uvicorn in a process of
+    its own, on a fixed free port (so a restart comes back at the same URL), logging to a file.
+
+    `kill` is SIGKILL (a crash: no shutdown, no flush); `start` waits for `/readyz`."""
+
+    def __init__(self, service: str, env: dict[str, str], log: Path) -> None:
+        self.service = service
+        self.port = free_port()
+        prefix = f"SOCORG_{service.upper()}_"
+        self.env = {
+            **os.environ,
+            **env,
+            f"{prefix}HOST": "127.0.0.1",
+            f"{prefix}PORT": str(self.port),
+        }
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, within: float = 90) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "shared.cli", "serve", self.service],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + within
+        with httpx.Client(timeout=2) as http:
+            while True:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(
+                        f"{self.service} exited with {self.proc.returncode}:\n{self.log_tail()}"
+                    )
+                try:
+                    if http.get(self.url + "/readyz").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.service} not ready in {within}s:\n{self.log_tail()}")
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish a request, commit or publish, as in a crash."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stop(self, timeout: float = 20) -> None:
+        """SIGTERM, then SIGKILL if it has not exited within `timeout`."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
