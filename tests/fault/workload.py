@@ -38,12 +38,13 @@ class Write:
     outcome: Outcome = "unknown"
     status: int | None = None  # the final answer's status
     response: dict[str, Any] | None = None
-    seen: list[str] = field(default_factory=list)  # every attempt's status or error
+    # Every attempt's answer ("201", "409 credit-code-taken": status and problem type) or error.
+    seen: list[str] = field(default_factory=list)
 
     @property
     def uncertain_before(self) -> bool:
         """Whether an attempt before the final answer had an unknown outcome."""
-        return any(not s.isdigit() or int(s) >= 500 for s in self.seen[:-1])
+        return any(_unknown(s.split()[0]) for s in self.seen[:-1])
 
 
 @dataclass
@@ -95,13 +96,14 @@ async def _settle(http: httpx.AsyncClient, w: Write) -> None:
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_MAX)
             continue
-        w.seen.append(str(r.status_code))
+        slug = _problem_type(r) if r.status_code >= 400 else ""
+        w.seen.append(f"{r.status_code} {slug}".strip())
         if r.status_code >= 500:
             unknown += 1
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_MAX)
             continue
-        if r.status_code == 409 and _problem_type(r) == "idempotency-in-progress":
+        if r.status_code == 409 and slug == "idempotency-in-progress":
             in_progress += 1
             await asyncio.sleep(0.1)
             continue
@@ -116,11 +118,16 @@ async def _settle(http: httpx.AsyncClient, w: Write) -> None:
         return
 
 
+def _unknown(answer: str) -> bool:
+    return not answer.isdigit() or int(answer) >= 500
+
+
 def _problem_type(r: httpx.Response) -> str:
     try:
-        return str(r.json().get("type", "")).rsplit(":", 1)[-1]
+        body = r.json()
     except ValueError:
         return ""
+    return str(body.get("type", "")).rsplit(":", 1)[-1] if isinstance(body, dict) else ""
 
 
 async def client(
