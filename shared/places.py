@@ -13,9 +13,7 @@ LENGTHS = (6, 9, 12)
 
 def is_place_code(value: object) -> bool:
     """A 6, 9 or 12-digit code of ASCII digits (`str.isdigit` alone also takes '²' or '٤')."""
-    return (
-        isinstance(value, str) and value.isascii() and value.isdigit() and len(value) in LENGTHS
-    )
+    return isinstance(value, str) and value.isascii() and value.isdigit() and len(value) in LENGTHS
 
 
 def area_prefix(code: str) -> str:

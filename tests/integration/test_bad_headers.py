@@ -40,14 +40,14 @@ def problem(r: httpx.Response, status: int, slug: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     "headers",
     [
-        {"X-API-Key": b"sok_\xe9t\xe9"},
-        {"Authorization": b"Bearer sok_\xe9t\xe9"},
-        {"Authorization": b"Bearer \xff\xfe"},
-        {"X-API-Key": DEV_API_KEY.encode() + b"\xe9"},
+        {b"X-API-Key": b"sok_\xe9t\xe9"},
+        {b"Authorization": b"Bearer sok_\xe9t\xe9"},
+        {b"Authorization": b"Bearer \xff\xfe"},
+        {b"X-API-Key": DEV_API_KEY.encode() + b"\xe9"},
     ],
 )
 async def test_a_key_with_a_non_ascii_byte_is_a_401(
-    http: httpx.AsyncClient, headers: dict[str, bytes]
+    http: httpx.AsyncClient, headers: dict[bytes, bytes]
 ) -> None:
     r = await http.get("/v1/events", headers=headers)
     problem(r, 401, "unknown-key")
@@ -59,7 +59,7 @@ async def test_a_last_event_id_that_is_no_position_is_a_400(
     http: httpx.AsyncClient, value: bytes
 ) -> None:
     r = await http.get(
-        "/v1/events/stream", headers={"X-API-Key": DEV_API_KEY, "Last-Event-ID": value}
+        "/v1/events/stream", headers={b"X-API-Key": DEV_API_KEY.encode(), b"Last-Event-ID": value}
     )
     problem(r, 400, "bad-last-event-id")
 
