@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,8 +36,6 @@ from shared.migrate import upgrade
 from shared.settings import ServiceSettings
 from tests.conftest import PG_URL, _admin_engine
 from tests.integration.servers import serve
-
-pytestmark = pytest.mark.postgres
 
 DB_PASSWORD = "db-Pw-7f3a9c1e"
 NATS_USER, NATS_PASSWORD = "socorg", "nats-Pw-0b5d2e84"
@@ -113,6 +113,7 @@ async def served_documents(http: httpx.AsyncClient, producer: bool) -> str:
     return "\n".join(texts)
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("service", list(SERVICES))
 async def test_no_password_is_served_or_logged(
     service: str,
@@ -148,6 +149,7 @@ async def test_no_password_is_served_or_logged(
     assert_no_secret(logged)
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("service", ["registry"])
 async def test_no_password_in_errors_when_nats_refuses_and_the_database_is_missing(
     service: str,
@@ -187,3 +189,31 @@ def test_the_log_formatter_scrubs_every_secret_form() -> None:
     line = formatter.format(record)
     assert "tok-1234" not in line and "ss-word" not in line and line.count("***") == 3
     assert "ab" in formatter.format(logging.makeLogRecord({"msg": "about"}))  # too short
+
+
+def socorg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shared.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_command_line_prints_no_password_when_it_fails() -> None:
+    unreachable = f"postgresql://postgres:{DB_PASSWORD}@127.0.0.1:{natsserver.free_port()}/x"
+    failed = socorg("migrate", "registry", SOCORG_REGISTRY_DATABASE_URL=unreachable)
+    assert failed.returncode != 0 and "Connection refused" in failed.stdout + failed.stderr
+    assert_no_secret(failed.stdout + failed.stderr)
+    refused = socorg(
+        "keys",
+        "list",
+        "registry",
+        SOCORG_REGISTRY_MODE="production",
+        SOCORG_REGISTRY_DATABASE_URL=unreachable,
+    )
+    assert refused.returncode == 2
+    assert "SOCORG_REGISTRY_NATS_URL still has its development default" in refused.stderr
+    assert_no_secret(refused.stdout + refused.stderr)
