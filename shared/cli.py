@@ -60,7 +60,7 @@ def serve(service: ServiceArg) -> None:
     from shared.http.app import settle_heap_after_startup
 
     settings = _settings(service)
-    logs.configure(service, settings.log_level)
+    logs.configure(service, settings.log_level, secrets=settings.secret_values())
     settle_heap_after_startup()
     uvicorn.run(
         catalog.app_factory(service),
