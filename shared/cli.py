@@ -60,7 +60,7 @@ def serve(service: ServiceArg) -> None:
     from shared.http.app import settle_heap_after_startup
 
     settings = _settings(service)
-    logs.configure(service, settings.log_level)
+    logs.configure(service, settings.log_level, secrets=settings.secret_values())
     settle_heap_after_startup()
     uvicorn.run(
         catalog.app_factory(service),
@@ -91,7 +91,7 @@ def migrate_cmd(
     """Apply every Alembic migration to the services' databases."""
     for service in services or list(catalog.SERVICES):
         settings = _settings(service)
-        migrate.upgrade(service, settings.database_url)
+        migrate.upgrade(service, settings.database_url.get_secret_value())
         console.print(f"{service}: migrated")
 
 
@@ -100,7 +100,7 @@ def _key_store(service: str):  # type: ignore[no-untyped-def]
     from shared.http.keys import KeyStore
 
     settings = _settings(service)
-    return KeyStore(make_async_engine(settings.database_url))
+    return KeyStore(make_async_engine(settings.database_url.get_secret_value()))
 
 
 @keys.command("create")

@@ -14,6 +14,8 @@ import nats
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
+from shared.redact import redact_url
+
 log = logging.getLogger("socorg.nats")
 
 
@@ -45,7 +47,8 @@ class NatsLink:
                     reconnected_cb=self._on_reconnect,
                 )
                 self.connected.set()
-                log.info("connected to NATS", extra={"servers": self.servers})
+                shown = [redact_url(s) for s in self.servers]
+                log.info("connected to NATS", extra={"servers": shown})
                 return
             except Exception as exc:  # noqa: BLE001 - keep trying whatever the reason
                 log.warning("NATS not reachable yet: %s", exc)

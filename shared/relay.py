@@ -352,11 +352,11 @@ async def run_standalone(producer: str, settings: ServiceSettings) -> None:
     from shared import logs
     from shared.db import make_async_engine
 
-    logs.configure(f"{producer}-relay", settings.log_level)
+    logs.configure(f"{producer}-relay", settings.log_level, secrets=settings.secret_values())
     if settings.relay_metrics_port:
         start_http_server(settings.relay_metrics_port, addr=settings.host)
-    engine = make_async_engine(settings.database_url)
-    link = NatsLink(settings.nats_url, name=f"socorg-{producer}-relay")
+    engine = make_async_engine(settings.database_url.get_secret_value())
+    link = NatsLink(settings.nats_url.get_secret_value(), name=f"socorg-{producer}-relay")
     link.start()
     relay = Relay(
         store=SqlEventStore(engine),

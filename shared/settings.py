@@ -1,15 +1,19 @@
 """Settings every service shares; each service subclasses with its own env prefix.
 
 Every setting is an environment variable: `SOCORG_<SERVICE>_<FIELD>` (e.g.
-`SOCORG_REGISTRY_DATABASE_URL`). docs/configuration.md lists them all.
+`SOCORG_REGISTRY_DATABASE_URL`). docs/configuration.md lists them all. Settings that hold a
+secret are typed `SecretStr` (URLs with credentials: `SecretUrl`), so they print as *** and
+production mode can refuse the ones left at their development default.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.redact import SecretUrl, secret_values
 
 # Accepted only in development mode; a production start with it configured is refused.
 DEV_API_KEY = "socorg-dev-key-not-for-production"
@@ -19,13 +23,17 @@ class ServiceSettings(BaseSettings):
     """Fields common to every service. Subclasses set `service` and the env prefix."""
 
     service: ClassVar[str] = ""
-    model_config = SettingsConfigDict(extra="ignore", validate_default=True)
+    # hide_input: a refusal must not print the URLs (and their passwords) it was given
+    model_config = SettingsConfigDict(
+        extra="ignore", validate_default=True, hide_input_in_errors=True
+    )
 
     mode: Literal["development", "production"] = Field(
         "development", description="`production` refuses development keys and default secrets"
     )
-    database_url: str = Field(
-        "", description="SQLAlchemy URL, sqlite:///path or postgresql://user@host/db"
+    database_url: SecretUrl = Field(
+        SecretUrl(""),
+        description="SQLAlchemy URL, sqlite:///path or postgresql://user:password@host/db",
     )
     database_pool_size: int = Field(
         20,
@@ -33,11 +41,14 @@ class ServiceSettings(BaseSettings):
         le=500,
         description="PostgreSQL connections kept open (as many as requests served at once)",
     )
-    nats_url: str = Field("nats://127.0.0.1:14222", description="NATS server(s), comma-separated")
+    nats_url: SecretUrl = Field(
+        SecretUrl("nats://127.0.0.1:14222"),
+        description="NATS server(s), comma-separated, credentials in the URL if any",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
-    dev_api_key: str | None = Field(
+    dev_api_key: SecretStr | None = Field(
         None,
         description="the development key (default: the built-in one); never in production",
     )
@@ -70,24 +81,35 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_refuses_defaults(self) -> ServiceSettings:
-        if not self.database_url:
-            self.database_url = f"sqlite:///.data/{self.service or 'service'}.db"
-        if self.mode != "production":
-            return self
+        if self.mode == "production":
+            self._refuse_default_secrets()
+        if not self.database_url.get_secret_value():
+            self.database_url = SecretUrl(f"sqlite:///.data/{self.service or 'service'}.db")
+        return self
+
+    def _refuse_default_secrets(self) -> None:
+        """Production names its own database, NATS and secrets: a default is in the source."""
         prefix = (self.model_config.get("env_prefix") or "").upper()
         if self.dev_api_key is not None:
             raise ValueError(f"{prefix}DEV_API_KEY must not be set in production mode")
         for name, info in type(self).model_fields.items():
-            extra: Any = info.json_schema_extra or {}
-            if extra.get("secret") and getattr(self, name) == info.default:
+            if info.default is None or not isinstance(info.default, SecretStr):
+                continue
+            if getattr(self, name) == info.default:
                 raise ValueError(
                     f"{prefix}{name.upper()} still has its development default; "
-                    "set a real secret for production"
+                    "set it (a real secret) for production"
                 )
-        return self
+
+    def secret_values(self) -> set[str]:
+        """Every secret these settings hold (passwords, tokens, keys), for log scrubbing."""
+        found: set[str] = set()
+        for name in type(self).model_fields:
+            found |= secret_values(getattr(self, name))
+        return found
 
     @property
     def effective_dev_key(self) -> str | None:
         if self.mode != "development":
             return None
-        return self.dev_api_key or DEV_API_KEY
+        return self.dev_api_key.get_secret_value() if self.dev_api_key else DEV_API_KEY

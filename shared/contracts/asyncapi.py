@@ -8,6 +8,7 @@ from pydantic.json_schema import models_json_schema
 
 from shared.contracts.base import all_contracts
 from shared.contracts.envelope import ce_type, dataschema
+from shared.redact import hosts
 
 _PLACE_PARAMS = {
     "pp": {"description": "province digits of the GB/T 2260 domicile code, e.g. 42"},
@@ -57,7 +58,11 @@ def asyncapi_document(producer: str, *, version: str, nats_url: str) -> dict[str
             ),
         },
         "defaultContentType": "application/cloudevents+json",
-        "servers": {"nats": {"host": nats_url.split("://")[-1], "protocol": "nats"}},
+        # the addresses only: a URL's user, password or token is no one's business here
+        "servers": {
+            ("nats" if i == 0 else f"nats-{i + 1}"): {"host": host, "protocol": "nats"}
+            for i, host in enumerate(hosts(nats_url))
+        },
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},

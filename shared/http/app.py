@@ -34,6 +34,7 @@ from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.http.keys import KeyStore
 from shared.http.observe import ObserveMiddleware
 from shared.natslink import NatsLink
+from shared.redact import scrub
 from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 
@@ -66,13 +67,14 @@ def create_service_app(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        logs.configure(service, settings.log_level)
-        engine = make_async_engine(settings.database_url, pool_size=settings.database_pool_size)
-        link = NatsLink(settings.nats_url, name=f"socorg-{service}")
+        logs.configure(service, settings.log_level, secrets=settings.secret_values())
+        database_url = settings.database_url.get_secret_value()
+        engine = make_async_engine(database_url, pool_size=settings.database_pool_size)
+        link = NatsLink(settings.nats_url.get_secret_value(), name=f"socorg-{service}")
         autocommit = (
             None
-            if is_sqlite(settings.database_url)
-            else make_async_engine(settings.database_url, isolation_level="AUTOCOMMIT")
+            if is_sqlite(database_url)
+            else make_async_engine(database_url, isolation_level="AUTOCOMMIT")
         )
         platform = Platform(settings, engine, link, SqlEventStore(engine, autocommit=autocommit))
         platform.checks["database"] = lambda: _database_ok(engine)
@@ -208,7 +210,11 @@ def _ops_router(service: str, produces_events: bool) -> APIRouter:
         platform: Platform = request.app.state.platform
         names = list(platform.checks)
         results = await asyncio.gather(*(platform.checks[n]() for n in names))
-        checks = {n: {"ok": ok, "detail": d} for n, (ok, d) in zip(names, results, strict=True)}
+        secrets = platform.settings.secret_values()  # a driver's message may quote its URL
+        checks = {
+            n: {"ok": ok, "detail": scrub(d, secrets)}
+            for n, (ok, d) in zip(names, results, strict=True)
+        }
         ready = all(ok for ok, _ in results)
         body: dict[str, Any] = {"ready": ready, "checks": checks}
         if ready:
@@ -237,6 +243,7 @@ def _ops_router(service: str, produces_events: bool) -> APIRouter:
         async def asyncapi(request: Request) -> dict[str, Any]:
             """AsyncAPI 3.0 description of the events this service publishes."""
             settings: ServiceSettings = request.app.state.settings
-            return asyncapi_document(service, version=VERSION, nats_url=settings.nats_url)
+            nats_url = settings.nats_url.get_secret_value()
+            return asyncapi_document(service, version=VERSION, nats_url=nats_url)
 
     return router

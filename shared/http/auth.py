@@ -21,6 +21,15 @@ def presented_key(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
+def same_secret(presented: str, expected: str) -> bool:
+    """Constant-time equality of two secrets of any characters.
+
+    `compare_digest` takes only ASCII `str`s (a header may carry any byte, decoded as
+    Latin-1), so both are compared as UTF-8 bytes.
+    """
+    return secrets.compare_digest(presented.encode(), expected.encode())
+
+
 async def authenticate(request: Request) -> Client:
     raw = presented_key(request)
     if raw is None:
@@ -31,7 +40,7 @@ async def authenticate(request: Request) -> Client:
             headers={"WWW-Authenticate": "Bearer"},
         )
     dev_key: str | None = request.app.state.settings.effective_dev_key
-    if dev_key is not None and secrets.compare_digest(raw, dev_key):
+    if dev_key is not None and same_secret(raw, dev_key):
         request.state.client = DEV_CLIENT
         return DEV_CLIENT
     keys: KeyStore = request.app.state.keys

@@ -32,7 +32,7 @@ STREAM_BATCH = 500
 PlaceQuery = Annotated[
     str | None,
     Query(
-        pattern=r"^\d{2}(\d{2}(\d{2})?)?$",
+        pattern=r"^[0-9]{2}([0-9]{2}([0-9]{2})?)?$",
         description="only events of this place: 42 (province), 4201 (city), 420106 (district)",
     ),
 ]
@@ -121,8 +121,16 @@ def feed_router(service: str) -> APIRouter:
     ) -> StreamingResponse:
         """A Server-Sent Events stream of every event after a position, with heartbeats."""
         if after is None and last_event_id is not None:
-            if not last_event_id.isdigit():
-                raise Problem(422, "bad-last-event-id", "Last-Event-ID must be a position")
+            # ASCII digits only (`isdigit` also takes '²', which `int` refuses), and no more
+            # than a position (a BIGINT) has
+            if not (
+                last_event_id.isascii() and last_event_id.isdigit() and len(last_event_id) <= 19
+            ):
+                raise Problem(
+                    400,
+                    "bad-last-event-id",
+                    f"Last-Event-ID must be a position (ASCII digits), not {last_event_id[:40]!r}",
+                )
             after = int(last_event_id)
         store = store_of(request)
         start = after or 0

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import WRITE
+from shared.places import is_place_code, within
 from shared.tables import api_keys
 
 KEY_PREFIX = "sok_"
@@ -29,7 +30,7 @@ class Client:
     id: str
     name: str
     scopes: frozenset[str]
-    place: str | None = None  # GB/T 2260 prefix it may write (e.g. 420106); None = anywhere
+    place: str | None = None  # GB/T 2260 code of the area it may write; None = anywhere
 
     def has(self, scope: str) -> bool:
         service = scope.split(":", 1)[0]
@@ -37,19 +38,7 @@ class Client:
 
     def covers(self, place_code: str) -> bool:
         """Whether a place (6, 9 or 12 digits) lies inside this client's area."""
-        return self.place is None or place_code.startswith(_trim(self.place))
-
-
-NATIONAL = "100000"
-
-
-def _trim(place: str) -> str:
-    """A city key 420100 covers 4201xx; a province key 420000 covers 42xxxx."""
-    if place == NATIONAL:
-        return ""
-    if len(place) == 6:
-        return place.rstrip("0") if place.endswith("00") else place
-    return place
+        return self.place is None or within(place_code, self.place)
 
 
 def hash_key(raw: str) -> str:
@@ -77,7 +66,7 @@ class KeyStore:
         scopes = sorted(set(scopes))
         if not scopes:
             raise ValueError("a key needs at least one scope")
-        if place is not None and not (place.isdigit() and len(place) in (6, 9, 12)):
+        if place is not None and not is_place_code(place):
             raise ValueError(f"place must be a 6, 9 or 12-digit code, got {place!r}")
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         rec = KeyRecord(uuid.uuid4(), name, raw[:12], scopes, place, datetime.now(UTC), None)

@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 
+from services.evaluation.settings import EvaluationSettings
+from services.metrics.settings import MetricsSettings
 from services.notifier.settings import NotifierSettings
 from services.registry.settings import RegistrySettings
-from shared.settings import DEV_API_KEY
+from shared.redact import SecretUrl
+from shared.settings import DEV_API_KEY, ServiceSettings
+
+EVERY_SERVICE = (RegistrySettings, EvaluationSettings, MetricsSettings, NotifierSettings)
+PRODUCTION = {
+    "MODE": "production",
+    "DATABASE_URL": "postgresql://svc:db-Pa55word@db:5432/svc",
+    "NATS_URL": "nats://svc:nats-Pa55word@nats-1:4222,nats://svc:nats-Pa55word@nats-2:4222",
+}
+
+
+def production_env(monkeypatch: pytest.MonkeyPatch, cls: type[ServiceSettings]) -> str:
+    prefix = str(cls.model_config.get("env_prefix"))
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(prefix + name, value)
+    return prefix
 
 
 def test_each_service_reads_its_own_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOCORG_REGISTRY_DATABASE_URL", "postgresql://u@db/registry")
     monkeypatch.setenv("SOCORG_NOTIFIER_PORT", "9999")
-    assert RegistrySettings().database_url == "postgresql://u@db/registry"
+    assert RegistrySettings().database_url.get_secret_value() == "postgresql://u@db/registry"
     assert RegistrySettings().port == 8001
     assert NotifierSettings().port == 9999
 
 
 def test_default_database_is_a_sqlite_file_per_service() -> None:
-    assert RegistrySettings().database_url == "sqlite:///.data/registry.db"
+    assert RegistrySettings().database_url.get_secret_value() == "sqlite:///.data/registry.db"
 
 
 def test_development_mode_accepts_the_development_key() -> None:
@@ -27,29 +44,67 @@ def test_development_mode_accepts_the_development_key() -> None:
 
 
 def test_production_mode_has_no_development_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOCORG_REGISTRY_MODE", "production")
+    production_env(monkeypatch, RegistrySettings)
     assert RegistrySettings().effective_dev_key is None
 
 
 def test_production_mode_refuses_to_start_with_a_development_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SOCORG_REGISTRY_MODE", "production")
+    production_env(monkeypatch, RegistrySettings)
     monkeypatch.setenv("SOCORG_REGISTRY_DEV_API_KEY", "anything")
     with pytest.raises(ValidationError, match="SOCORG_REGISTRY_DEV_API_KEY"):
         RegistrySettings()
 
 
 class WithSecret(RegistrySettings):
-    signing_secret: str = Field("development-secret", json_schema_extra={"secret": True})
+    signing_secret: SecretStr = Field(SecretStr("development-secret"))
 
 
 def test_production_mode_refuses_default_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOCORG_REGISTRY_MODE", "production")
+    production_env(monkeypatch, RegistrySettings)
     with pytest.raises(ValidationError, match="SIGNING_SECRET"):
         WithSecret()
     monkeypatch.setenv("SOCORG_REGISTRY_SIGNING_SECRET", "a real one")
-    assert WithSecret().signing_secret == "a real one"
+    assert WithSecret().signing_secret.get_secret_value() == "a real one"
+
+
+@pytest.mark.parametrize("cls", EVERY_SERVICE)
+@pytest.mark.parametrize("left_default", ["DATABASE_URL", "NATS_URL"])
+def test_production_mode_refuses_the_development_database_and_nats(
+    monkeypatch: pytest.MonkeyPatch, cls: type[ServiceSettings], left_default: str
+) -> None:
+    prefix = production_env(monkeypatch, cls)
+    assert cls().mode == "production"
+    monkeypatch.delenv(prefix + left_default)
+    with pytest.raises(ValidationError, match=f"{prefix}{left_default} still has its") as refused:
+        cls()
+    assert "Pa55word" not in str(refused.value)
+
+
+@pytest.mark.parametrize("cls", EVERY_SERVICE)
+def test_secret_settings_are_typed_secret_and_print_redacted(
+    monkeypatch: pytest.MonkeyPatch, cls: type[ServiceSettings]
+) -> None:
+    production_env(monkeypatch, cls)
+    settings = cls()
+    assert isinstance(settings.database_url, SecretUrl) and isinstance(settings.nats_url, SecretUrl)
+    assert cls.model_fields["dev_api_key"].annotation == SecretStr | None
+    shown = f"{settings!r} {settings} {settings.database_url} {settings.nats_url}"
+    assert "Pa55word" not in shown and "svc:***@db:5432" in shown and "svc:***@nats-2" in shown
+    assert "Pa55word" not in settings.model_dump_json()
+    assert settings.nats_url.get_secret_value() == PRODUCTION["NATS_URL"]
+    assert settings.secret_values() == {"db-Pa55word", "nats-Pa55word"}
+
+
+def test_a_refused_setting_does_not_echo_the_urls_it_was_given() -> None:
+    with pytest.raises(ValidationError) as refused:
+        RegistrySettings(
+            database_url="postgresql://u:db-Pa55word@db/r",
+            nats_url="nats://u:nats-Pa55word@n:4222",
+            database_pool_size=0,
+        )
+    assert "Pa55word" not in str(refused.value)
 
 
 def test_unknown_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import cast
 
 from services.registry.domain.places import Committee, Place, PlaceLevel, Places
+from shared.places import is_place_code
 
 # The file the service ships (built by `python -m services.registry.adapters.places_build`).
 DEFAULT_PLACES_FILE = Path(__file__).resolve().parent.parent / "data" / "places.csv"
@@ -28,7 +29,7 @@ def load_places(path: Path | str = DEFAULT_PLACES_FILE) -> Places:
 def _place(row: dict[str, str], path: Path | str, line: int) -> Place:
     level, code = row["level"].strip(), row["code"].strip()
     committee = (row.get("committee") or "").strip() or None
-    if level not in LEVELS or not code.isdigit() or len(code) not in (6, 9, 12):
+    if level not in LEVELS or not is_place_code(code):
         raise ValueError(f"{path}:{line}: bad place row {row!r}")
     if committee is not None and committee not in COMMITTEES:
         raise ValueError(f"{path}:{line}: unknown committee {committee!r}")

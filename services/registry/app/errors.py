@@ -34,3 +34,9 @@ class DuplicateIdentifier(ApplicationError):
     """Another organization already holds this credit code or filing number."""
 
     slug = "duplicate-identifier"
+
+
+class DateOutOfRange(ApplicationError):
+    """A date the register cannot reason about (e.g. `as_of` 9999-12-31, the calendar's end)."""
+
+    slug = "date-out-of-range"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from services.registry.app.clock import SHANGHAI
+from services.registry.app.errors import DateOutOfRange
 from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
@@ -61,4 +62,7 @@ def start_of(day: date) -> datetime:
 
 def end_of(day: date) -> datetime:
     """The last instant of a civil date in Asia/Shanghai (the `as_of` bound, inclusive)."""
-    return start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
+    try:
+        return start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
+    except OverflowError:  # 9999-12-31 has no next day: the calendar ends there
+        raise DateOutOfRange(f"{day} is past the last date the register can bound") from None

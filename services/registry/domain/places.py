@@ -15,6 +15,9 @@ from typing import Literal
 
 from services.registry.domain.errors import InvalidCommand, Refusal
 from services.registry.domain.fields import PLACE_CODE_LENGTHS, is_digits
+from shared.places import area_prefix
+
+__all__ = ["Committee", "Place", "PlaceLevel", "Places", "area_prefix"]
 
 PlaceLevel = Literal["province", "city", "county", "township", "village"]
 Committee = Literal["resident", "village", "other"]
@@ -37,15 +40,6 @@ class Place:
         farm is neither, so whoever files an organization there says which it counts as.
         """
         return {"resident": True, "village": False}.get(self.committee or "")
-
-
-def area_prefix(code: str) -> str:
-    """The code prefix every place inside `code` starts with (420000 → 42, 420100 → 4201)."""
-    if len(code) == 6 and code.endswith("0000"):
-        return code[:2]
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
 
 
 class Places:
