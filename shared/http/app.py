@@ -26,6 +26,7 @@ from shared import VERSION, logs
 from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import is_sqlite, make_async_engine
+from shared.eventstore import EventTooLarge
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
 from shared.http.consumers_api import consumers_router
@@ -74,7 +75,10 @@ def create_service_app(
             if is_sqlite(settings.database_url)
             else make_async_engine(settings.database_url, isolation_level="AUTOCOMMIT")
         )
-        platform = Platform(settings, engine, link, SqlEventStore(engine, autocommit=autocommit))
+        store = SqlEventStore(
+            engine, autocommit=autocommit, max_event_bytes=settings.event_max_bytes
+        )
+        platform = Platform(settings, engine, link, store)
         platform.checks["database"] = lambda: _database_ok(engine)
         platform.checks["nats"] = lambda: _nats_ok(link)
         app.state.settings = settings
@@ -111,6 +115,7 @@ def create_service_app(
         },
     )
     problems.install(app)
+    app.add_exception_handler(EventTooLarge, _on_event_too_large)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
@@ -121,6 +126,18 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _on_event_too_large(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EventTooLarge)
+    detail = (
+        f"the {exc.event_type} event this request makes would be {exc.size} bytes; "
+        f"events are limited to {exc.limit} bytes (EVENT_MAX_BYTES): nothing was written"
+    )
+    problem = problems.Problem(
+        413, "event-too-large", detail, size_bytes=exc.size, limit_bytes=exc.limit
+    )
+    return problems.problem_response(request, problem)
 
 
 _HEAP = {"settle": False}
@@ -169,6 +186,7 @@ async def _relay(service: str, platform: Platform) -> AsyncIterator[None]:
         config=RelayConfig.from_settings(s),
     )
     platform.store.on_commit.append(relay.kick)
+    platform.checks["relay"] = relay.readiness
     task = asyncio.create_task(relay.run(), name=f"relay-{service}")
     try:
         yield
