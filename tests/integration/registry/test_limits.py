@@ -1,0 +1,76 @@
+"""Bounded bodies: a request the schemas accept makes an event the store takes, and one that
+would make a larger event is refused with nothing written (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from services.registry.app.clock import FixedClock
+from services.registry.app.types import MAX_FIGURES
+from services.registry.main import create_app
+from tests.integration.registry.builders import organization
+from tests.integration.registry.conftest import DEV, registry_settings
+from tests.integration.servers import serve
+
+
+async def registered(api: httpx.AsyncClient) -> str:
+    r = await api.post("/v1/organizations", json=organization())
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+def figures(n: int) -> dict[str, float]:
+    """`n` figures as large as the schema takes: 100-character names, 24-character amounts."""
+    return {f"{i:06d}" + "资" * 94: -1.2345678901234567e-300 for i in range(n)}
+
+
+async def test_a_report_of_11000_figures_is_refused_and_nothing_written(
+    api: httpx.AsyncClient,
+) -> None:
+    org = await registered(api)
+    body = {"year": 2024, "figures": {f"项目{i}": float(i) for i in range(11_000)}}
+    r = await api.post(f"/v1/organizations/{org}/annual-reports", json=body)
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert problem["type"] == "urn:socorg:problem:validation"
+    assert "figures" in problem["detail"] and str(MAX_FIGURES) in problem["detail"]
+    history = (await api.get(f"/v1/organizations/{org}/history")).json()["items"]
+    assert [e["type"] for e in history] == ["organization_registered"]
+
+
+async def test_the_largest_report_the_schema_takes_is_stored(api: httpx.AsyncClient) -> None:
+    org = await registered(api)
+    body = {"year": 2024, "figures": figures(MAX_FIGURES)}
+    r = await api.post(f"/v1/organizations/{org}/annual-reports", json=body)
+    assert r.status_code == 201, r.text
+
+
+@pytest.fixture
+async def small_events(registry_url: str, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+    """The registry with events limited to 4 KiB."""
+    settings = registry_settings(registry_url).model_copy(update={"event_max_bytes": 4096})
+    async with serve(create_app(settings, clock=clock)) as url:
+        async with httpx.AsyncClient(base_url=url, headers=DEV) as http:
+            yield http
+
+
+async def test_a_command_whose_event_is_over_the_limit_is_a_413_naming_it(
+    small_events: httpx.AsyncClient,
+) -> None:
+    api = small_events
+    org = await registered(api)
+    body = {"year": 2024, "figures": figures(40)}
+    r = await api.post(f"/v1/organizations/{org}/annual-reports", json=body)
+    assert r.status_code == 413, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem = r.json()
+    assert problem["type"] == "urn:socorg:problem:event-too-large"
+    assert problem["limit_bytes"] == 4096 and problem["size_bytes"] > 4096
+    assert "EVENT_MAX_BYTES" in problem["detail"] and "nothing was written" in problem["detail"]
+    read = (await api.get(f"/v1/organizations/{org}")).json()
+    assert read["version"] == 1 and read["annual_reports"] == []
+    r = await api.post(f"/v1/organizations/{org}/annual-reports", json={"year": 2024})
+    assert r.status_code == 201, r.text
