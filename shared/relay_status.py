@@ -28,11 +28,11 @@ class Report:
         return [b for b in self.rows if b.is_open]
 
     def text(self) -> str:
+        until = f" (lease until {self.lease_expires:%Y-%m-%d %H:%M:%S}Z)"
         lines = [
             f"relay {self.producer}: checkpoint {self.checkpoint}, outbox head {self.head}, "
             f"{self.head - self.checkpoint} behind",
-            f"leader: {self.leader or 'none'}"
-            + (f" (lease until {self.lease_expires:%Y-%m-%d %H:%M:%S}Z)" if self.lease_expires else ""),
+            f"leader: {self.leader or 'none'}{until if self.lease_expires else ''}",
         ]
         if not self.held:
             lines.append("held at no event")
@@ -68,7 +68,7 @@ async def status(producer: str, database_url: str) -> Report:
     try:
         async with engine.connect() as conn:
             saved = await checkpoints.load(conn, f"relay:{producer}")
-            head = (await conn.execute(select(func.coalesce(func.max(events.c.position), 0))))
+            head = await conn.execute(select(func.coalesce(func.max(events.c.position), 0)))
             lease = (
                 await conn.execute(
                     select(leases.c.holder, leases.c.expires_at).where(

@@ -29,6 +29,7 @@ from shared.db import is_sqlite, make_async_engine
 from shared.eventstore import EventTooLarge
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
+from shared.http.bodylimit import BodyLimitMiddleware, BodyTooLarge, on_body_too_large
 from shared.http.consumers_api import consumers_router
 from shared.http.feed import Waker, feed_router
 from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
@@ -116,7 +117,9 @@ def create_service_app(
     )
     problems.install(app)
     app.add_exception_handler(EventTooLarge, _on_event_too_large)
+    app.add_exception_handler(BodyTooLarge, on_body_too_large)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
     if produces_events:

@@ -20,8 +20,8 @@ from shared.eventstore import (
     WrongExpectedVersion,
     json_text,
 )
-from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.eventstore.memory import InMemoryEventStore
+from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.eventstore.sql import SqlEventStore
 from shared.tables import leases
 

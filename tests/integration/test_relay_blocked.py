@@ -55,7 +55,7 @@ class Rig:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "SOCORG_REGISTRY_DATABASE_URL": self.url}
-        return subprocess.run(  # noqa: ASYNC221 - the operator's command, as run by one
+        return subprocess.run(
             [sys.executable, "-m", "shared.cli", *args],
             cwd=ROOT,
             env=env,
@@ -104,9 +104,9 @@ async def test_a_refused_event_is_held_reported_and_skipped_by_an_operator(rig: 
     await until(lambda: relay.blocked is not None, "the relay holds")
     assert relay.blocked is not None and relay.blocked.position == big_position
     assert relay.blocked.event_id == big_id and "maximum payload" in relay.blocked.error
-    assert [m["id"] for m in await stream_messages(rig.nats.url, "REGISTRY")] == (
-        await ids(rig)
-    )[:2]
+    assert [m["id"] for m in await stream_messages(rig.nats.url, "REGISTRY")] == (await ids(rig))[
+        :2
+    ]
     assert sample("socorg_relay_blocked") == 1
     assert sample("socorg_relay_blocked_position") == big_position
     await until(lambda: sample("socorg_relay_lag_positions") == 3, "the lag counts the held")

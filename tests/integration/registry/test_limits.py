@@ -74,3 +74,29 @@ async def test_a_command_whose_event_is_over_the_limit_is_a_413_naming_it(
     assert read["version"] == 1 and read["annual_reports"] == []
     r = await api.post(f"/v1/organizations/{org}/annual-reports", json={"year": 2024})
     assert r.status_code == 201, r.text
+
+
+async def test_a_body_over_1_mib_is_a_413_however_it_is_sent(api: httpx.AsyncClient) -> None:
+    org = await registered(api)
+    padding = " " * (1024 * 1024)  # whitespace: valid JSON, and no field over its bound
+    body = ('{"year": 2024,' + padding + '"figures": {}}').encode()
+
+    async def chunked() -> AsyncIterator[bytes]:
+        for i in range(0, len(body), 64 * 1024):
+            yield body[i : i + 64 * 1024]
+
+    url = f"/v1/organizations/{org}/annual-reports"
+    json_type = {"content-type": "application/json"}
+    sent = [
+        await api.post(url, content=body, headers=json_type),
+        await api.post(url, content=chunked(), headers=json_type),
+        await api.post(url, content=chunked(), headers={**json_type, "Idempotency-Key": "k-1"}),
+    ]
+    for r in sent:
+        assert r.status_code == 413, r.text
+        problem = r.json()
+        assert problem["type"].endswith("too-large") and "1024 KiB" in problem["detail"]
+    history = (await api.get(f"/v1/organizations/{org}/history")).json()["items"]
+    assert len(history) == 1
+    small = body.replace(padding.encode(), b" ")
+    assert (await api.post(url, content=small, headers=json_type)).status_code == 201
