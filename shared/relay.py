@@ -15,7 +15,7 @@ Guarantees:
 - One publisher. A lease in the database; another replica takes over when the holder dies.
 - No stall in silence. A message NATS refuses for good (over the server's max_payload, or any
   JetStream refusal that is not NATS being away, slow or out of order) is found (a batch
-  refused is sent again one message at a time), recorded in relay_blocked and reported: the
+  not acknowledged is sent again one message at a time), recorded in relay_blocked and reported: the
   metric socorg_relay_blocked, `/readyz` failing, `socorg relay-status`. The relay holds at
   it, order being the guarantee, and tries it again every `blocked_retry` seconds: it goes on
   once the event is published (the server's limit raised) or an operator skipped it with a
@@ -73,7 +73,7 @@ BLOCKED_POSITION = Gauge(
 )
 # JetStream's "wrong last msg ID": a predecessor did not land; resuming from what the stream
 # holds (_resync) is the cure, so it is not a refusal of the message itself.
-WRONG_LAST_MSG_ID = 10071
+WRONG_LAST = {10070, 10071}  # wrong last msg ID, wrong last sequence
 # Room for the headers (Nats-Msg-Id, Nats-Expected-Last-Msg-Id) the server counts against
 # max_payload with the payload; the client checks the payload alone.
 HEADER_ROOM = 256
@@ -93,7 +93,7 @@ def is_refusal(exc: BaseException) -> bool:
     if isinstance(exc, MaxPayloadError):
         return True
     if isinstance(exc, APIError) and not isinstance(exc, ServiceUnavailableError | ServerError):
-        return exc.err_code != WRONG_LAST_MSG_ID
+        return exc.err_code not in WRONG_LAST
     return False
 
 
@@ -237,6 +237,9 @@ class Relay:
         was_leader = self.lease.held
         if not await self.lease.try_acquire():
             IS_LEADER.labels(self.producer).set(0)
+            if self.blocked is not None:  # the leader says it now (from relay_blocked)
+                self.blocked = None
+                self._report_blocked()
             return False
         self._renewed_at = loop.time()
         if not was_leader:
@@ -290,15 +293,14 @@ class Relay:
             )
             await asyncio.sleep(0)
         try:
-            ack = await self._send(js, batch)
-            failure = await self._acked(ack, len(batch))
-            if failure is not None:
+            if one_by_one:
+                await self._send_one(js, batch[0])
+            elif not await self._acked(await self._send(js, batch), len(batch)):
                 self._synced = False  # resume after what JetStream holds, whatever landed
-                if is_refusal(failure):
-                    if len(batch) == 1:
-                        raise Refused(batch[0], str(failure))
-                    # Some message of the batch was refused: find which, one at a time.
-                    self._one_by_one_to = batch[-1].position
+                # A message may have been refused (the ones after it then meet "wrong last
+                # msg ID"), and nats-py reports a pipelined PubAck's error only as a timeout:
+                # the batch is sent again one message at a time, each with its own answer.
+                self._one_by_one_to = batch[-1].position
                 raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
         except Refused as refused:
             await self._cancel(following)
@@ -461,17 +463,32 @@ class Relay:
             subj, last.envelope, headers=_headers(last.event_id, previous)
         )
 
-    async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> Exception | None:
-        """None when JetStream acknowledged the batch's last message (a duplicate counts),
-        else why not."""
+    async def _send_one(self, js: JetStreamContext, e: OutboxRow) -> None:
+        """Publish one message and wait for its PubAck or its refusal (Refused)."""
+        subj = subject(self.producer, e.division, e.type)
+        try:
+            await js.publish(
+                subj,
+                e.envelope,
+                timeout=self.config.ack_timeout,
+                headers=_headers(e.event_id, self.last_id),
+            )
+        except Exception as exc:
+            self._synced = False  # resume after what JetStream holds
+            if is_refusal(exc):
+                raise Refused(e, str(exc)) from exc
+            raise
+
+    async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> bool:
+        """Whether JetStream acknowledged the batch's last message (a duplicate counts)."""
         try:
             async with asyncio.timeout(self.config.ack_timeout):
                 await ack
-            return None
+            return True
         except Exception as exc:  # noqa: BLE001 - the batch is re-read from what JetStream holds
             log.warning("relay %s: a batch of %d not acknowledged: %r", self.producer, size, exc)
             ack.cancel()
-            return exc
+            return False
 
     async def _observe_held_lag(self) -> None:
         """While held, the lag still grows with every append: read the head now and then."""

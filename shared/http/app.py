@@ -118,8 +118,10 @@ def create_service_app(
     problems.install(app)
     app.add_exception_handler(EventTooLarge, _on_event_too_large)
     app.add_exception_handler(BodyTooLarge, on_body_too_large)
-    app.add_middleware(IdempotencyMiddleware)
+    # Inside the idempotency middleware, which refuses a larger body of its own with advice
+    # on Idempotency-Key; both limits are 1 MiB.
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
     if produces_events:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import nats
 import pytest
 from prometheus_client import REGISTRY
 
@@ -194,3 +195,34 @@ async def test_readyz_fails_while_the_relay_holds_and_recovers_after(rig: Rig) -
             await asyncio.sleep(0.05)
         assert r.status_code == 200, r.text
     assert len(await stream_messages(rig.nats.url, "REGISTRY")) == 2
+
+
+async def test_a_message_jetstream_refuses_inside_a_batch_is_found_and_held(rig: Rig) -> None:
+    """The server takes the message (under max_payload) but the stream refuses it (over its
+    max_msg_size): sent in a batch, only the batch's last ack tells, as "wrong last msg ID"."""
+    rig.nats.restart(max_payload=1024 * 1024)
+    await rig.append("org-1", {"v": 1})
+    relay = rig.relay()
+    task = asyncio.create_task(relay.run())
+    await wait_for_count(rig.nats.url, "REGISTRY", 1)
+    nc = await nats.connect(rig.nats.url)
+    js = nc.jetstream()
+    config = (await js.stream_info("REGISTRY")).config
+    config.max_msg_size = 8 * 1024
+    await js.update_stream(config)
+    async with rig.store.unit_of_work() as uow:  # one commit: the relay reads them as a batch
+        for n, d in enumerate([{"v": 2}, BIG, {"v": 4}, {"v": 5}]):
+            event = NewEvent("registration_changed", d)
+            uow.append("org-1", 1 + n, [event], metadata=META, division="420106")
+    await until(lambda: relay.blocked is not None, "the relay holds")
+    assert relay.blocked is not None and relay.blocked.position == 3
+    assert "10054" in relay.blocked.error  # JetStream: message size exceeds maximum allowed
+    assert len(await stream_messages(rig.nats.url, "REGISTRY")) == 2
+    config.max_msg_size = -1  # the operator lifts the stream's limit
+    await js.update_stream(config)
+    await nc.close()
+    published = await wait_for_count(rig.nats.url, "REGISTRY", 5)
+    await until(lambda: relay.blocked is None, "the relay goes on")
+    relay.stop()
+    await asyncio.wait_for(task, 10)
+    assert [m["id"] for m in published] == await ids(rig)
