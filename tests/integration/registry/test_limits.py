@@ -100,3 +100,17 @@ async def test_a_body_over_1_mib_is_a_413_however_it_is_sent(api: httpx.AsyncCli
     assert len(history) == 1
     small = body.replace(padding.encode(), b" ")
     assert (await api.post(url, content=small, headers=json_type)).status_code == 201
+
+
+async def test_an_import_row_whose_event_is_over_the_limit_is_that_rows_error(
+    small_events: httpx.AsyncClient,
+) -> None:
+    from tests.integration.registry.test_import_export import group, imported, ndjson
+
+    long = group(1, business_scope="业" * 2000)  # 6 KB of event: over the 4 KiB limit
+    summary, errors = await imported(small_events, ndjson(long, group(2)))
+    assert (summary["created"], summary["failed"]) == (1, 1)
+    [error] = errors
+    assert error["problem"] == "event-too-large" and "4096 bytes" in error["detail"]
+    r = await small_events.get(f"/v1/organizations/by-credit-code/{group(2)['credit_code']}")
+    assert r.status_code == 200
