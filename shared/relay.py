@@ -14,12 +14,12 @@ Guarantees:
   by the order rule above, that one acknowledgement covers every message before it.
 - One publisher. A lease in the database; another replica takes over when the holder dies.
 - No stall in silence. A message NATS refuses for good (over the server's max_payload, or any
-  JetStream refusal that is not NATS being away, slow or out of order) is found (a batch
-  not acknowledged is sent again one message at a time), recorded in relay_blocked and reported: the
-  metric socorg_relay_blocked, `/readyz` failing, `socorg relay-status`. The relay holds at
-  it, order being the guarantee, and tries it again every `blocked_retry` seconds: it goes on
-  once the event is published (the server's limit raised) or an operator skipped it with a
-  reason (`socorg relay-skip`, shared.relay_blocked). NATS down or timing out is retried as
+  JetStream refusal that is not NATS being away, slow or out of order) is found (a batch not
+  acknowledged is sent again one message at a time), recorded in relay_blocked and reported:
+  the metric socorg_relay_blocked, `/readyz` failing, `socorg relay-status`. The relay holds
+  at it, order being the guarantee, and tries it again every `blocked_retry` seconds: it goes
+  on once the event is published (the server's limit raised) or an operator skipped it with
+  a reason (`socorg relay-skip`, shared.relay_blocked). NATS down or timing out is retried as
   before, and never counts as a refusal.
 """
 
@@ -378,13 +378,7 @@ class Relay:
 
     async def readiness(self) -> tuple[bool, str]:
         """Not ready while an event is held (recorded by whichever replica leads)."""
-        async with self.store.engine.connect() as conn:
-            held = await relay_blocked.open_rows(conn, self.producer)
-        if not held:
-            return True, "ok"
-        return False, (
-            f"blocked at {held[0].describe()}; see `socorg relay-status {self.producer}`"
-        )[:500]
+        return await relay_blocked.readiness(self.store.engine, self.producer)
 
     async def _checkpoint(self, position: int) -> None:
         """Save the checkpoint while the next batch goes out (the one before is awaited

@@ -10,12 +10,13 @@ what an operator does.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.tables import relay_blocked
 
@@ -121,6 +122,21 @@ async def open_rows(conn: AsyncConnection, producer: str) -> list[Blocked]:
         .order_by(relay_blocked.c.position)
     )
     return [_blocked(r) for r in (await conn.execute(q)).all()]
+
+
+async def readiness(engine: AsyncEngine, producer: str) -> tuple[bool, str]:
+    """`/readyz`'s check `relay`: not ready while an event is held, whichever process (this
+    one, another replica, a standalone `socorg relay`) holds at it."""
+    try:
+        async with asyncio.timeout(2):
+            async with engine.connect() as conn:
+                held = await open_rows(conn, producer)
+    except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+        return False, f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    if not held:
+        return True, "ok"
+    detail = f"blocked at {held[0].describe()}; see `socorg relay-status {producer}`"
+    return False, detail[:500]
 
 
 async def every_row(conn: AsyncConnection, producer: str) -> list[Blocked]:

@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import VERSION, logs
+from shared import VERSION, logs, relay_blocked
 from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import is_sqlite, make_async_engine
@@ -82,6 +82,8 @@ def create_service_app(
         platform = Platform(settings, engine, link, store)
         platform.checks["database"] = lambda: _database_ok(engine)
         platform.checks["nats"] = lambda: _nats_ok(link)
+        if produces_events:  # wherever its relay runs (here, or `socorg relay` on its own)
+            platform.checks["relay"] = lambda: relay_blocked.readiness(engine, service)
         app.state.settings = settings
         app.state.platform = platform
         app.state.keys = KeyStore(engine)
@@ -191,7 +193,6 @@ async def _relay(service: str, platform: Platform) -> AsyncIterator[None]:
         config=RelayConfig.from_settings(s),
     )
     platform.store.on_commit.append(relay.kick)
-    platform.checks["relay"] = relay.readiness
     task = asyncio.create_task(relay.run(), name=f"relay-{service}")
     try:
         yield

@@ -226,3 +226,25 @@ async def test_a_message_jetstream_refuses_inside_a_batch_is_found_and_held(rig:
     relay.stop()
     await asyncio.wait_for(task, 10)
     assert [m["id"] for m in published] == await ids(rig)
+
+
+async def test_readyz_of_an_api_whose_relay_runs_elsewhere_says_it_holds(rig: Rig) -> None:
+    """deploy/ runs the registry's relay as a process of its own (RELAY_ENABLED false)."""
+    settings = RegistrySettings(database_url=rig.url, nats_url=rig.nats.url, relay_enabled=False)
+    app = create_service_app(
+        service="registry", settings=settings, description="test", produces_events=True
+    )
+    await rig.append("org-1", BIG)
+    relay = rig.relay()
+    task = asyncio.create_task(relay.run())
+    await until(lambda: relay.blocked is not None, "the relay holds")
+    async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
+        r = await http.get("/readyz")
+        assert r.status_code == 503, r.text
+        assert "position 1" in r.json()["checks"]["relay"]["detail"]
+        await relay_status.skip("registry", rig.url, 1, "王", "inspected: over every limit")
+        await until(lambda: relay.blocked is None, "the relay goes on")
+        r = await http.get("/readyz")
+        assert r.status_code == 200, r.text
+    relay.stop()
+    await asyncio.wait_for(task, 10)
