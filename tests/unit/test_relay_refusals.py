@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import nats.errors
 import nats.js.errors as js_errors
 import pytest
