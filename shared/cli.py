@@ -84,6 +84,44 @@ def relay(service: ServiceArg) -> None:
     asyncio.run(run_standalone(service, settings))
 
 
+@app.command("relay-status")
+def relay_status(service: ServiceArg) -> None:
+    """Where the relay is, and any event NATS refused that it holds at (exit 1 while it does)."""
+    from shared.relay import STREAMS
+    from shared.relay_status import status
+
+    if _service(service) not in STREAMS:
+        raise typer.BadParameter(f"{service} publishes no events")
+    report = asyncio.run(status(service, _settings(service).database_url))
+    console.print(report.text(), highlight=False, soft_wrap=True)
+    if report.held:
+        raise typer.Exit(1)
+
+
+@app.command("relay-skip")
+def relay_skip(
+    service: ServiceArg,
+    position: Annotated[int, typer.Argument(help="the held event's position (relay-status)")],
+    reason: Annotated[str, typer.Option(help="why it is skipped; recorded with it")],
+    by: Annotated[str, typer.Option(help="who decided, e.g. a name or ticket")],
+) -> None:
+    """Let the relay go on without a held event: JetStream never gets it (see
+    docs/operations.md first); it stays in the store and the HTTP feed."""
+    from shared.relay import STREAMS
+    from shared.relay_status import skip
+
+    if _service(service) not in STREAMS:
+        raise typer.BadParameter(f"{service} publishes no events")
+    if not reason.strip() or not by.strip():
+        raise typer.BadParameter("--reason and --by must not be empty")
+    done = asyncio.run(skip(service, _settings(service).database_url, position, by, reason))
+    if done is None:
+        console.print(f"no held event at position {position} of {service}")
+        raise typer.Exit(1)
+    console.print(f"skipped {done.describe()}", highlight=False, soft_wrap=True)
+    console.print("the relay goes on without it at its next try", highlight=False)
+
+
 @app.command("migrate")
 def migrate_cmd(
     services: Annotated[list[str] | None, typer.Argument(help="default: all four")] = None,

@@ -13,6 +13,14 @@ Guarantees:
 - Throughput. A batch is published pipelined, and only its last message asks for a PubAck:
   by the order rule above, that one acknowledgement covers every message before it.
 - One publisher. A lease in the database; another replica takes over when the holder dies.
+- No stall in silence. A message NATS refuses for good (over the server's max_payload, or any
+  JetStream refusal that is not NATS being away, slow or out of order) is found (a batch not
+  acknowledged is sent again one message at a time), recorded in relay_blocked and reported:
+  the metric socorg_relay_blocked, `/readyz` failing, `socorg relay-status`. The relay holds
+  at it, order being the guarantee, and tries it again every `blocked_retry` seconds: it goes
+  on once the event is published (the server's limit raised) or an operator skipped it with
+  a reason (`socorg relay-skip`, shared.relay_blocked). NATS down or timing out is retried as
+  before, and never counts as a refusal.
 """
 
 from __future__ import annotations
@@ -25,13 +33,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext, api
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError, ServerError, ServiceUnavailableError
 from prometheus_client import Counter, Gauge, start_http_server
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import checkpoints
+from shared import checkpoints, relay_blocked
 from shared.contracts.envelope import subject
 from shared.db import WRITE
 from shared.eventstore.sql import OutboxRow, SqlEventStore
@@ -52,6 +61,40 @@ PUBLISHED = Counter(
 IS_LEADER = Gauge(
     "socorg_relay_leader", "1 while this process is the publishing relay", ["producer"]
 )
+BLOCKED = Gauge(
+    "socorg_relay_blocked",
+    "1 while the relay holds at an event NATS refuses (socorg relay-status)",
+    ["producer"],
+)
+BLOCKED_POSITION = Gauge(
+    "socorg_relay_blocked_position",
+    "position of the event the relay holds at (0: none)",
+    ["producer"],
+)
+# JetStream's "wrong last msg ID": a predecessor did not land; resuming from what the stream
+# holds (_resync) is the cure, so it is not a refusal of the message itself.
+WRONG_LAST = {10070, 10071}  # wrong last msg ID, wrong last sequence
+# Room for the headers (Nats-Msg-Id, Nats-Expected-Last-Msg-Id) the server counts against
+# max_payload with the payload; the client checks the payload alone.
+HEADER_ROOM = 256
+
+
+class Refused(Exception):
+    """NATS refused one message for good: sending it again would meet the same answer."""
+
+    def __init__(self, row: OutboxRow, error: str) -> None:
+        super().__init__(error)
+        self.row = row
+        self.error = error
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """Whether a publish failed for the message itself, not because NATS is away or slow."""
+    if isinstance(exc, MaxPayloadError):
+        return True
+    if isinstance(exc, APIError) and not isinstance(exc, ServiceUnavailableError | ServerError):
+        return exc.err_code not in WRONG_LAST
+    return False
 
 
 @dataclass(frozen=True)
@@ -63,6 +106,8 @@ class RelayConfig:
     # event per cycle, with its reads and checkpoint), for this much more latency.
     linger: float = 0.02
     ack_timeout: float = 10.0
+    # How often the relay tries an event NATS refused again (or notices it was skipped).
+    blocked_retry: float = 30.0
     lease_ttl: float = 10.0
     stream_replicas: int = 1
     # The longest relay or NATS outage designed for; see docs/operations.md.
@@ -75,6 +120,7 @@ class RelayConfig:
             linger=settings.relay_linger_ms / 1000,
             duplicate_window=timedelta(hours=settings.relay_duplicate_window_hours),
             stream_replicas=settings.stream_replicas,
+            blocked_retry=settings.relay_blocked_retry_seconds,
         )
 
 
@@ -139,6 +185,11 @@ class Relay:
         self._prefetched: list[OutboxRow] | None = None
         self._saving: asyncio.Task[None] | None = None
         self._head = (0, -HEAD_EVERY)  # the outbox's last position, and when it was read
+        self.blocked: relay_blocked.Blocked | None = None  # the event held at, if any
+        self._retry_at = 0.0  # when the held event is tried again
+        self._one_by_one_to = 0  # publish one message at a time up to this position
+        self._skipped: set[int] = set()  # positions ahead an operator skipped
+        self._held_since: datetime | None = None  # when the held event was recorded
 
     def kick(self) -> None:
         """Wake the relay now (an append committed)."""
@@ -186,6 +237,9 @@ class Relay:
         was_leader = self.lease.held
         if not await self.lease.try_acquire():
             IS_LEADER.labels(self.producer).set(0)
+            if self.blocked is not None:  # the leader says it now (from relay_blocked)
+                self.blocked = None
+                self._report_blocked()
             return False
         self._renewed_at = loop.time()
         if not was_leader:
@@ -203,16 +257,33 @@ class Relay:
         if not self._stream_ready:
             await ensure_stream(js, self.producer, self.config)
             self._stream_ready = True
+        if self.blocked is not None:
+            if asyncio.get_running_loop().time() < self._retry_at:
+                await self._observe_held_lag()
+                return False
+            self._synced = False  # try it again: from what the stream holds, skips reloaded
         if not self._synced:
             self._prefetched = None
             await self._resync(js)
+        one_by_one = self.blocked is not None or self.position < self._one_by_one_to
         batch = self._prefetched or await self.store.read_outbox(
-            self.position, self.config.batch_size, self.producer
+            self.position, 1 if one_by_one else self.config.batch_size, self.producer
         )
         self._prefetched = None
+        if batch and self._skipped:
+            read, batch = batch, [e for e in batch if e.position not in self._skipped]
+            if not batch:  # nothing but skipped events: past them, the chain unchanged
+                self.position = read[-1].position
+                await self._unblock_if_passed()
+                return True
         await self._observe_lag(batch)
         if not batch:
             return False
+        try:
+            batch = self._fitting(batch)
+        except Refused as refused:
+            await self._hold(refused)
+            return True
         # Behind a full batch there is more: PostgreSQL reads it while this one is published
         # and acknowledged (the task sends its query at the sleep(0), before the publishing).
         following = None
@@ -222,22 +293,92 @@ class Relay:
             )
             await asyncio.sleep(0)
         try:
-            ack = await self._send(js, batch)
-            if not await self._acked(ack, len(batch)):
+            if one_by_one:
+                await self._send_one(js, batch[0])
+            elif not await self._acked(await self._send(js, batch), len(batch)):
                 self._synced = False  # resume after what JetStream holds, whatever landed
+                # A message may have been refused (the ones after it then meet "wrong last
+                # msg ID"), and nats-py reports a pipelined PubAck's error only as a timeout:
+                # the batch is sent again one message at a time, each with its own answer.
+                self._one_by_one_to = batch[-1].position
                 raise RuntimeError(f"a batch of {len(batch)} events was not acknowledged")
+        except Refused as refused:
+            await self._cancel(following)
+            await self._hold(refused)
+            return True
         except BaseException:
-            if following is not None:
-                following.cancel()
-                await asyncio.gather(following, return_exceptions=True)
+            await self._cancel(following)
             raise
         last = batch[-1]
         await self._checkpoint(last.position)
         self.position, self.last_id = last.position, last.event_id
         self.published += len(batch)
         PUBLISHED.labels(self.producer).inc(len(batch))
+        await self._unblock_if_passed()
         self._prefetched = None if following is None else await following
         return True
+
+    def _fitting(self, batch: list[OutboxRow]) -> list[OutboxRow]:
+        """The batch up to the first message over the server's max_payload (which would
+        close the connection); Refused when that is the first."""
+        nc = self.link.nc
+        assert nc is not None  # connected: _step checked
+        for i, e in enumerate(batch):
+            if len(e.envelope) + HEADER_ROOM > nc.max_payload:
+                if i == 0:
+                    raise Refused(e, f"{MaxPayloadError()} (server max_payload {nc.max_payload})")
+                return batch[:i]
+        return batch
+
+    @staticmethod
+    async def _cancel(task: asyncio.Task[list[OutboxRow]] | None) -> None:
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _hold(self, refused: Refused) -> None:
+        """Record the refused event and hold at it until it is published or skipped."""
+        row = refused.row
+        async with self.engine.begin() as conn:
+            self.blocked = await relay_blocked.record(
+                conn,
+                self.producer,
+                position=row.position,
+                event_id=row.event_id,
+                event_type=row.type,
+                size=len(row.envelope),
+                error=refused.error,
+            )
+        self._held_since = row.recorded_at
+        self._synced = False
+        self._retry_at = asyncio.get_running_loop().time() + self.config.blocked_retry
+        self._report_blocked()
+        log.error(
+            "relay %s: holding at %s (attempt %d); see `socorg relay-status %s`",
+            self.producer,
+            self.blocked.describe(),
+            self.blocked.attempts,
+            self.producer,
+        )
+
+    async def _unblock_if_passed(self) -> None:
+        """The held event was published (or skipped): mark it so and go on."""
+        if self.blocked is None or self.position < self.blocked.position:
+            return
+        async with self.engine.begin() as conn:
+            await relay_blocked.resolve_through(conn, self.producer, self.position)
+        log.info("relay %s: past %s", self.producer, self.blocked.describe())
+        self.blocked = None
+        self._report_blocked()
+
+    def _report_blocked(self) -> None:
+        BLOCKED.labels(self.producer).set(0 if self.blocked is None else 1)
+        position = 0 if self.blocked is None else self.blocked.position
+        BLOCKED_POSITION.labels(self.producer).set(position)
+
+    async def readiness(self) -> tuple[bool, str]:
+        """Not ready while an event is held (recorded by whichever replica leads)."""
+        return await relay_blocked.readiness(self.store.engine, self.producer)
 
     async def _checkpoint(self, position: int) -> None:
         """Save the checkpoint while the next batch goes out (the one before is awaited
@@ -271,6 +412,13 @@ class Relay:
                 saved,
                 position,
             )
+        async with self.engine.begin() as conn:
+            await relay_blocked.resolve_through(conn, self.producer, position)
+            self._skipped = await relay_blocked.skipped_after(conn, self.producer, position)
+            held = await relay_blocked.open_rows(conn, self.producer)
+        if held and self.blocked is None:  # held by a relay before this one: try it now
+            self.blocked, self._retry_at, self._held_since = held[0], 0.0, None
+        self._report_blocked()
         self.position, self.last_id, self._synced = position, last_id, True
 
     async def _position_of(self, event_id: str | None) -> int:
@@ -309,6 +457,22 @@ class Relay:
             subj, last.envelope, headers=_headers(last.event_id, previous)
         )
 
+    async def _send_one(self, js: JetStreamContext, e: OutboxRow) -> None:
+        """Publish one message and wait for its PubAck or its refusal (Refused)."""
+        subj = subject(self.producer, e.division, e.type)
+        try:
+            await js.publish(
+                subj,
+                e.envelope,
+                timeout=self.config.ack_timeout,
+                headers=_headers(e.event_id, self.last_id),
+            )
+        except Exception as exc:
+            self._synced = False  # resume after what JetStream holds
+            if is_refusal(exc):
+                raise Refused(e, str(exc)) from exc
+            raise
+
     async def _acked(self, ack: asyncio.Future[api.PubAck], size: int) -> bool:
         """Whether JetStream acknowledged the batch's last message (a duplicate counts)."""
         try:
@@ -319,6 +483,17 @@ class Relay:
             log.warning("relay %s: a batch of %d not acknowledged: %r", self.producer, size, exc)
             ack.cancel()
             return False
+
+    async def _observe_held_lag(self) -> None:
+        """While held, the lag still grows with every append: read the head now and then."""
+        assert self.blocked is not None
+        now = asyncio.get_running_loop().time()
+        if now - self._head[1] >= HEAD_EVERY:
+            self._head = (await self.store.head_position(), now)
+        LAG_POSITIONS.labels(self.producer).set(max(0, self._head[0] - self.position))
+        since = self._held_since or self.blocked.blocked_at  # blocked_at: held by another
+        age = (datetime.now(UTC) - since).total_seconds()
+        LAG_SECONDS.labels(self.producer).set(max(0.0, age))
 
     async def _observe_lag(self, batch: list[OutboxRow]) -> None:
         if not batch:

@@ -54,6 +54,13 @@ class ServiceSettings(BaseSettings):
     )
     idempotency_ttl_hours: int = Field(24, ge=1, description="how long Idempotency-Keys live")
     shutdown_grace_seconds: float = Field(10.0, ge=0)
+    event_max_bytes: int = Field(
+        256 * 1024,
+        ge=4096,
+        le=8 * 1024 * 1024,
+        description="the largest event stored (data and metadata, UTF-8 bytes); keep it well "
+        "under NATS max_payload (1 MiB by default)",
+    )
     relay_enabled: bool = Field(True, description="run the relay in this process (producers)")
     relay_metrics_port: int = Field(
         0,
@@ -68,6 +75,12 @@ class ServiceSettings(BaseSettings):
         le=1000,
         description="after emptying the outbox, how long the relay gathers events "
         "before the next read",
+    )
+    relay_blocked_retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="how often the relay tries an event NATS refused again (or sees it skipped)",
     )
     feed_heartbeat_seconds: float = Field(
         15.0, gt=0, description="idle heartbeat interval of the HTTP event stream"

@@ -125,3 +125,24 @@ dead_letters = Table(
     UniqueConstraint("consumer", "stream_seq", name="uq_dead_letters_consumer_seq"),
     sqlite_autoincrement=True,
 )
+
+# An event the relay could not publish because NATS refuses it for good (max payload, …):
+# the relay stops at it, and it stays here, open, until it is published (the server's limit
+# raised) or an operator skips it with a reason (`socorg relay-skip`); see docs/operations.md.
+relay_blocked = Table(
+    "relay_blocked",
+    metadata,
+    Column("producer", String(50), primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("blocked_at", UtcDateTime(), nullable=False),
+    Column("tried_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime()),
+    Column("skipped_at", UtcDateTime()),
+    Column("skipped_by", String(200)),
+    Column("skip_reason", Text),
+)

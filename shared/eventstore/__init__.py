@@ -3,6 +3,7 @@
 from shared.eventstore.model import (
     EventMetadata,
     EventStore,
+    EventTooLarge,
     NewEvent,
     RecordedEvent,
     UnitOfWork,
@@ -13,6 +14,7 @@ from shared.eventstore.model import (
 __all__ = [
     "EventMetadata",
     "EventStore",
+    "EventTooLarge",
     "NewEvent",
     "RecordedEvent",
     "UnitOfWork",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from shared.eventstore.model import (
+    DEFAULT_MAX_EVENT_BYTES,
     EventMetadata,
     NewEvent,
     RecordedEvent,
@@ -35,7 +36,13 @@ class MemoryUnitOfWork:
         metadata: EventMetadata,
         division: str | None = None,
     ) -> None:
-        check_batch(stream_id, expected_version, events)
+        check_batch(
+            stream_id,
+            expected_version,
+            events,
+            metadata=metadata,
+            max_event_bytes=self.store.max_event_bytes,
+        )
         self._pending.append((stream_id, expected_version, events, metadata, division))
 
     @property
@@ -89,7 +96,8 @@ class MemoryUnitOfWork:
 
 
 class InMemoryEventStore:
-    def __init__(self) -> None:
+    def __init__(self, *, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self.max_event_bytes = max_event_bytes
         self._events: list[RecordedEvent] = []
         self._lock = asyncio.Lock()
 

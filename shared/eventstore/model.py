@@ -8,11 +8,18 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Protocol
 
 # JSON text as the store keeps it (UTF-8 as is). One encoder, not one built per call as
 # json.dumps with options does; `data_json` of a NewEvent is written with it.
 json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+# The largest event a store takes (its data and metadata as JSON, stream id and type, in UTF-8
+# bytes; setting EVENT_MAX_BYTES). NATS refuses a message over its max_payload (1 MiB by
+# default), and the CloudEvent and headers the relay wraps an event in add under 1 KiB more:
+# the limit stays well under the server's, so every stored event can be published.
+DEFAULT_MAX_EVENT_BYTES = 256 * 1024
 
 
 class WrongExpectedVersion(Exception):
@@ -25,6 +32,20 @@ class WrongExpectedVersion(Exception):
         self.stream_id = stream_id
         self.expected = expected
         self.current = current
+
+
+class EventTooLarge(ValueError):
+    """An event over the store's size limit; nothing of its append was written."""
+
+    def __init__(self, stream_id: str, event_type: str, size: int, limit: int) -> None:
+        super().__init__(
+            f"a {event_type} event of {stream_id!r} would be {size} bytes; "
+            f"events are limited to {limit} bytes"
+        )
+        self.stream_id = stream_id
+        self.event_type = event_type
+        self.size = size
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,12 @@ class NewEvent:
     # `data` as JSON text, when the producer has it at hand (it must encode the same value):
     # a store that keeps JSON as text sends it as is instead of encoding `data` again.
     data_json: str | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def data_text(self) -> str:
+        """`data` as JSON text: `data_json`, or encoded once (the size check and the store
+        share it)."""
+        return self.data_json if self.data_json is not None else json_text(self.data)
 
 
 @dataclass(frozen=True)
@@ -135,7 +162,14 @@ class EventStore(Protocol):
     async def head_position(self) -> int: ...
 
 
-def check_batch(stream_id: str, expected_version: int, events: Sequence[NewEvent]) -> None:
+def check_batch(
+    stream_id: str,
+    expected_version: int,
+    events: Sequence[NewEvent],
+    *,
+    metadata: EventMetadata,
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+) -> None:
     """Reject appends no store may take, before touching a database."""
     if not stream_id:
         raise ValueError("stream_id must not be empty")
@@ -146,3 +180,20 @@ def check_batch(stream_id: str, expected_version: int, events: Sequence[NewEvent
     for e in events:
         if e.occurred_at.tzinfo is None:
             raise ValueError("occurred_at must be timezone-aware")
+    check_sizes(stream_id, events, metadata, max_event_bytes)
+
+
+def check_sizes(
+    stream_id: str, events: Sequence[NewEvent], metadata: EventMetadata, limit: int
+) -> None:
+    """Raise EventTooLarge for the first event over `limit` bytes (see DEFAULT_MAX_EVENT_BYTES)."""
+    fixed = _utf8_size(stream_id) + _utf8_size(json_text(metadata.to_json()))
+    for e in events:
+        size = fixed + _utf8_size(e.type) + _utf8_size(e.data_text)
+        if size > limit:
+            raise EventTooLarge(stream_id, e.type, size, limit)
+
+
+def _utf8_size(text: str) -> int:
+    # ASCII text is its own size in UTF-8; other text is encoded to be counted.
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))

@@ -33,6 +33,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from shared.contracts.envelope import NO_PLACE, envelope_head, with_data
 from shared.db import WRITE
 from shared.eventstore.model import (
+    DEFAULT_MAX_EVENT_BYTES,
     EventMetadata,
     NewEvent,
     RecordedEvent,
@@ -44,7 +45,7 @@ from shared.tables import events
 
 
 def _data_json(e: NewEvent) -> str:
-    return e.data_json if e.data_json is not None else json_text(e.data)
+    return e.data_text  # encoded once: the size check (check_batch) has read it
 
 
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
     """A transaction on `connection`; appends are written at commit, after read-model writes."""
 
     connection: AsyncConnection
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     _pending: list[_Pending] = field(default_factory=list)
     _recorded: list[RecordedEvent] = field(default_factory=list)
     _writes: list[_Write] = field(default_factory=list)
@@ -137,7 +139,13 @@ class SqlUnitOfWork:
         metadata: EventMetadata,
         division: str | None = None,
     ) -> None:
-        check_batch(stream_id, expected_version, events)
+        check_batch(
+            stream_id,
+            expected_version,
+            events,
+            metadata=metadata,
+            max_event_bytes=self.max_event_bytes,
+        )
         self._pending.append(_Pending(stream_id, expected_version, events, metadata, division))
 
     @property
@@ -513,10 +521,18 @@ def _outbox_row(row: tuple[Any, ...]) -> OutboxRow:
 class SqlEventStore:
     """The event store on a service's own database."""
 
-    def __init__(self, engine: AsyncEngine, *, autocommit: AsyncEngine | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        autocommit: AsyncEngine | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+    ) -> None:
         """`autocommit`: an engine whose connections autocommit (PostgreSQL), for appends made
-        alone; a dedicated pool saves switching each connection's mode per append."""
+        alone; a dedicated pool saves switching each connection's mode per append.
+        `max_event_bytes`: the largest event taken (EventTooLarge beyond it)."""
         self.engine = engine
+        self.max_event_bytes = max_event_bytes
         self._writer = engine.execution_options(**WRITE)
         self._autocommit = autocommit or engine.execution_options(isolation_level="AUTOCOMMIT")
         # Called after each commit that appended events (the relay wakes up on it).
@@ -525,7 +541,7 @@ class SqlEventStore:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
         async with self._writer.connect() as conn:
-            uow = SqlUnitOfWork(conn)
+            uow = SqlUnitOfWork(conn, self.max_event_bytes)
             try:
                 async with conn.begin():
                     yield uow
@@ -566,7 +582,13 @@ class SqlEventStore:
 
     async def _append_alone(self, p: _Pending) -> list[RecordedEvent]:
         """An append with nothing else in its transaction: one autocommitted statement."""
-        check_batch(p.stream_id, p.expected_version, p.events)
+        check_batch(
+            p.stream_id,
+            p.expected_version,
+            p.events,
+            metadata=p.metadata,
+            max_event_bytes=self.max_event_bytes,
+        )
         async with self._autocommit.connect() as conn:  # the statement is its transaction
             try:
                 recorded = await _pg_append_one(conn, p)

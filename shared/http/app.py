@@ -22,12 +22,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import VERSION, logs
+from shared import VERSION, logs, relay_blocked
 from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import is_sqlite, make_async_engine
+from shared.eventstore import EventTooLarge
 from shared.eventstore.sql import SqlEventStore
 from shared.http import problems
+from shared.http.bodylimit import BodyLimitMiddleware, BodyTooLarge, on_body_too_large
 from shared.http.consumers_api import consumers_router
 from shared.http.feed import Waker, feed_router
 from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
@@ -76,9 +78,14 @@ def create_service_app(
             if is_sqlite(database_url)
             else make_async_engine(database_url, isolation_level="AUTOCOMMIT")
         )
-        platform = Platform(settings, engine, link, SqlEventStore(engine, autocommit=autocommit))
+        store = SqlEventStore(
+            engine, autocommit=autocommit, max_event_bytes=settings.event_max_bytes
+        )
+        platform = Platform(settings, engine, link, store)
         platform.checks["database"] = lambda: _database_ok(engine)
         platform.checks["nats"] = lambda: _nats_ok(link)
+        if produces_events:  # wherever its relay runs (here, or `socorg relay` on its own)
+            platform.checks["relay"] = lambda: relay_blocked.readiness(engine, service)
         app.state.settings = settings
         app.state.platform = platform
         app.state.keys = KeyStore(engine)
@@ -113,6 +120,11 @@ def create_service_app(
         },
     )
     problems.install(app)
+    app.add_exception_handler(EventTooLarge, _on_event_too_large)
+    app.add_exception_handler(BodyTooLarge, on_body_too_large)
+    # Inside the idempotency middleware, which refuses a larger body of its own with advice
+    # on Idempotency-Key; both limits are 1 MiB.
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
     app.include_router(_ops_router(service, produces_events))
@@ -123,6 +135,18 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _on_event_too_large(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, EventTooLarge)
+    detail = (
+        f"the {exc.event_type} event this request makes would be {exc.size} bytes; "
+        f"events are limited to {exc.limit} bytes (EVENT_MAX_BYTES): nothing was written"
+    )
+    problem = problems.Problem(
+        413, "event-too-large", detail, size_bytes=exc.size, limit_bytes=exc.limit
+    )
+    return problems.problem_response(request, problem)
 
 
 _HEAP = {"settle": False}

@@ -12,8 +12,16 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from shared.db import make_async_engine
-from shared.eventstore import EventMetadata, EventStore, NewEvent, WrongExpectedVersion
+from shared.eventstore import (
+    EventMetadata,
+    EventStore,
+    EventTooLarge,
+    NewEvent,
+    WrongExpectedVersion,
+    json_text,
+)
 from shared.eventstore.memory import InMemoryEventStore
+from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.eventstore.sql import SqlEventStore
 from shared.tables import leases
 
@@ -75,6 +83,37 @@ async def test_bad_batches_are_refused_before_anything_is_written(store: EventSt
     with pytest.raises(ValueError):
         await store.append("org-1", 0, [naive], metadata=META)
     assert await store.head_position() == 0
+
+
+def sized(total: int, stream_id: str = "org-1", *, encoded: bool = False) -> NewEvent:
+    """An event of exactly `total` bytes as the size limit counts them (CJK: 3 bytes each)."""
+    fixed = len(stream_id) + len(json_text(META.to_json())) + len("thing_happened")
+    base = len(json_text({"text": ""}))
+    room = total - fixed - base
+    text = "名" * (room // 3) + "x" * (room % 3)
+    data = {"text": text}
+    return NewEvent("thing_happened", data, data_json=json_text(data) if encoded else None)
+
+
+async def test_an_event_over_the_size_limit_is_refused_and_nothing_is_written(
+    store: EventStore,
+) -> None:
+    await store.append("org-1", 0, [ev()], metadata=META)
+    limit = DEFAULT_MAX_EVENT_BYTES
+    with pytest.raises(EventTooLarge) as info:
+        await store.append("org-1", 1, [ev(), sized(limit + 1)], metadata=META)
+    assert (info.value.size, info.value.limit) == (limit + 1, limit)
+    assert f"limited to {limit} bytes" in str(info.value)
+    with pytest.raises(EventTooLarge):  # pre-encoded JSON (the import's) is measured the same
+        await store.append("org-1", 1, [sized(limit + 1, encoded=True)], metadata=META)
+    with pytest.raises(EventTooLarge):
+        async with store.unit_of_work() as uow:
+            uow.append("org-2", 0, [ev()], metadata=META)
+            uow.append("org-1", 1, [sized(limit + 1)], metadata=META)
+    assert await store.head_position() == 1
+    assert await store.stream_version("org-2") == 0
+    recorded = await store.append("org-1", 1, [sized(limit, encoded=True)], metadata=META)
+    assert recorded[0].data == sized(limit).data  # exactly at the limit is taken
 
 
 async def test_read_stream_round_trips_data_and_metadata(store: EventStore) -> None:

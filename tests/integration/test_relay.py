@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared import checkpoints
+from shared import checkpoints, relay_blocked
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
@@ -134,6 +134,9 @@ async def test_nats_killed_mid_publish_and_restarted_on_its_store_loses_nothing(
     published = await wait_for_count(rig.nats.url, "REGISTRY", 1050, within=60)
     await stop(relay, task)
     assert_exactly_the_store(published, await stored_ids(rig.store))
+    assert relay.blocked is None, "NATS away is retried, never held as a refusal"
+    async with rig.store.engine.connect() as conn:
+        assert await relay_blocked.every_row(conn, "registry") == []
 
 
 async def test_a_relay_killed_mid_batch_resumes_with_no_gap_and_no_duplicate(rig: Rig) -> None:

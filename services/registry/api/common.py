@@ -16,6 +16,10 @@ READ_ERRORS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 404:
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **READ_ERRORS,
     409: {"description": "the organization's state or version forbids it (problem+json)"},
+    413: {
+        "description": "the body is over 1 MiB (`body-too-large`), or the event the command "
+        "makes is over EVENT_MAX_BYTES (`event-too-large`); nothing is written (problem+json)"
+    },
     422: {"description": "the command is invalid; the slug is the refusal code (problem+json)"},
 }
 

@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.app.types import (
     ActDate,
-    Figure,
-    FigureName,
+    Figures,
     LongText,
     ShortText,
     Staff,
@@ -35,7 +34,9 @@ class AnnualReportCreate(Strict):
     year: Year = Field(description="the year reported on; it must have ended")
     submitted_on: ActDate | None = Field(None, description="default today")
     staff_employed: Staff | None = None
-    figures: dict[FigureName, Figure] = Field(default_factory=dict)
+    figures: Figures = Field(
+        default_factory=dict, description="named amounts, at most 500 (名称 up to 100 characters)"
+    )
 
 
 class InspectionCreate(Strict):

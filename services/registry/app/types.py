@@ -1,4 +1,8 @@
-"""Field types of registry commands (API bodies and import rows): storable text, bounded values."""
+"""Field types of registry commands (API bodies and import rows): storable text, bounded values.
+
+Every text, number and list is bounded (docs/operations.md, Limits), so that the largest
+command the schemas accept makes an event well under the store's EVENT_MAX_BYTES.
+"""
 
 from __future__ import annotations
 
@@ -42,4 +46,8 @@ Staff = Annotated[int, Field(ge=0, le=10**7)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]
 Figure = Annotated[float, Field(allow_inf_nan=False)]
 FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+# An annual report's financial statements (资产负债表, 业务活动表, 现金流量表) have some 150 lines
+# together; 500 leave room, and at most about 170 KB of event.
+MAX_FIGURES = 500
+Figures = Annotated[dict[FigureName, Figure], Field(max_length=MAX_FIGURES)]
 OrganizationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]

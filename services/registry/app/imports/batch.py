@@ -21,7 +21,8 @@ from services.registry.app.imports.plan import Planned
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from shared.db import among, insert_rows
-from shared.eventstore import EventMetadata
+from shared.eventstore import EventMetadata, EventTooLarge
+from shared.eventstore.model import check_sizes
 from shared.eventstore.sql import SqlUnitOfWork
 from shared.tables import events
 
@@ -76,6 +77,8 @@ async def commit_batch(
         else:
             seen[oid] = planned
             outcome, start = _compare(p, stored.get(oid, []), planned)
+            if start is not None and (too_large := _oversized(uow, p, start, metadata(p))):
+                outcome, start = too_large, None  # the row's error, not the batch's
             outcomes.append(outcome)
             if start is not None:
                 tails.append((p, start))
@@ -105,6 +108,16 @@ def _compare(p: Planned, existing: Stored, planned: Stored) -> tuple[Outcome, in
 
 def _error(p: Planned, problem: str, detail: str) -> RowError:
     return RowError(p.row, p.identifier, problem, detail)
+
+
+def _oversized(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> RowError | None:
+    """The row's error when one of its events is over the store's EVENT_MAX_BYTES."""
+    stream = stream_of(p.organization.organization_id)
+    try:
+        check_sizes(stream, p.new_events[start:], meta, uow.max_event_bytes)
+    except EventTooLarge as exc:
+        return _error(p, "event-too-large", str(exc))
+    return None
 
 
 def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> None:
