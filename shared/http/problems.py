@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -10,11 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from shared.http.context import request_id
 
 MEDIA_TYPE = "application/problem+json"
-log = logging.getLogger("socorg.http")
 
 
 class Problem(Exception):
@@ -101,16 +101,18 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return problem_response(
-        request,
-        Problem(500, "internal", "an unexpected error occurred; quote the request_id to support"),
+async def internal_error(path: str, send: Send) -> None:
+    """Answer the 500 of an unexpected error (shared.http.observe catches it, logs it)."""
+    problem = Problem(
+        500, "internal", "an unexpected error occurred; quote the request_id to support"
     )
+    body = json.dumps(problem.body(path), ensure_ascii=False).encode()
+    headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)
