@@ -1,8 +1,10 @@
 """`Idempotency-Key` on POST: a retry with the same key and body gets the stored response.
 
 The same key with another body is a client error (422). A request still in progress under
-the same key answers 409. Keys are scoped to the presented credential, and responses of 5xx
-are not stored, so the retry runs again. Rows expire after `idempotency_ttl_hours`.
+the same key answers 409. Keys are scoped to the presented credential, which is checked first:
+a request without a valid key stores nothing (the route answers its 401). Responses of 401,
+403 and 5xx are not stored, so the retry runs again. Rows expire after
+`idempotency_ttl_hours`; the service sweeps expired rows every `idempotency_sweep_seconds`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.db import WRITE
+from shared.http.auth import authenticate
 from shared.http.keys import hash_key
-from shared.http.problems import MEDIA_TYPE
+from shared.http.problems import MEDIA_TYPE, Problem
 from shared.tables import idempotency_keys as t
 
 HEADER = b"idempotency-key"
@@ -27,6 +31,8 @@ MAX_KEY = 200
 # A stored request is hashed and its response kept; bigger bodies are bulk work, not retries.
 MAX_BODY = 1024 * 1024
 _KEEP_HEADERS = {b"content-type", b"location", b"etag"}
+# Answers that a retry may change without any write in between: not kept.
+_NOT_STORED = {401, 403}
 
 
 class IdempotencyStore:
@@ -62,7 +68,7 @@ class IdempotencyStore:
         self, client: str, key: str, status: int, headers: dict[str, str], body: bytes
     ) -> None:
         async with self.engine.begin() as conn:
-            if status >= 500:
+            if status >= 500 or status in _NOT_STORED:
                 await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
                 return
             await conn.execute(
@@ -74,6 +80,14 @@ class IdempotencyStore:
     async def release(self, client: str, key: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+
+    async def sweep(self) -> int:
+        """Remove the rows past their time to live; how many there were."""
+        async with self.engine.begin() as conn:
+            gone = await conn.execute(
+                delete(t).where(t.c.created_at < datetime.now(UTC) - self.ttl)
+            )
+        return int(gone.rowcount or 0)
 
 
 def _problem(status: int, slug: str, detail: str) -> tuple[int, bytes]:
@@ -100,6 +114,9 @@ class IdempotencyMiddleware:
         raw_key = headers.get(HEADER)
         if raw_key is None:
             await self.app(scope, receive, send)
+            return
+        if not await _authenticated(scope):
+            await self.app(scope, receive, send)  # its route answers 401; nothing is stored
             return
         key = raw_key.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY:
@@ -186,6 +203,15 @@ class IdempotencyMiddleware:
         await store.complete(client, key, status, kept, b"".join(chunks))
         for message in messages:
             await send(message)
+
+
+async def _authenticated(scope: Scope) -> bool:
+    """Whether the request presents a valid key (the route's dependency reuses the result)."""
+    try:
+        await authenticate(Request(scope))
+    except Problem:
+        return False
+    return True
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

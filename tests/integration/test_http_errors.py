@@ -62,9 +62,7 @@ def local_port(r: httpx.Response) -> int:
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-async def test_a_500_keeps_the_connection_and_names_its_request_id(
-    base: str, method: str
-) -> None:
+async def test_a_500_keeps_the_connection_and_names_its_request_id(base: str, method: str) -> None:
     collect = Collect()
     logging.getLogger("socorg.http").addHandler(collect)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
