@@ -5,18 +5,31 @@ the same key answers 409. Keys are scoped to the presented credential, which is 
 a request without a valid key stores nothing (the route answers its 401). Responses of 401,
 403 and 5xx are not stored, so the retry runs again. Rows expire after
 `idempotency_ttl_hours`; the service sweeps expired rows every `idempotency_sweep_seconds`.
+
+A write whose answer was lost (its COMMIT sent, then the connection gone: 503
+`outcome-unknown`; or the process killed before answering) must not run twice under its key,
+nor block it. So the write records where it is, the stream and version it wrote, in its
+key's row *in its own transaction* (`written_mark`): the row says "written" exactly when the
+write is stored. A request that does not answer forgets its key unless the row says written;
+a retry under a key whose row says written runs with `stored_write()` set, and the handler
+answers from the stored write instead of writing again; a retry under a forgotten key
+performs the write. On PostgreSQL the forgetting DELETE waits for a write still committing
+(it holds the row), then finds the row as that write left it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +46,62 @@ MAX_BODY = 1024 * 1024
 _KEEP_HEADERS = {b"content-type", b"location", b"etag"}
 # Answers that a retry may change without any write in between: not kept.
 _NOT_STORED = {401, 403}
+
+
+@dataclass(frozen=True)
+class _Request:
+    """The request being served under an Idempotency-Key."""
+
+    client: str
+    key: str
+    request_hash: str
+    written: tuple[str, int] | None  # a retry: the earlier attempt's stored write
+
+
+_current: ContextVar[_Request | None] = ContextVar("idempotent_request", default=None)
+
+
+def stored_write() -> tuple[str, int] | None:
+    """On a retry whose earlier attempt's write is stored, that write's stream and version:
+    the handler answers from it and writes nothing."""
+    request = _current.get()
+    return request.written if request is not None else None
+
+
+def _mark(dialect: Any) -> Any:
+    """Insert the key's row, or set its `body` to where the write is if it exists: a row
+    forgotten meanwhile comes back saying written."""
+    statement = dialect.insert(t)
+    return statement.on_conflict_do_update(
+        index_elements=[t.c.client, t.c.key], set_={"body": statement.excluded.body}
+    )
+
+
+_MARKS = {"postgresql": _mark(postgresql), "sqlite": _mark(sqlite)}
+
+
+def written_mark(dialect: str, stream: str, version: int) -> tuple[Any, dict[str, Any]] | None:
+    """The statement and parameters, for the unit of work of this request's write, that say
+    in its key's row where the write is (None: no Idempotency-Key)."""
+    request = _current.get()
+    if request is None:
+        return None
+    return _MARKS[dialect], {
+        "client": request.client,
+        "key": request.key,
+        "request_hash": request.request_hash,
+        "body": json.dumps({"written": {"stream": stream, "version": version}}),
+        "created_at": datetime.now(UTC),
+    }
+
+
+def _written(row: dict[str, Any]) -> tuple[str, int] | None:
+    """Where the stored write of an unanswered request is (a row without a response yet)."""
+    status, body = row.get("status"), row.get("body")
+    if body is None or (status is not None and status < 500):
+        return None
+    written = json.loads(body)["written"]
+    return str(written["stream"]), int(written["version"])
 
 
 class IdempotencyStore:
@@ -69,7 +138,7 @@ class IdempotencyStore:
     ) -> None:
         async with self.engine.begin() as conn:
             if status >= 500 or status in _NOT_STORED:
-                await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+                await _forget(conn, client, key, status)
                 return
             await conn.execute(
                 update(t)
@@ -79,7 +148,7 @@ class IdempotencyStore:
 
     async def release(self, client: str, key: str) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+            await _forget(conn, client, key, 500)
 
     async def sweep(self) -> int:
         """Remove the rows past their time to live; how many there were."""
@@ -88,6 +157,13 @@ class IdempotencyStore:
                 delete(t).where(t.c.created_at < datetime.now(UTC) - self.ttl)
             )
         return int(gone.rowcount or 0)
+
+
+async def _forget(conn: AsyncConnection, client: str, key: str, status: int) -> None:
+    """A request that did not answer: its key is free again, unless its write is stored."""
+    mine = (t.c.client == client) & (t.c.key == key)
+    await conn.execute(delete(t).where(mine, t.c.body.is_(None)))
+    await conn.execute(update(t).where(mine, t.c.body.is_not(None)).values(status=status))
 
 
 def _problem(status: int, slug: str, detail: str) -> tuple[int, bytes]:
@@ -139,7 +215,10 @@ class IdempotencyMiddleware:
         ).hexdigest()
         store: IdempotencyStore = scope["app"].state.idempotency
         earlier = await store.claim(client, key, digest)
+        written = None
         if earlier is not None:
+            written = _written(earlier) if earlier["request_hash"] == digest else None
+        if earlier is not None and written is None:
             if earlier["request_hash"] != digest:
                 await _send(
                     send,
@@ -159,7 +238,11 @@ class IdempotencyMiddleware:
                 stored[b"idempotent-replayed"] = b"true"
                 await _send(send, earlier["status"], earlier["body"].encode(), stored)
             return
-        await self._run_and_store(scope, body, receive, send, store, client, key)
+        token = _current.set(_Request(client, key, digest, written))
+        try:
+            await self._run_and_store(scope, body, receive, send, store, client, key)
+        finally:
+            _current.reset(token)
 
     async def _run_and_store(
         self,

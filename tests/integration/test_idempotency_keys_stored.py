@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,6 +15,7 @@ from services.registry.settings import RegistrySettings
 from shared.http.app import create_service_app
 from shared.http.keys import KeyStore
 from shared.tables import idempotency_keys
+from tests.conftest import NatsServer
 from tests.integration.servers import serve
 from tests.integration.test_http_platform import DEV, demo_router
 
@@ -23,8 +25,10 @@ async def stored(engine: AsyncEngine) -> list[str]:
         return list((await conn.execute(select(idempotency_keys.c.key))).scalars())
 
 
-def app_on(database_url: str, nats_url: str, **settings: object):  # type: ignore[no-untyped-def]
-    config = RegistrySettings(database_url=database_url, nats_url=nats_url, **settings)
+def app_on(database_url: str, nats_url: str, sweep_every: float = 3600.0) -> FastAPI:
+    config = RegistrySettings(
+        database_url=database_url, nats_url=nats_url, idempotency_sweep_seconds=sweep_every
+    )
     return create_service_app(
         service="registry", settings=config, description="t", routers=[demo_router()]
     )
@@ -32,8 +36,8 @@ def app_on(database_url: str, nats_url: str, **settings: object):  # type: ignor
 
 async def test_requests_without_a_valid_key_store_no_idempotency_row(
     database_url: str,
-    nats_server,
-    engine: AsyncEngine,  # type: ignore[no-untyped-def]
+    nats_server: NatsServer,
+    engine: AsyncEngine,
 ) -> None:
     _, read_key = await KeyStore(engine).create(name="reader", scopes=["registry:read"])
     async with (
@@ -61,8 +65,8 @@ async def test_requests_without_a_valid_key_store_no_idempotency_row(
 
 async def test_expired_idempotency_keys_are_swept_on_a_schedule(
     database_url: str,
-    nats_server,
-    engine: AsyncEngine,  # type: ignore[no-untyped-def]
+    nats_server: NatsServer,
+    engine: AsyncEngine,
 ) -> None:
     now = datetime.now(UTC)
     row = {"client": "c", "request_hash": "h", "status": 201, "headers": {}, "body": "{}"}
@@ -74,7 +78,7 @@ async def test_expired_idempotency_keys_are_swept_on_a_schedule(
                 {**row, "key": "fresh", "created_at": now - timedelta(hours=23)},
             ],
         )
-    app = app_on(database_url, nats_server.url, idempotency_sweep_seconds=0.05)
+    app = app_on(database_url, nats_server.url, sweep_every=0.05)
     async with serve(app):
         for _ in range(200):  # the sweep runs at start, then every 50 ms
             if await stored(engine) == ["fresh"]:
