@@ -53,6 +53,9 @@ class ServiceSettings(BaseSettings):
         description="the development key (default: the built-in one); never in production",
     )
     idempotency_ttl_hours: int = Field(24, ge=1, description="how long Idempotency-Keys live")
+    idempotency_sweep_seconds: float = Field(
+        3600.0, gt=0, description="how often expired Idempotency-Keys are removed"
+    )
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     event_max_bytes: int = Field(
         256 * 1024,

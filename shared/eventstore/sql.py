@@ -48,6 +48,36 @@ def _data_json(e: NewEvent) -> str:
     return e.data_text  # encoded once: the size check (check_batch) has read it
 
 
+class CommitOutcomeUnknown(Exception):
+    """The connection was lost once a transaction's COMMIT (or an autocommitted write) was
+    sent: the server may have committed it or not, and the client cannot tell. A caller retries
+    the same request under the same `Idempotency-Key`, which finds its stored outcome."""
+
+
+# Connection gone (class 08), server going down (57P01 AdminShutdown, 57P02, 57P03), or the
+# client's own view of a dead connection (no SQLSTATE: "server closed the connection
+# unexpectedly", "cannot exit pipeline mode while busy"). Other errors, a deadlock or a unique
+# key, say, are the server's definite answer: the transaction is rolled back.
+_LOST_CLASSES = ("08", "57P")
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether `exc`, or an error it was raised from or during, is a lost connection."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, CommitOutcomeUnknown):
+            return True
+        found = current.orig if isinstance(current, DBAPIError) else current
+        if isinstance(found, psycopg.OperationalError | psycopg.InterfaceError):
+            state = found.sqlstate
+            if state is None or state.startswith(_LOST_CLASSES):
+                return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 # Arbitrary, fixed: the advisory lock key that serialises appends to the events table.
 APPEND_LOCK_KEY = 0x50C026
 
@@ -367,11 +397,14 @@ async def _pg_execute(
     writes: Sequence[_Write] = (),
     commit: bool = False,
     prepare: bool | None = None,
+    commits: bool = False,
 ) -> list[Any]:
     """Run `writes`, then `sql`, through psycopg on the connection's transaction, the rows of
     `sql` back. With writes or `commit` they go as a pipeline, in one round trip (with the
     COMMIT: the transaction is committed when this returns). A stream at another version
-    (SO409) raises WrongExpectedVersion; other errors as SQLAlchemy raises them."""
+    (SO409) raises WrongExpectedVersion; a connection lost once a COMMIT was sent (`commit`,
+    or `commits`: the statement autocommits) CommitOutcomeUnknown; other errors as
+    SQLAlchemy raises them."""
     raw: Any = (await conn.get_raw_connection()).driver_connection
     try:
         if commit or writes:
@@ -392,6 +425,8 @@ async def _pg_execute(
             raise WrongExpectedVersion(
                 found["stream"], found["expected"], found["current"]
             ) from exc
+        if (commit or commits) and _connection_lost(exc):
+            raise CommitOutcomeUnknown(f"connection lost while committing: {exc}") from exc
         statement = sql or "; ".join(w.sql for w in writes) or "COMMIT"
         raise _sqlalchemy_error(statement, params, exc, conn) from exc
 
@@ -447,7 +482,7 @@ async def _pg_append_one(conn: AsyncConnection, p: _Pending) -> list[RecordedEve
         sql, params = _PG_APPEND_EVENT, _pg_event_params(p, now)
     else:
         sql, params = _PG_APPEND_ONE, _pg_one_params(p, now)
-    inserted = await _pg_execute(conn, sql, params, prepare=True)
+    inserted = await _pg_execute(conn, sql, params, prepare=True, commits=True)
     return _pg_recorded([p], [p.expected_version], inserted, now) if inserted else None
 
 
@@ -542,14 +577,23 @@ class SqlEventStore:
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
         async with self._writer.connect() as conn:
             uow = SqlUnitOfWork(conn, self.max_event_bytes)
+            committing = False
             try:
                 async with conn.begin():
                     yield uow
+                    committing = True
                     await uow._commit()
                 if uow._recorded:
                     for callback in self.on_commit:
                         callback()
-            except IntegrityError as exc:
+            except CommitOutcomeUnknown:
+                raise
+            except Exception as exc:
+                # The rollback after a lost COMMIT fails too and may replace its error.
+                if committing and _connection_lost(exc):
+                    raise CommitOutcomeUnknown(f"connection lost while committing: {exc}") from exc
+                if not isinstance(exc, IntegrityError):
+                    raise
                 # A concurrent writer that slipped past the version check (only possible
                 # without the advisory lock, e.g. a foreign writer) still hits the UNIQUE key.
                 if "uq_events_stream_version" in str(exc.orig) or "events.stream_id" in str(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from shared.redact import scrub
 from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 
+log = logging.getLogger("socorg.http")
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
 
 
@@ -101,6 +103,9 @@ def create_service_app(
             if autocommit is not None:
                 stack.push_async_callback(autocommit.dispose)
             stack.push_async_callback(link.close)
+            await stack.enter_async_context(
+                _sweeping(app.state.idempotency, settings.idempotency_sweep_seconds)
+            )
             if produces_events and settings.relay_enabled:
                 await stack.enter_async_context(_relay(service, platform))
             if projections is not None:
@@ -183,6 +188,26 @@ async def _consumers(
         yield
     finally:
         await consumers.stop(platform.settings.shutdown_grace_seconds)
+
+
+@asynccontextmanager
+async def _sweeping(store: IdempotencyStore, every: float) -> AsyncIterator[None]:
+    """Expired Idempotency-Keys removed now and every `every` seconds while the app runs."""
+
+    async def sweep() -> None:
+        while True:
+            try:
+                await store.sweep()
+            except Exception:  # the database may be away: try again next time
+                log.warning("sweeping expired idempotency keys failed", exc_info=True)
+            await asyncio.sleep(every)
+
+    task = asyncio.create_task(sweep(), name="idempotency-sweep")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 @asynccontextmanager

@@ -1,25 +1,42 @@
 """`Idempotency-Key` on POST: a retry with the same key and body gets the stored response.
 
 The same key with another body is a client error (422). A request still in progress under
-the same key answers 409. Keys are scoped to the presented credential, and responses of 5xx
-are not stored, so the retry runs again. Rows expire after `idempotency_ttl_hours`.
+the same key answers 409. Keys are scoped to the presented credential, which is checked first:
+a request without a valid key stores nothing (the route answers its 401). Responses of 401,
+403 and 5xx are not stored, so the retry runs again. Rows expire after
+`idempotency_ttl_hours`; the service sweeps expired rows every `idempotency_sweep_seconds`.
+
+A write whose answer was lost (its COMMIT sent, then the connection gone: 503
+`outcome-unknown`; or the process killed before answering) must not run twice under its key,
+nor block it. So the write records where it is, the stream and version it wrote, in its
+key's row *in its own transaction* (`written_mark`): the row says "written" exactly when the
+write is stored. A request that does not answer forgets its key unless the row says written;
+a retry under a key whose row says written runs with `stored_write()` set, and the handler
+answers from the stored write instead of writing again; a retry under a forgotten key
+performs the write. On PostgreSQL the forgetting DELETE waits for a write still committing
+(it holds the row), then finds the row as that write left it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.db import WRITE
+from shared.http.auth import authenticate
 from shared.http.keys import hash_key
-from shared.http.problems import MEDIA_TYPE
+from shared.http.problems import MEDIA_TYPE, Problem
 from shared.tables import idempotency_keys as t
 
 HEADER = b"idempotency-key"
@@ -27,6 +44,64 @@ MAX_KEY = 200
 # A stored request is hashed and its response kept; bigger bodies are bulk work, not retries.
 MAX_BODY = 1024 * 1024
 _KEEP_HEADERS = {b"content-type", b"location", b"etag"}
+# Answers that a retry may change without any write in between: not kept.
+_NOT_STORED = {401, 403}
+
+
+@dataclass(frozen=True)
+class _Request:
+    """The request being served under an Idempotency-Key."""
+
+    client: str
+    key: str
+    request_hash: str
+    written: tuple[str, int] | None  # a retry: the earlier attempt's stored write
+
+
+_current: ContextVar[_Request | None] = ContextVar("idempotent_request", default=None)
+
+
+def stored_write() -> tuple[str, int] | None:
+    """On a retry whose earlier attempt's write is stored, that write's stream and version:
+    the handler answers from it and writes nothing."""
+    request = _current.get()
+    return request.written if request is not None else None
+
+
+def _mark(dialect: Any) -> Any:
+    """Insert the key's row, or set its `body` to where the write is if it exists: a row
+    forgotten meanwhile comes back saying written."""
+    statement = dialect.insert(t)
+    return statement.on_conflict_do_update(
+        index_elements=[t.c.client, t.c.key], set_={"body": statement.excluded.body}
+    )
+
+
+_MARKS = {"postgresql": _mark(postgresql), "sqlite": _mark(sqlite)}
+
+
+def written_mark(dialect: str, stream: str, version: int) -> tuple[Any, dict[str, Any]] | None:
+    """The statement and parameters, for the unit of work of this request's write, that say
+    in its key's row where the write is (None: no Idempotency-Key)."""
+    request = _current.get()
+    if request is None:
+        return None
+    return _MARKS[dialect], {
+        "client": request.client,
+        "key": request.key,
+        "request_hash": request.request_hash,
+        "body": json.dumps({"written": {"stream": stream, "version": version}}),
+        "created_at": datetime.now(UTC),
+    }
+
+
+def _written(row: dict[str, Any]) -> tuple[str, int] | None:
+    """Where the stored write of an unanswered request is (a row without a response yet)."""
+    status, body = row.get("status"), row.get("body")
+    if body is None or (status is not None and status < 500):
+        return None
+    written = json.loads(body)["written"]
+    return str(written["stream"]), int(written["version"])
 
 
 class IdempotencyStore:
@@ -62,8 +137,8 @@ class IdempotencyStore:
         self, client: str, key: str, status: int, headers: dict[str, str], body: bytes
     ) -> None:
         async with self.engine.begin() as conn:
-            if status >= 500:
-                await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+            if status >= 500 or status in _NOT_STORED:
+                await _forget(conn, client, key, status)
                 return
             await conn.execute(
                 update(t)
@@ -73,7 +148,22 @@ class IdempotencyStore:
 
     async def release(self, client: str, key: str) -> None:
         async with self.engine.begin() as conn:
-            await conn.execute(delete(t).where(t.c.client == client, t.c.key == key))
+            await _forget(conn, client, key, 500)
+
+    async def sweep(self) -> int:
+        """Remove the rows past their time to live; how many there were."""
+        async with self.engine.begin() as conn:
+            gone = await conn.execute(
+                delete(t).where(t.c.created_at < datetime.now(UTC) - self.ttl)
+            )
+        return int(gone.rowcount or 0)
+
+
+async def _forget(conn: AsyncConnection, client: str, key: str, status: int) -> None:
+    """A request that did not answer: its key is free again, unless its write is stored."""
+    mine = (t.c.client == client) & (t.c.key == key)
+    await conn.execute(delete(t).where(mine, t.c.body.is_(None)))
+    await conn.execute(update(t).where(mine, t.c.body.is_not(None)).values(status=status))
 
 
 def _problem(status: int, slug: str, detail: str) -> tuple[int, bytes]:
@@ -101,6 +191,9 @@ class IdempotencyMiddleware:
         if raw_key is None:
             await self.app(scope, receive, send)
             return
+        if not await _authenticated(scope):
+            await self.app(scope, receive, send)  # its route answers 401; nothing is stored
+            return
         key = raw_key.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY:
             await _send(send, *_problem(400, "idempotency-key", f"1 to {MAX_KEY} characters"))
@@ -122,7 +215,10 @@ class IdempotencyMiddleware:
         ).hexdigest()
         store: IdempotencyStore = scope["app"].state.idempotency
         earlier = await store.claim(client, key, digest)
+        written = None
         if earlier is not None:
+            written = _written(earlier) if earlier["request_hash"] == digest else None
+        if earlier is not None and written is None:
             if earlier["request_hash"] != digest:
                 await _send(
                     send,
@@ -142,7 +238,11 @@ class IdempotencyMiddleware:
                 stored[b"idempotent-replayed"] = b"true"
                 await _send(send, earlier["status"], earlier["body"].encode(), stored)
             return
-        await self._run_and_store(scope, body, receive, send, store, client, key)
+        token = _current.set(_Request(client, key, digest, written))
+        try:
+            await self._run_and_store(scope, body, receive, send, store, client, key)
+        finally:
+            _current.reset(token)
 
     async def _run_and_store(
         self,
@@ -186,6 +286,15 @@ class IdempotencyMiddleware:
         await store.complete(client, key, status, kept, b"".join(chunks))
         for message in messages:
             await send(message)
+
+
+async def _authenticated(scope: Scope) -> bool:
+    """Whether the request presents a valid key (the route's dependency reuses the result)."""
+    try:
+        await authenticate(Request(scope))
+    except Problem:
+        return False
+    return True
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

@@ -1,4 +1,10 @@
-"""Request ids, access logs and Prometheus request metrics, as one pure ASGI middleware."""
+"""Request ids, access logs and Prometheus request metrics, as one pure ASGI middleware.
+
+It is also where an unexpected error becomes a 500: Starlette's catch-all handler runs outside
+every middleware (no request id left to quote, no `X-Request-ID`) and re-raises after
+answering, so the server closes the keep-alive connection. Answered here, the 500 carries the
+request id in its body, header and log line, and the connection stays open.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.http.context import request_id
+from shared.http.problems import internal_error
 
 log = logging.getLogger("socorg.access")
+errors = logging.getLogger("socorg.http")
 REQUESTS = Counter("socorg_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("socorg_http_request_seconds", "HTTP request latency", ["method", "route"])
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -30,18 +38,24 @@ class ObserveMiddleware:
         rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)
         status = 500
+        started = False
         start = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            errors.exception("unhandled error", extra={"path": scope["path"]})
+            if started:  # part of the response is out: only closing tells the client
+                raise
+            await internal_error(scope["path"], send_with_id)
         finally:
             elapsed = time.perf_counter() - start
             route = scope.get("route")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -10,7 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
+from shared.eventstore.sql import CommitOutcomeUnknown
 from shared.http.context import request_id
 
 MEDIA_TYPE = "application/problem+json"
@@ -101,16 +104,40 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", extra={"path": request.url.path})
-    return problem_response(
-        request,
-        Problem(500, "internal", "an unexpected error occurred; quote the request_id to support"),
+OUTCOME_UNKNOWN = (
+    "the connection to the database was lost while the write was being committed: it may or "
+    "may not have been stored. Retry the same request with the same Idempotency-Key: the "
+    "retry answers the stored outcome if the write was stored, and performs it if it was not "
+    "(a retry without one may repeat it, or be refused as a duplicate)"
+)
+
+
+async def _on_outcome_unknown(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CommitOutcomeUnknown)
+    log.warning("write outcome unknown: %s", exc, extra={"path": request.url.path})
+    problem = Problem(
+        503,
+        "outcome-unknown",
+        OUTCOME_UNKNOWN,
+        title="Outcome unknown",
+        headers={"Retry-After": "1"},
     )
+    return problem_response(request, problem)
+
+
+async def internal_error(path: str, send: Send) -> None:
+    """Answer the 500 of an unexpected error (shared.http.observe catches it, logs it)."""
+    problem = Problem(
+        500, "internal", "an unexpected error occurred; quote the request_id to support"
+    )
+    body = json.dumps(problem.body(path), ensure_ascii=False).encode()
+    headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_exception_handler(CommitOutcomeUnknown, _on_outcome_unknown)

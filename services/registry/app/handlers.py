@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from services.registry.adapters.read_model import domicile_of, holder_of, project
-from services.registry.adapters.streams import payloads, stream_of
+from services.registry.adapters.streams import STREAM_PREFIX, payloads, stream_of
 from services.registry.app.clock import Clock
 from services.registry.app.errors import (
     DuplicateIdentifier,
@@ -26,6 +26,7 @@ from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
 from shared.eventstore import EventMetadata, NewEvent, WrongExpectedVersion
 from shared.eventstore.sql import SqlEventStore
+from shared.http.idempotency import stored_write, written_mark
 
 Command = Callable[[Organization], RegistryEvent]
 
@@ -65,6 +66,8 @@ class RegistryHandlers:
 
     async def create(self, actor: Actor, command: Command) -> Organization:
         """成立登记 or 备案 of a new organization under a fresh id."""
+        if (done := await self._stored()) is not None:
+            return done
         org = Organization(uuid.uuid4().hex)
         return await self._commit(actor, org, command(org), expected_version=0)
 
@@ -77,11 +80,22 @@ class RegistryHandlers:
         expected_version: int | None = None,
     ) -> Organization:
         """Any command on an existing organization, at the version the caller saw if given."""
+        if (done := await self._stored()) is not None:
+            return done
         org = await self.load(organization_id)
         self._require_covered(actor, domicile_of(org))
         if expected_version is not None and expected_version != org.version:
             raise _conflict(expected_version, org.version)
         return await self._commit(actor, org, command(org), expected_version=org.version)
+
+    async def _stored(self) -> Organization | None:
+        """A retry of a request whose write is stored (its answer was lost): the organization
+        as that write left it, answered again instead of writing twice."""
+        if (written := stored_write()) is None:
+            return None
+        stream, version = written
+        events = await self.store.read_stream(stream, to_version=version)
+        return Organization.replay(stream.removeprefix(STREAM_PREFIX), payloads(events))
 
     async def _commit(
         self, actor: Actor, org: Organization, event: RegistryEvent, *, expected_version: int
@@ -102,13 +116,12 @@ class RegistryHandlers:
                 # the read model first: an identifier held by another organization fails on
                 # its unique key (on PostgreSQL sent with the append and the COMMIT)
                 await project(uow, after, event, self.places)
-                uow.append(
-                    stream_of(after.organization_id),
-                    expected_version,
-                    [new],
-                    metadata=meta,
-                    division=domicile[:6],
-                )
+                stream = stream_of(after.organization_id)
+                uow.append(stream, expected_version, [new], metadata=meta, division=domicile[:6])
+                # under an Idempotency-Key, its row says "written" if and only if this commits
+                mark = written_mark(uow.connection.dialect.name, stream, expected_version + 1)
+                if mark is not None:
+                    await uow.write(*mark)
         except WrongExpectedVersion as exc:
             raise _conflict(exc.expected, exc.current) from exc
         except IntegrityError as exc:

@@ -1,0 +1,99 @@
+"""What the idempotency layer keeps: nothing for a caller without a valid key or scope, and
+no row past its time to live once the service's sweep has run (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.registry.settings import RegistrySettings
+from shared.http.app import create_service_app
+from shared.http.keys import KeyStore
+from shared.tables import idempotency_keys
+from tests.conftest import NatsServer
+from tests.integration.servers import serve
+from tests.integration.test_http_platform import DEV, demo_router
+
+
+async def stored(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.execute(select(idempotency_keys.c.key))).scalars())
+
+
+def app_on(database_url: str, nats_url: str, sweep_every: float = 3600.0) -> FastAPI:
+    config = RegistrySettings(
+        database_url=database_url, nats_url=nats_url, idempotency_sweep_seconds=sweep_every
+    )
+    return create_service_app(
+        service="registry", settings=config, description="t", routers=[demo_router()]
+    )
+
+
+async def test_requests_without_a_valid_key_store_no_idempotency_row(
+    database_url: str,
+    nats_server: NatsServer,
+    engine: AsyncEngine,
+) -> None:
+    _, read_key = await KeyStore(engine).create(name="reader", scopes=["registry:read"])
+    async with (
+        serve(app_on(database_url, nats_server.url)) as url,
+        httpx.AsyncClient(base_url=url) as http,
+    ):
+        for i in range(20):
+            r = await http.post(
+                "/v1/things", json={"name": "x", "count": 1}, headers={"Idempotency-Key": f"a{i}"}
+            )
+            assert r.status_code == 401
+        unknown = {"X-API-Key": "sok_unknown", "Idempotency-Key": "b"}
+        assert (await http.post("/v1/things", json={}, headers=unknown)).status_code == 401
+        unscoped = {"X-API-Key": read_key, "Idempotency-Key": "c"}
+        body = {"name": "x", "count": 1}
+        assert (await http.post("/v1/things", json=body, headers=unscoped)).status_code == 403
+        assert await stored(engine) == []
+        # a valid key's request is kept as before
+        allowed = {**DEV, "Idempotency-Key": "d"}
+        assert (await http.post("/v1/things", json=body, headers=allowed)).status_code == 201
+        assert await stored(engine) == ["d"]
+        replay = await http.post("/v1/things", json=body, headers=allowed)
+        assert replay.headers["idempotent-replayed"] == "true"
+
+
+async def test_expired_idempotency_keys_are_swept_on_a_schedule(
+    database_url: str,
+    nats_server: NatsServer,
+    engine: AsyncEngine,
+) -> None:
+    now = datetime.now(UTC)
+    row = {"client": "c", "request_hash": "h", "status": 201, "headers": {}, "body": "{}"}
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(idempotency_keys),
+            [
+                {**row, "key": "old", "created_at": now - timedelta(hours=25)},
+                {**row, "key": "fresh", "created_at": now - timedelta(hours=23)},
+            ],
+        )
+    app = app_on(database_url, nats_server.url, sweep_every=0.05)
+    async with serve(app):
+        for _ in range(200):  # the sweep runs at start, then every 50 ms
+            if await stored(engine) == ["fresh"]:
+                break
+            await asyncio.sleep(0.05)
+        assert await stored(engine) == ["fresh"]
+        # rows expiring while the service runs go at a later sweep, not only at start
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(idempotency_keys).values(
+                    **row, key="later", created_at=now - timedelta(hours=30)
+                )
+            )
+        for _ in range(200):
+            if "later" not in await stored(engine):
+                break
+            await asyncio.sleep(0.05)
+        assert await stored(engine) == ["fresh"]
