@@ -92,7 +92,7 @@ def relay_status(service: ServiceArg) -> None:
 
     if _service(service) not in STREAMS:
         raise typer.BadParameter(f"{service} publishes no events")
-    report = asyncio.run(status(service, _settings(service).database_url))
+    report = asyncio.run(status(service, _settings(service).database_url.get_secret_value()))
     console.print(report.text(), highlight=False, soft_wrap=True)
     if report.held:
         raise typer.Exit(1)
@@ -114,7 +114,9 @@ def relay_skip(
         raise typer.BadParameter(f"{service} publishes no events")
     if not reason.strip() or not by.strip():
         raise typer.BadParameter("--reason and --by must not be empty")
-    done = asyncio.run(skip(service, _settings(service).database_url, position, by, reason))
+    done = asyncio.run(
+        skip(service, _settings(service).database_url.get_secret_value(), position, by, reason)
+    )
     if done is None:
         console.print(f"no held event at position {position} of {service}")
         raise typer.Exit(1)
