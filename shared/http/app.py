@@ -2,8 +2,8 @@
 
 Nothing connects at import. `create_service_app` wires the shared platform (database engine,
 event store, API keys, idempotency, NATS) and the standard endpoints (`/healthz`, `/readyz`,
-`/metrics`, `/openapi.json`, `/asyncapi.json` for producers); each service adds its routers
-and its own start-up through `extend`.
+`/metrics`, `/openapi.json`, `/docs` and `/redoc` served offline, `/asyncapi.json` for
+producers); each service adds its routers and its own start-up through `extend`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,6 +43,7 @@ from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("socorg.http")
+DOCS_ASSETS = "/docs-assets"
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
 
 
@@ -115,7 +117,10 @@ def create_service_app(
             _settle_heap()
             yield
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the installed package, not a CDN: the
+    # pages must work on a network without internet.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title=f"socorg {service}",
         version=VERSION,
         description=description,

@@ -11,7 +11,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared import checkpoints
-from shared.consumer import AlreadyReplayed, ConsumerConfig, ConsumerRunner, Delivered
+from shared.consumer import AlreadyReplayed, ConsumerConfig, ConsumerRunner, Delivered, Projection
+from shared.contracts.registry import RegistrationChanged
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
@@ -29,8 +30,18 @@ counts_table = Table(
 )
 
 
-class DemoProjection:
-    """Counts events per division; refuses `poison` events until fixed."""
+def change(organization_id: str, *, poison: bool = False) -> NewEvent:
+    """A registration change as the contract shapes it; a `poison` one names a field the
+    demo projection refuses until fixed."""
+    field = "poison" if poison else "residence"
+    changes = {field: ["old", "new"]}
+    data = {"organization_id": organization_id, "changed_on": "2024-03-01", "changes": changes}
+    return NewEvent("registration_changed", data)
+
+
+class DemoProjection(Projection):
+    """Counts events per division; refuses `poison` changes until fixed. Applies one event at
+    a time (the protocol's own `apply_batch`)."""
 
     name = "demo"
     stream = "REGISTRY"
@@ -45,14 +56,14 @@ class DemoProjection:
         self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
     ) -> None:
         self.attempts[event.stream_seq] = self.attempts.get(event.stream_seq, 0) + 1
-        if event.envelope["data"].get("poison") and not self.fixed:
+        data = event.data
+        assert isinstance(data, RegistrationChanged)  # parsed by the contract
+        if "poison" in data.changes and not self.fixed:
             raise ValueError("cannot digest this event")
         applied, counts = tables["demo_applied"], tables["demo_counts"]
         # A duplicate application would violate the primary key: exactly-once is checked.
-        await conn.execute(
-            insert(applied).values(event_id=event.envelope["id"], seq=event.stream_seq)
-        )
-        division = event.envelope["division"]
+        await conn.execute(insert(applied).values(event_id=event.id, seq=event.stream_seq))
+        division = event.division
         result = await conn.execute(
             update(counts).where(counts.c.division == division).values(n=counts.c.n + 1)
         )
@@ -71,11 +82,10 @@ class Rig:
 
     async def append(self, n: int, *, tag: str = "", poison_at: int | None = None) -> None:
         for i in range(n):
-            data = {"i": i, "poison": i == poison_at}
             await self.store.append(
                 f"org-{tag}{i}",
                 0,
-                [NewEvent("registration_changed", data)],
+                [change(f"org-{tag}{i}", poison=i == poison_at)],
                 metadata=META,
                 division=["420106", "330203"][i % 2],
             )
@@ -258,8 +268,7 @@ async def test_dead_letters_are_listed_and_replayed_and_projections_rebuilt_over
     ):
         store = app.state.platform.store
         for i in range(5):
-            data = {"i": i, "poison": i == 2}
-            await store.append(f"o{i}", 0, [NewEvent("x_happened", data)], metadata=META)
+            await store.append(f"o{i}", 0, [change(f"o{i}", poison=i == 2)], metadata=META)
         for _ in range(200):
             letters = (await http.get("/v1/dead-letters")).json()
             if letters:
