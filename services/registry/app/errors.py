@@ -34,3 +34,9 @@ class DuplicateIdentifier(ApplicationError):
     """Another organization already holds this credit code or filing number."""
 
     slug = "duplicate-identifier"
+
+
+class MissingScope(ApplicationError):
+    """The client's key lacks a scope the command needs; `details['required_scope']`."""
+
+    slug = "missing-scope"
