@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -20,36 +19,11 @@ from services.registry.adapters.read_model import SqlOrganizationRows
 from services.registry.adapters.snapshot import SqlSnapshot
 from services.registry.app.imports.outcomes import BatchFailed, Outcome
 from services.registry.app.imports.plan import Planned
+from services.registry.app.ports import RegistryUnitOfWork
 from services.registry.app.search import Filters, Found
 from services.registry.domain.places import Places
-from shared.eventstore import EventMetadata, NewEvent, RecordedEvent
+from shared.eventstore import EventMetadata
 from shared.eventstore.sql import SqlEventStore, SqlUnitOfWork
-
-
-@dataclass
-class SqlRegistryUnitOfWork:
-    """A SQL unit of work with the registry's read model on it."""
-
-    uow: SqlUnitOfWork
-    organizations: SqlOrganizationRows
-
-    def append(
-        self,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[NewEvent],
-        *,
-        metadata: EventMetadata,
-        division: str | None = None,
-    ) -> None:
-        self.uow.append(stream_id, expected_version, events, metadata=metadata, division=division)
-
-    async def flush(self) -> None:
-        await self.uow.flush()
-
-    @property
-    def recorded(self) -> list[RecordedEvent]:
-        return self.uow.recorded
 
 
 class SqlImportBatch:
@@ -89,12 +63,12 @@ class SqlRegister:
         return self.store.engine
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[SqlRegistryUnitOfWork]:
+    async def unit_of_work(self) -> AsyncIterator[RegistryUnitOfWork]:
         rows: SqlOrganizationRows | None = None
         try:
             async with self.store.unit_of_work() as uow:
                 rows = SqlOrganizationRows(self.engine, self.places, uow)
-                yield SqlRegistryUnitOfWork(uow, rows)
+                yield RegistryUnitOfWork(uow, rows)
         except IntegrityError as exc:
             if rows is None:
                 raise

@@ -100,7 +100,7 @@ class RegistryHandlers:
                 # the read model first: on PostgreSQL its write goes with the append and COMMIT
                 await uow.organizations.put(after, event)
                 self.organizations.save(
-                    uow,
+                    uow.events,
                     after.organization_id,
                     org.version,
                     [event],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -36,11 +37,13 @@ class OrganizationRows(Protocol):
         ...
 
 
-class RegistryUnitOfWork(UnitOfWork, Protocol):
-    """One transaction: appends and the read model's changes, both or neither."""
+@dataclass(frozen=True)
+class RegistryUnitOfWork:
+    """One transaction: the event store's appends and the read model's changes, both or
+    neither (a `Register` hands them out)."""
 
-    @property
-    def organizations(self) -> OrganizationRows: ...
+    events: UnitOfWork
+    organizations: OrganizationRows
 
 
 class Register(Protocol):
