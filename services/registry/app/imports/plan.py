@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from services.registry.app import commands as c
-from services.registry.app.decide import decide
+from services.registry.app.decide import act_day, decide
 from services.registry.app.imports.rows import (
     END_OF,
     FilingRow,
@@ -25,7 +25,6 @@ from services.registry.app.imports.rows import (
     ReportIn,
 )
 from services.registry.app.streams import CODEC
-from services.registry.domain.errors import InvalidCommand, Refusal
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest
@@ -71,7 +70,7 @@ def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned
     """The row's events, or the domain's refusal (InvalidCommand / StateConflict)."""
     org = Organization(organization_id(row))
     start = _start(row)
-    first = decide(org, start, _not_future(_day(start), today, start.act_field), places)
+    first = decide(org, start, act_day(_day(start), today, start.act_field), places)
     org = org.apply(first)
     states, events = [org], [first]
     for command in _later(row, today):  # dates checked, all of them, before any is decided
@@ -84,12 +83,6 @@ def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned
 
 def _day(command: c.Command) -> date:
     day: date = getattr(command, command.act_field)  # an import row dates every fact
-    return day
-
-
-def _not_future(day: date, today: date, field: str) -> date:
-    if day > today:
-        raise InvalidCommand(Refusal.DATE_IN_FUTURE, f"{field} {day} is after today ({today})")
     return day
 
 
@@ -139,7 +132,7 @@ def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
         dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason)))
     dated.sort(key=lambda d: (d[0], d[1]))
     for day, _, _ in dated:
-        _not_future(day, today, "date")
+        act_day(day, today)
     return [command for _, _, command in dated]
 
 
