@@ -32,14 +32,15 @@ import psycopg
 
 from bench.common import conninfo
 from services.registry.adapters.places_file import load_places
-from services.registry.adapters.read_model import domicile_of, row_of
-from services.registry.adapters.streams import stream_of
+from services.registry.adapters.read_model import row_of
 from services.registry.adapters.tables import organizations
 from services.registry.app.imports.plan import plan
 from services.registry.app.imports.rows import parse_row
+from services.registry.app.streams import stream_of
 from services.registry.app.timeline import act_date, start_of
 from services.registry.demo.generate import generate
 from services.registry.demo.profiles import NATIONAL, Profile
+from services.registry.domain.organization import domicile_of
 from shared.contracts import contract_of
 
 SEED = 1

@@ -36,8 +36,8 @@ import psycopg
 
 from bench.common import CONCURRENCY, conninfo, pg_url, stop
 from services.registry.adapters.places_file import load_places
-from services.registry.adapters.streams import stream_of
 from services.registry.adapters.tables import annual_reports, organizations
+from services.registry.app.streams import stream_of
 from services.registry.demo.generate import generate
 from services.registry.demo.profiles import NINGBO, WUHAN
 from shared import natsserver

@@ -1,7 +1,7 @@
 """Composition root of the registry service: `create_app` is the uvicorn factory.
 
 The lifespan (shared/http/app.py) builds the platform; `extend` adds the registry's own parts
-on top: the places file, the clock, the command handlers and the queries.
+on top (bootstrap.py): the places file, the clock, the command handlers and the queries.
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from services.registry.api import (
     places,
 )
 from services.registry.app.clock import Clock, ShanghaiClock
-from services.registry.app.handlers import RegistryHandlers
-from services.registry.app.queries import RegistryQueries
+from services.registry.bootstrap import sql_registry
 from services.registry.settings import RegistrySettings
 from shared.http.app import Platform, create_service_app
 
@@ -52,12 +51,7 @@ def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None 
     @asynccontextmanager
     async def registry_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
         places = load_places(settings.places_file)
-        app.state.registry_handlers = RegistryHandlers(
-            store=platform.store, places=places, clock=the_clock
-        )
-        app.state.registry_queries = RegistryQueries(
-            store=platform.store, engine=platform.engine, clock=the_clock
-        )
+        app.state.registry = sql_registry(platform.store, places, the_clock)
         yield
 
     app = create_service_app(

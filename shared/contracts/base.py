@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -33,6 +34,8 @@ class EventContract(Generic[M]):
     schema_version: int
     model: type[M]
     summary: str
+    # the payload field holding the civil date of the act the event records, if it has one
+    act_date_field: str | None = None
 
     @property
     def qualified(self) -> str:
@@ -49,6 +52,13 @@ class EventContract(Generic[M]):
                 raise UnknownSchemaVersion(self.qualified, version)
             data, version = step(data), version + 1
         return self.model.model_validate(data)
+
+    def act_date(self, payload: M) -> date:
+        """The date of the act `payload` records, as its contract declares."""
+        if self.act_date_field is None:
+            raise TypeError(f"{self.qualified} declares no act date")
+        day: date = getattr(payload, self.act_date_field)
+        return day
 
     def dump(self, payload: M) -> dict[str, Any]:
         if not isinstance(payload, self.model):
@@ -69,13 +79,18 @@ _CONTRACTS: dict[str, EventContract[Any]] = {}
 _UPCASTERS: dict[tuple[str, int], Upcaster] = {}
 
 
-def contract(producer: str, name: str, version: int, summary: str) -> Callable[[type[M]], type[M]]:
-    """Class decorator: register a payload model as the contract of one event type."""
+def contract(
+    producer: str, name: str, version: int, summary: str, *, act_date: str | None = None
+) -> Callable[[type[M]], type[M]]:
+    """Class decorator: register a payload model as the contract of one event type; `act_date`
+    names the field dating the act it records (declared once, here, for every reader)."""
     if producer not in PRODUCERS:
         raise ValueError(f"unknown producer {producer!r}")
 
     def register(model: type[M]) -> type[M]:
-        c = EventContract(producer, name, version, model, summary)
+        if act_date is not None and act_date not in model.model_fields:
+            raise ValueError(f"{producer}.{name} has no field {act_date!r}")
+        c = EventContract(producer, name, version, model, summary, act_date)
         if c.qualified in _CONTRACTS:
             raise ValueError(f"{c.qualified} is defined twice")
         _CONTRACTS[c.qualified] = c

@@ -23,7 +23,13 @@ class CodeOverride(EventData):
     failed_checks: list[str]
 
 
-@contract("registry", "organization_registered", 1, "成立登记: a legal-person organization")
+@contract(
+    "registry",
+    "organization_registered",
+    1,
+    "成立登记: a legal-person organization",
+    act_date="registered_on",
+)
 class OrganizationRegistered(EventData):
     organization_id: str
     credit_code: str
@@ -41,7 +47,7 @@ class OrganizationRegistered(EventData):
     code_override: CodeOverride | None = None
 
 
-@contract("registry", "community_organization_filed", 1, "社区社会组织备案")
+@contract("registry", "community_organization_filed", 1, "社区社会组织备案", act_date="filed_on")
 class CommunityOrganizationFiled(EventData):
     organization_id: str
     filing_number: str
@@ -53,14 +59,22 @@ class CommunityOrganizationFiled(EventData):
     filed_on: date
 
 
-@contract("registry", "registration_changed", 1, "变更登记: fields with old and new values")
+@contract(
+    "registry",
+    "registration_changed",
+    1,
+    "变更登记: fields with old and new values",
+    act_date="changed_on",
+)
 class RegistrationChanged(EventData):
     organization_id: str
     changed_on: date
     changes: dict[str, tuple[object, object]]
 
 
-@contract("registry", "annual_report_submitted", 1, "年报: the report for a year")
+@contract(
+    "registry", "annual_report_submitted", 1, "年报: the report for a year", act_date="submitted_on"
+)
 class AnnualReportSubmitted(EventData):
     organization_id: str
     year: int
@@ -69,7 +83,13 @@ class AnnualReportSubmitted(EventData):
     figures: dict[str, float] = Field(default_factory=dict)
 
 
-@contract("registry", "inspection_concluded", 1, "年检结论: 合格 / 基本合格 / 不合格")
+@contract(
+    "registry",
+    "inspection_concluded",
+    1,
+    "年检结论: 合格 / 基本合格 / 不合格",
+    act_date="concluded_on",
+)
 class InspectionConcluded(EventData):
     organization_id: str
     year: int
@@ -77,34 +97,54 @@ class InspectionConcluded(EventData):
     concluded_on: date
 
 
-@contract("registry", "charity_recognised", 1, "慈善组织认定")
+@contract("registry", "charity_recognised", 1, "慈善组织认定", act_date="recognised_on")
 class CharityRecognised(EventData):
     organization_id: str
     recognised_on: date
 
 
-@contract("registry", "registration_revoked", 1, "撤销登记: an administrative sanction")
+@contract(
+    "registry",
+    "registration_revoked",
+    1,
+    "撤销登记: an administrative sanction",
+    act_date="revoked_on",
+)
 class RegistrationRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
 
 
-@contract("registry", "certificate_revoked", 1, "吊销登记证书: charities only")
+@contract(
+    "registry", "certificate_revoked", 1, "吊销登记证书: charities only", act_date="revoked_on"
+)
 class CertificateRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
 
 
-@contract("registry", "deregistered", 1, "注销登记: on application or after a revocation")
+@contract(
+    "registry",
+    "deregistered",
+    1,
+    "注销登记: on application or after a revocation",
+    act_date="deregistered_on",
+)
 class Deregistered(EventData):
     organization_id: str
     deregistered_on: date
     reason: str
 
 
-@contract("registry", "disposal_ordered", 1, "限期整改: an order to rectify by a date")
+@contract(
+    "registry",
+    "disposal_ordered",
+    1,
+    "限期整改: an order to rectify by a date",
+    act_date="ordered_on",
+)
 class DisposalOrdered(EventData):
     organization_id: str
     ordered_on: date
@@ -112,7 +152,7 @@ class DisposalOrdered(EventData):
     reason: str
 
 
-@contract("registry", "rating_changed", 1, "等级评估结果: a grade, or none")
+@contract("registry", "rating_changed", 1, "等级评估结果: a grade, or none", act_date="decided_on")
 class RatingChanged(EventData):
     organization_id: str
     grade: Grade | None

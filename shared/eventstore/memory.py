@@ -1,9 +1,13 @@
-"""An in-memory event store for unit tests; it passes the same contract suite as the SQL one."""
+"""An in-memory event store for unit tests; it passes the same contract suite as the SQL one.
+
+A service's fake read model runs in its units of work too: it stages its changes with
+`on_commit`, so they land with the appends or, when the unit of work fails, not at all.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +30,11 @@ class MemoryUnitOfWork:
     )
     _recorded: list[RecordedEvent] = field(default_factory=list)
     _staged: list[RecordedEvent] = field(default_factory=list)
+    _on_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_commit(self, apply: Callable[[], None]) -> None:
+        """Run `apply` when this unit of work commits (after its appends), never if it fails."""
+        self._on_commit.append(apply)
 
     def append(
         self,
@@ -59,6 +68,8 @@ class MemoryUnitOfWork:
         self._pending.clear()
         self.store._events.extend(self._staged)
         self._recorded = list(self._staged)
+        for apply in self._on_commit:
+            apply()
 
     def _stage(self) -> list[RecordedEvent]:
         store = self.store

@@ -119,7 +119,7 @@ def create_service_app(
 
     # /docs and /redoc load Swagger UI and ReDoc from the installed package, not a CDN: the
     # pages must work on a network without internet.
-    app = FastAPIOffline(
+    app: FastAPI = FastAPIOffline(
         static_url=DOCS_ASSETS,
         title=f"socorg {service}",
         version=VERSION,

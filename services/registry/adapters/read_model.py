@@ -1,25 +1,60 @@
-"""Writes the read model from an organization's new state, inside the append's transaction."""
+"""The organizations read model in SQL: written inside the append's transaction, and read.
+
+`SqlOrganizationRows` is the registry's `OrganizationRows` port (services/registry/app/ports.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry.adapters.tables import annual_reports, organizations
-from services.registry.domain.organization import Organization
+from services.registry.domain.errors import IdentifierTaken
+from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
 from shared.contracts.registry import AnnualReportSubmitted, InspectionConcluded, RegistryEvent
 from shared.eventstore.sql import SqlUnitOfWork
 
 
-def domicile_of(org: Organization) -> str:
-    """Where an organization is: its domicile, or its community for a filed organization."""
-    place = org.domicile or org.community
-    if place is None:
-        raise ValueError(f"{org.organization_id} has no place")
-    return place
+class SqlOrganizationRows:
+    """The read model's rows; `put` needs the unit of work whose appends it goes with."""
+
+    def __init__(
+        self, engine: AsyncEngine, places: Places, uow: SqlUnitOfWork | None = None
+    ) -> None:
+        self._engine = engine
+        self._places = places
+        self._uow = uow
+        self._put: list[Organization] = []
+
+    async def put(self, org: Organization, event: RegistryEvent) -> None:
+        if self._uow is None:
+            raise RuntimeError("the read model is written in a unit of work")
+        self._put.append(org)
+        await project(self._uow, org, event, self._places)
+
+    async def holder_of(
+        self, *, credit_code: str | None = None, filing_number: str | None = None
+    ) -> str | None:
+        async with self._engine.connect() as conn:
+            return await holder_of(conn, credit_code=credit_code, filing_number=filing_number)
+
+    async def taken(self) -> IdentifierTaken:
+        """Which identifier of the organizations put here another one holds (after the unique
+        key refused one); the holder None if it went again meanwhile."""
+        for org in self._put:
+            if org.credit_code and (other := await self.holder_of(credit_code=org.credit_code)):
+                if other != org.organization_id:
+                    return IdentifierTaken("credit code", org.credit_code, other)
+            number = org.filing_number
+            if number and (other := await self.holder_of(filing_number=number)):
+                if other != org.organization_id:
+                    return IdentifierTaken("filing number", number, other)
+        last = self._put[-1] if self._put else None
+        value = (last.credit_code or last.filing_number or "") if last else ""
+        return IdentifierTaken("identifier", value, None)
 
 
 def row_of(org: Organization, places: Places) -> dict[str, Any]:

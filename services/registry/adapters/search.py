@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,32 +13,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry.adapters.tables import organizations as o
+from services.registry.app.search import Filters, Found
 from services.registry.domain.places import area_prefix
 from shared.db import among
-
-
-@dataclass(frozen=True)
-class Filters:
-    kind: str | None = None
-    category: str | None = None
-    level: str | None = None
-    status: str | None = None
-    grade: str | None = None
-    place: str | None = None
-    registered_from: date | None = None
-    registered_to: date | None = None
-    name_contains: str | None = None
-    code_override: bool | None = None
-    charity: bool | None = None
-    urban: bool | None = None
-
-
-@dataclass(frozen=True)
-class Found:
-    rows: list[dict[str, Any]]
-    total: int
-    next_cursor: str | None
-    exact: bool = True  # False: at least `total` match
 
 
 class BadCursor(ValueError):

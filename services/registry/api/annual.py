@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path
 
-from services.registry.api.common import WRITE_ERRORS, state_after
+from services.registry.api.common import WRITE_ERRORS, Write
 from services.registry.api.decision_schemas import AnnualReportCreate, InspectionCreate
-from services.registry.api.deps import Handlers, IfMatch, Writer, actor
+from services.registry.api.deps import IfMatch
 from services.registry.api.schemas import OrganizationRead
+from services.registry.app import commands as c
 from services.registry.app.types import OrganizationId
 
 router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["annual reports"])
@@ -21,24 +22,14 @@ async def submit_annual_report(
     organization_id: Id,
     body: AnnualReportCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """年报: file the report on a year that has ended (once per year)."""
-    submitted_on = handlers.day(body.submitted_on, "submitted_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.submit_annual_report(
-            year=body.year,
-            submitted_on=submitted_on,
-            staff_employed=body.staff_employed,
-            figures=body.figures,
-        ),
-        expected_version=version,
+    return await act(
+        c.SubmitAnnualReport(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)
 
 
 @router.post("/inspections", status_code=201, responses=WRITE_ERRORS)
@@ -46,18 +37,11 @@ async def conclude_inspection(
     organization_id: Id,
     body: InspectionCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """年检结论: 合格, 基本合格 or 不合格 on a year's filed report."""
-    concluded_on = handlers.day(body.concluded_on, "concluded_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.conclude_inspection(
-            year=body.year, conclusion=body.conclusion, concluded_on=concluded_on
-        ),
-        expected_version=version,
+    return await act(
+        c.ConcludeInspection(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
-from services.registry.api.common import WRITE_ERRORS, state_after
-from services.registry.api.deps import Handlers, Writer, actor
+from services.registry.api.common import WRITE_ERRORS, Write
 from services.registry.api.schemas import CommunityOrganizationCreate, OrganizationRead
-from services.registry.app import commands
+from services.registry.app.commands import FileCommunityOrganization
 
 router = APIRouter(prefix="/v1/community-organizations", tags=["community organizations"])
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS)
-async def file(
-    body: CommunityOrganizationCreate, client: Writer, handlers: Handlers, response: Response
-) -> OrganizationRead:
+async def file(body: CommunityOrganizationCreate, act: Write) -> OrganizationRead:
     """社区社会组织备案: file a community organization in a known community."""
-    command = commands.file(
-        handlers.places,
-        community=body.community,
-        street=body.street,
-        urban=body.urban,
-        filing_number=body.filing_number,
-        name=body.name,
-        category=body.category,
-        filed_on=handlers.day(body.filed_on, "filed_on"),
-    )
-    org = await handlers.create(actor(client), command)
-    response.headers["Location"] = f"/v1/organizations/{org.organization_id}"
-    return state_after(org, handlers, response)
+    command = FileCommunityOrganization(**body.model_dump())
+    return await act(command, location="/v1/organizations")

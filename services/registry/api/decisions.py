@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path
 
-from services.registry.api.common import WRITE_ERRORS, state_after
+from services.registry.api.common import WRITE_ERRORS, Rate, Write
 from services.registry.api.decision_schemas import (
     CharityRecognitionCreate,
     DeregistrationCreate,
@@ -14,8 +14,9 @@ from services.registry.api.decision_schemas import (
     RatingUpdate,
     RevocationCreate,
 )
-from services.registry.api.deps import Handlers, IfMatch, Rater, Writer, actor
+from services.registry.api.deps import IfMatch
 from services.registry.api.schemas import OrganizationRead
+from services.registry.app import commands as c
 from services.registry.app.types import OrganizationId
 
 router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["decisions"])
@@ -27,19 +28,14 @@ async def recognise_as_charity(
     organization_id: Id,
     body: CharityRecognitionCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """慈善组织认定: recognise a legal-person organization as a charity."""
-    day = handlers.day(body.recognised_on, "recognised_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.recognise_as_charity(recognised_on=day),
-        expected_version=version,
+    return await act(
+        c.RecogniseAsCharity(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)
 
 
 @router.post("/disposals", status_code=201, responses=WRITE_ERRORS)
@@ -47,19 +43,14 @@ async def order_disposal(
     organization_id: Id,
     body: DisposalCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """限期整改: order the organization to rectify by a date."""
-    day = handlers.day(body.ordered_on, "ordered_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.order_disposal(ordered_on=day, due_on=body.due_on, reason=body.reason),
-        expected_version=version,
+    return await act(
+        c.OrderDisposal(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)
 
 
 @router.post("/registration-revocation", status_code=201, responses=WRITE_ERRORS)
@@ -67,19 +58,14 @@ async def revoke_registration(
     organization_id: Id,
     body: RevocationCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """撤销登记: revoke the registration (a sanction); the organization goes into liquidation."""
-    day = handlers.day(body.revoked_on, "revoked_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.revoke_registration(revoked_on=day, reason=body.reason),
-        expected_version=version,
+    return await act(
+        c.RevokeRegistration(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)
 
 
 @router.post("/certificate-revocation", status_code=201, responses=WRITE_ERRORS)
@@ -87,19 +73,14 @@ async def revoke_certificate(
     organization_id: Id,
     body: RevocationCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """吊销登记证书: revoke a charity's certificate (慈善法); charities only."""
-    day = handlers.day(body.revoked_on, "revoked_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.revoke_certificate(revoked_on=day, reason=body.reason),
-        expected_version=version,
+    return await act(
+        c.RevokeCertificate(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)
 
 
 @router.post("/deregistration", status_code=201, responses=WRITE_ERRORS)
@@ -107,19 +88,12 @@ async def deregister(
     organization_id: Id,
     body: DeregistrationCreate,
     version: IfMatch,
-    client: Writer,
-    handlers: Handlers,
-    response: Response,
+    act: Write,
 ) -> OrganizationRead:
     """注销登记: end the organization, on its application or after a revocation."""
-    day = handlers.day(body.deregistered_on, "deregistered_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.deregister(deregistered_on=day, reason=body.reason),
-        expected_version=version,
+    return await act(
+        c.Deregister(organization_id=organization_id, expected_version=version, **body.model_dump())
     )
-    return state_after(org, handlers, response)
 
 
 @router.put("/rating", responses=WRITE_ERRORS)
@@ -127,22 +101,11 @@ async def record_rating(
     organization_id: Id,
     body: RatingUpdate,
     version: IfMatch,
-    client: Rater,
-    handlers: Handlers,
-    response: Response,
+    act: Rate,
 ) -> OrganizationRead:
     """等级评估: record the grade decided by evaluation (or its cancellation)."""
-    day = handlers.day(body.decided_on, "decided_on")
-    org = await handlers.act(
-        actor(client),
-        organization_id,
-        lambda o: o.change_rating(
-            grade=body.grade,
-            decided_on=day,
-            valid_until=body.valid_until,
-            evaluation_id=body.evaluation_id,
-            reason=body.reason,
-        ),
-        expected_version=version,
+    return await act(
+        c.ChangeRating(
+            organization_id=organization_id, expected_version=version, **body.model_dump()
+        )
     )
-    return state_after(org, handlers, response)

@@ -1,4 +1,4 @@
-"""Dependencies of the registry routes: handlers, queries, the acting client, If-Match."""
+"""Dependencies of the registry routes: its parts, the acting client, If-Match."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 
 from services.registry.app.handlers import Actor, RegistryHandlers
 from services.registry.app.queries import RegistryQueries
+from services.registry.bootstrap import Registry
 from shared.http.auth import CurrentClient, require
 from shared.http.context import request_id
 from shared.http.keys import Client
@@ -20,16 +21,20 @@ RATE_SCOPES = ("evaluation:decide", "registry:rate")
 
 # Dependencies are `async def` though they never wait: FastAPI runs a plain `def` in its
 # thread pool, a thread hop per dependency per request.
-async def _handlers(request: Request) -> RegistryHandlers:
-    handlers: RegistryHandlers = request.app.state.registry_handlers
-    return handlers
+async def _registry(request: Request) -> Registry:
+    registry: Registry = request.app.state.registry
+    return registry
 
 
-async def _queries(request: Request) -> RegistryQueries:
-    queries: RegistryQueries = request.app.state.registry_queries
-    return queries
+async def _handlers(registry: Annotated[Registry, Depends(_registry)]) -> RegistryHandlers:
+    return registry.handlers
 
 
+async def _queries(registry: Annotated[Registry, Depends(_registry)]) -> RegistryQueries:
+    return registry.queries
+
+
+RegistryDep = Annotated[Registry, Depends(_registry)]
 Handlers = Annotated[RegistryHandlers, Depends(_handlers)]
 Queries = Annotated[RegistryQueries, Depends(_queries)]
 Reader = Annotated[Client, Depends(require(READ))]
@@ -38,7 +43,7 @@ Writer = Annotated[Client, Depends(require(WRITE))]
 
 def actor(client: Client) -> Actor:
     """The client as the event metadata records it, with the request as correlation id."""
-    return Actor(client.id, client.name, client.covers, request_id.get())
+    return Actor(client.id, client.name, client.covers, request_id.get(), client.has(OVERRIDE))
 
 
 async def _rater(client: CurrentClient) -> Client:

@@ -15,6 +15,7 @@ STATUS_OF_APP_ERROR: dict[type[app_errors.ApplicationError], int] = {
     app_errors.OutsideClientArea: 403,
     app_errors.VersionConflict: 409,
     app_errors.DuplicateIdentifier: 409,
+    app_errors.MissingScope: 403,
 }
 
 

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
 from services.registry.api.common import READ_ERRORS
-from services.registry.api.deps import Handlers, Queries, Reader
+from services.registry.api.deps import Reader, RegistryDep
 from services.registry.api.filters import SearchFilters
-from services.registry.app.imports.snapshot import COLUMNS, Snapshot
+from services.registry.app.ports import Snapshot
+from services.registry.app.search import COLUMNS
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
 NDJSON, CSV = "application/x-ndjson", "text/csv"
@@ -36,15 +37,14 @@ POSITION_HEADER = "X-Export-Position"
 )
 async def export_organizations(
     _: Reader,
-    handlers: Handlers,
-    queries: Queries,
+    registry: RegistryDep,
     filters: SearchFilters,
     accept: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Every organization matching the search filters, from one snapshot, streamed."""
     as_csv = CSV in (accept or "")
-    snapshot = await Snapshot.open(queries.engine)
-    rows = snapshot.rows(filters, today=handlers.clock.today())
+    snapshot = await registry.register.open_snapshot()
+    rows = snapshot.rows(filters, today=registry.clock.today())
     body = _csv(snapshot, rows) if as_csv else _ndjson(snapshot, rows)
     return StreamingResponse(
         body,

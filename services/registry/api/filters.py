@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from services.registry.adapters.search import Filters
-from services.registry.api.deps import Handlers
+from services.registry.api.deps import RegistryDep
 from services.registry.api.schemas import Status
+from services.registry.app.search import Filters
 from services.registry.app.types import Category, Name
 from shared.contracts.registry import Grade, Kind, Level
 
@@ -20,7 +20,7 @@ PlaceFilter = Annotated[
 
 
 async def search_filters(
-    handlers: Handlers,
+    registry: RegistryDep,
     kind: Kind | None = None,
     category: Category | None = None,
     level: Level | None = None,
@@ -36,7 +36,7 @@ async def search_filters(
 ) -> Filters:
     """The filters; a place code must name a known place. (`async`: no thread hop.)"""
     if place is not None:
-        handlers.places.require(place, "place")
+        registry.places.require(place, "place")
     return Filters(
         kind=kind,
         category=category,

@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from services.registry.api.common import READ_ERRORS
-from services.registry.api.deps import OVERRIDE, Handlers, Writer, actor
+from services.registry.api.deps import Handlers, Writer, actor
 from services.registry.app.imports.importer import DEFAULT_BATCH, Counts, Importer
 from services.registry.app.imports.reader import Raw, csv_rows, ndjson_rows
 from shared.http.problems import Problem
@@ -93,7 +93,6 @@ async def import_rows(
         handlers=handlers,
         actor=actor(client),
         import_id=uuid.uuid4().hex,
-        may_override=client.has(OVERRIDE),
         batch_size=batch_size,
     )
     report = _report(importer, reader(request.stream()))

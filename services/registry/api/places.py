@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from services.registry.api.deps import Handlers, Reader
+from services.registry.api.deps import Reader, RegistryDep
 from services.registry.domain.places import Place, Places
 from shared.http.problems import Problem
 
@@ -57,9 +57,9 @@ def _read(places: Places, place: Place) -> PlaceRead:
 
 
 @router.get("/{code}")
-async def get_place(code: Code, handlers: Handlers, _: Reader) -> PlaceRead:
+async def get_place(code: Code, registry: RegistryDep, _: Reader) -> PlaceRead:
     """A place by its 6, 9 or 12-digit code, with its urban and rural community counts."""
-    places = handlers.places
+    places = registry.places
     place = places.get(code)
     if place is None:
         raise Problem(404, "unknown-place", f"no place has the code {code}")

@@ -6,7 +6,6 @@ from datetime import date
 
 from fastapi import Response
 
-from services.registry.adapters.read_model import domicile_of
 from services.registry.api.decision_schemas import EventRead, HistoryRead
 from services.registry.api.deps import etag
 from services.registry.api.schemas import (
@@ -17,7 +16,7 @@ from services.registry.api.schemas import (
     RatingRead,
     RevocationRead,
 )
-from services.registry.domain.organization import Organization
+from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
 from shared.contracts.registry import CertificateRevoked, RegistrationRevoked
 from shared.eventstore import RecordedEvent

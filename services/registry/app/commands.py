@@ -1,77 +1,153 @@
-"""Commands that name places: checked against the known places before the aggregate sees them."""
+"""Commands of the registry: what a caller asks, as small typed values (imperative names).
+
+An act's date left out (None) means today; a date after today is refused. A command on an
+existing organization carries the version the caller read, if it sent one (If-Match).
+Each is decided by `decide` (app/decide.py), whether it comes from a route or an import row.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import ClassVar
 
-from services.registry.app.handlers import Command
-from services.registry.domain.errors import InvalidCommand, Refusal
-from services.registry.domain.organization import Organization
-from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest
+from shared.contracts.registry import Kind, Level
 
 
-def register(
-    places: Places, *, domicile: str, override: OverrideRequest | None, **fields: Any
-) -> Command:
-    """成立登记 at a known domicile (a place at any level: city, county, street, community)."""
-    places.require(domicile)
-    return lambda org: org.register(domicile=domicile, override=override, **fields)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterOrganization:
+    """成立登记 of a social group, social service agency or foundation at a known domicile."""
+
+    act_field: ClassVar[str] = "registered_on"
+    credit_code: str
+    name: str
+    kind: Kind
+    level: Level
+    domicile: str
+    registered_on: date | None = None
+    registration_authority: str | None = None
+    category: str | None = None
+    legal_representative: str | None = None
+    supervisory_unit: str | None = None
+    registered_capital_yuan: int | None = None
+    business_scope: str | None = None
+    override: OverrideRequest | None = None
 
 
-def file(
-    places: Places,
-    *,
-    community: str,
-    street: str | None = None,
-    urban: bool | None = None,
-    **fields: Any,
-) -> Command:
-    """备案 in a known community; street and urban/rural come from the places when omitted."""
-    street, urban = community_place(places, community, street, urban)
-    return lambda org: org.file_community_organization(
-        community=community, street=street, urban=urban, **fields
-    )
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileCommunityOrganization:
+    """社区社会组织备案 in a known community; street and urban come from the places if omitted."""
+
+    act_field: ClassVar[str] = "filed_on"
+    filing_number: str
+    name: str
+    community: str
+    filed_on: date | None = None
+    street: str | None = None
+    urban: bool | None = None
+    category: str | None = None
 
 
-def change(places: Places, changes: Mapping[str, object], *, changed_on: date) -> Command:
-    """变更登记, with a new domicile or community checked against the places first."""
-
-    def command(org: Organization) -> Any:
-        return org.change_registration(_placed(places, org, changes), changed_on=changed_on)
-
-    return command
+Creation = RegisterOrganization | FileCommunityOrganization
 
 
-def community_place(
-    places: Places, community: object, street: object | None, urban: object | None
-) -> tuple[str, bool]:
-    place = places.require_community(community, street)
-    assert place.parent_code is not None
-    if urban is not None and place.urban is not None and urban != place.urban:
-        kind = "居委会 (urban)" if place.urban else "村委会 (rural)"
-        raise InvalidCommand(
-            Refusal.INVALID_FIELD, f"community {place.code} {place.name} is a {kind}, urban={urban}"
-        )
-    if urban is None:
-        urban = place.urban
-    if not isinstance(urban, bool):
-        raise InvalidCommand(
-            Refusal.INVALID_FIELD,
-            f"community {place.code} {place.name} is neither a 居委会 nor a 村委会: say urban",
-        )
-    return place.parent_code, urban
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _OnOne:
+    """A command on an existing organization, at the version the caller read if given."""
+
+    act_field: ClassVar[str]
+    organization_id: str
+    expected_version: int | None = None
 
 
-def _placed(places: Places, org: Organization, changes: Mapping[str, object]) -> dict[str, object]:
-    out = dict(changes)
-    if "domicile" in out and org.kind != "community_org":
-        places.require(out["domicile"])
-    if org.kind == "community_org" and "community" in out:
-        street, urban = community_place(
-            places, out["community"], out.get("street"), out.get("urban")
-        )
-        out |= {"street": street, "urban": urban}
-    return out
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRegistration(_OnOne):
+    """变更登记: the fields to change, a new domicile or community checked against the places."""
+
+    act_field: ClassVar[str] = "changed_on"
+    changes: Mapping[str, object] = field(default_factory=dict)
+    changed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitAnnualReport(_OnOne):
+    """年报 on a year that has ended."""
+
+    act_field: ClassVar[str] = "submitted_on"
+    year: int
+    submitted_on: date | None = None
+    staff_employed: int | None = None
+    figures: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcludeInspection(_OnOne):
+    """年检结论 on a year's filed report."""
+
+    act_field: ClassVar[str] = "concluded_on"
+    year: int
+    conclusion: str
+    concluded_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecogniseAsCharity(_OnOne):
+    act_field: ClassVar[str] = "recognised_on"
+    recognised_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderDisposal(_OnOne):
+    act_field: ClassVar[str] = "ordered_on"
+    due_on: date
+    reason: str
+    ordered_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeRegistration(_OnOne):
+    act_field: ClassVar[str] = "revoked_on"
+    reason: str
+    revoked_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeCertificate(_OnOne):
+    act_field: ClassVar[str] = "revoked_on"
+    reason: str
+    revoked_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deregister(_OnOne):
+    act_field: ClassVar[str] = "deregistered_on"
+    reason: str
+    deregistered_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRating(_OnOne):
+    """等级评估: a grade decided by evaluation, or its cancellation (grade None)."""
+
+    act_field: ClassVar[str] = "decided_on"
+    grade: str | None
+    decided_on: date | None = None
+    valid_until: date | None = None
+    evaluation_id: str | None = None
+    reason: str | None = None
+
+
+OnOrganization = (
+    ChangeRegistration
+    | SubmitAnnualReport
+    | ConcludeInspection
+    | RecogniseAsCharity
+    | OrderDisposal
+    | RevokeRegistration
+    | RevokeCertificate
+    | Deregister
+    | ChangeRating
+)
+Command = Creation | OnOrganization

@@ -40,3 +40,9 @@ class DateOutOfRange(ApplicationError):
     """A date the register cannot reason about (e.g. `as_of` 9999-12-31, the calendar's end)."""
 
     slug = "date-out-of-range"
+
+
+class MissingScope(ApplicationError):
+    """The client's key lacks a scope the command needs; `details['required_scope']`."""
+
+    slug = "missing-scope"

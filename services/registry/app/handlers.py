@@ -1,34 +1,36 @@
-"""Command handlers: load the stream, call one method, append the event + read model at once."""
+"""The registry's command handler: read the organization, decide one event, save it together
+with the read model's change, in one unit of work at the version read.
+
+`handle` is the one entry point (routes and tests alike): a command on a new organization
+creates it under a fresh id; any other is decided on the organization as it stands.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
-from services.registry.adapters.read_model import domicile_of, holder_of, project
-from services.registry.adapters.streams import STREAM_PREFIX, payloads, stream_of
 from services.registry.app.clock import Clock
+from services.registry.app.commands import Command, Creation, RegisterOrganization
+from services.registry.app.decide import day_of, decide
 from services.registry.app.errors import (
     DuplicateIdentifier,
+    MissingScope,
     OrganizationNotFound,
     OutsideClientArea,
     VersionConflict,
 )
-from services.registry.app.timeline import act_date, start_of
-from services.registry.domain.errors import InvalidCommand, Refusal
-from services.registry.domain.organization import Organization
+from services.registry.app.ports import Register
+from services.registry.app.streams import CODEC, STREAM_PREFIX
+from services.registry.domain.errors import IdentifierTaken
+from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
-from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
-from shared.eventstore import EventMetadata, NewEvent, WrongExpectedVersion
-from shared.eventstore.sql import SqlEventStore
-from shared.http.idempotency import stored_write, written_mark
+from shared.eventstore import EventMetadata, WrongExpectedVersion
+from shared.eventstore.repository import Repository
 
-Command = Callable[[Organization], RegistryEvent]
+OVERRIDE_SCOPE = "registry:override"
 
 
 @dataclass(frozen=True)
@@ -39,118 +41,98 @@ class Actor:
     name: str
     covers: Callable[[str], bool]
     correlation_id: str | None = None
+    may_override: bool = False  # holds the scope to register a code that fails a check
+
+    @property
+    def metadata(self) -> EventMetadata:
+        return EventMetadata(client=self.id, actor=self.name, correlation_id=self.correlation_id)
+
+
+def organizations(register: Register) -> Repository[Organization]:
+    """Organizations by id, over the register's event store."""
+    return Repository(
+        store=register.events, codec=CODEC, stream_prefix=STREAM_PREFIX, replay=Organization.replay
+    )
 
 
 class RegistryHandlers:
-    def __init__(self, *, store: SqlEventStore, places: Places, clock: Clock) -> None:
-        self.store = store
+    def __init__(self, *, register: Register, places: Places, clock: Clock) -> None:
+        self.register = register
         self.places = places
         self.clock = clock
+        self.organizations = organizations(register)
 
-    def day(self, given: date | None, field: str = "date") -> date:
-        """The act's date: as given, else today; never after today."""
-        today = self.clock.today()
-        if given is None:
-            return today
-        if given > today:
-            raise InvalidCommand(
-                Refusal.DATE_IN_FUTURE, f"{field} {given} is after today ({today})"
+    async def handle(self, command: Command, actor: Actor) -> Organization:
+        """The organization after `command`, its event saved; or the refusal."""
+        if (
+            isinstance(command, RegisterOrganization)
+            and command.override
+            and not actor.may_override
+        ):
+            raise MissingScope(
+                f"a credit-code override needs the scope {OVERRIDE_SCOPE!r}",
+                required_scope=OVERRIDE_SCOPE,
             )
-        return given
+        if (earlier := self.register.earlier_write()) is not None:
+            return await self._as_written(*earlier)
+        day = day_of(command, self.clock.today())
+        if isinstance(command, Creation):
+            org = Organization(uuid.uuid4().hex)
+        else:
+            org = await self._existing(command.organization_id, command.expected_version, actor)
+        return await self._save(actor, org, decide(org, command, day, self.places))
 
-    async def load(self, organization_id: str) -> Organization:
-        events = await self.store.read_stream(stream_of(organization_id))
-        if not events:
+    async def _as_written(self, stream: str, version: int) -> Organization:
+        """A retry of a request whose write is stored though its answer was lost: the
+        organization as that write left it, answered again instead of writing twice."""
+        org = await self.organizations.load(stream.removeprefix(STREAM_PREFIX), to_version=version)
+        if org is None:
+            raise OrganizationNotFound(f"no stream {stream} on the register")
+        return org
+
+    async def _existing(
+        self, organization_id: str, expected: int | None, actor: Actor
+    ) -> Organization:
+        org = await self.organizations.load(organization_id)
+        if org is None:
             raise OrganizationNotFound(f"no organization {organization_id} on the register")
-        return Organization.replay(organization_id, payloads(events))
+        _require_covered(actor, domicile_of(org))
+        if expected is not None and expected != org.version:
+            raise _conflict(expected, org.version)
+        return org
 
-    async def create(self, actor: Actor, command: Command) -> Organization:
-        """成立登记 or 备案 of a new organization under a fresh id."""
-        if (done := await self._stored()) is not None:
-            return done
-        org = Organization(uuid.uuid4().hex)
-        return await self._commit(actor, org, command(org), expected_version=0)
-
-    async def act(
-        self,
-        actor: Actor,
-        organization_id: str,
-        command: Command,
-        *,
-        expected_version: int | None = None,
-    ) -> Organization:
-        """Any command on an existing organization, at the version the caller saw if given."""
-        if (done := await self._stored()) is not None:
-            return done
-        org = await self.load(organization_id)
-        self._require_covered(actor, domicile_of(org))
-        if expected_version is not None and expected_version != org.version:
-            raise _conflict(expected_version, org.version)
-        return await self._commit(actor, org, command(org), expected_version=org.version)
-
-    async def _stored(self) -> Organization | None:
-        """A retry of a request whose write is stored (its answer was lost): the organization
-        as that write left it, answered again instead of writing twice."""
-        if (written := stored_write()) is None:
-            return None
-        stream, version = written
-        events = await self.store.read_stream(stream, to_version=version)
-        return Organization.replay(stream.removeprefix(STREAM_PREFIX), payloads(events))
-
-    async def _commit(
-        self, actor: Actor, org: Organization, event: RegistryEvent, *, expected_version: int
-    ) -> Organization:
+    async def _save(self, actor: Actor, org: Organization, event: RegistryEvent) -> Organization:
         after = org.apply(event)
         domicile = domicile_of(after)
-        self._require_covered(actor, domicile)
-        contract = contract_of(event)
-        new = NewEvent(
-            type=contract.name,
-            data=contract.dump(event),
-            schema_version=contract.schema_version,
-            occurred_at=start_of(act_date(event)),
-        )
-        meta = EventMetadata(client=actor.id, actor=actor.name, correlation_id=actor.correlation_id)
+        _require_covered(actor, domicile)
         try:
-            async with self.store.unit_of_work() as uow:
-                # the read model first: an identifier held by another organization fails on
-                # its unique key (on PostgreSQL sent with the append and the COMMIT)
-                await project(uow, after, event, self.places)
-                stream = stream_of(after.organization_id)
-                uow.append(stream, expected_version, [new], metadata=meta, division=domicile[:6])
+            async with self.register.unit_of_work() as uow:
+                # the read model first: on PostgreSQL its write goes with the append and COMMIT
+                await uow.organizations.put(after, event)
+                self.organizations.save(
+                    uow.events,
+                    after.organization_id,
+                    org.version,
+                    [event],
+                    metadata=actor.metadata,
+                    division=domicile[:6],
+                )
                 # under an Idempotency-Key, its row says "written" if and only if this commits
-                mark = written_mark(uow.connection.dialect.name, stream, expected_version + 1)
-                if mark is not None:
-                    await uow.write(*mark)
+                await uow.mark_written(
+                    self.organizations.stream_of(after.organization_id), after.version
+                )
         except WrongExpectedVersion as exc:
             raise _conflict(exc.expected, exc.current) from exc
-        except IntegrityError as exc:
-            raise await self._duplicate(after) from exc
+        except IdentifierTaken as exc:
+            raise _duplicate(exc) from exc
         return after
 
-    async def _duplicate(self, org: Organization) -> DuplicateIdentifier:
-        """The refusal of an organization whose credit code or filing number is taken."""
-        async with self.store.engine.connect() as conn:
-            if org.credit_code and (other := await holder_of(conn, credit_code=org.credit_code)):
-                return DuplicateIdentifier(
-                    f"credit code {org.credit_code} is already registered to {other}",
-                    organization_id=other,
-                )
-            number = org.filing_number
-            if number and (other := await holder_of(conn, filing_number=number)):
-                return DuplicateIdentifier(
-                    f"filing number {number} is already held by {other}", organization_id=other
-                )
-        return DuplicateIdentifier(  # the holder went again meanwhile
-            "another organization took this credit code or filing number meanwhile"
-        )
 
-    @staticmethod
-    def _require_covered(actor: Actor, place: str) -> None:
-        if not actor.covers(place):
-            raise OutsideClientArea(
-                f"the key of {actor.name} does not cover place {place}", place=place
-            )
+def _require_covered(actor: Actor, place: str) -> None:
+    if not actor.covers(place):
+        raise OutsideClientArea(
+            f"the key of {actor.name} does not cover place {place}", place=place
+        )
 
 
 def _conflict(expected: int, current: int) -> VersionConflict:
@@ -158,4 +140,17 @@ def _conflict(expected: int, current: int) -> VersionConflict:
         f"the organization is at version {current}, not {expected}; reload and retry",
         current_version=current,
         expected_version=expected,
+    )
+
+
+def _duplicate(taken: IdentifierTaken) -> DuplicateIdentifier:
+    """The refusal of an organization whose credit code or filing number is taken."""
+    if taken.holder is None:  # the holder went again meanwhile
+        return DuplicateIdentifier(
+            "another organization took this credit code or filing number meanwhile"
+        )
+    verb = "registered to" if taken.what == "credit code" else "held by"
+    return DuplicateIdentifier(
+        f"{taken.what} {taken.value} is already {verb} {taken.holder}",
+        organization_id=taken.holder,
     )

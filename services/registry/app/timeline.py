@@ -13,46 +13,13 @@ from datetime import date, datetime, time, timedelta
 
 from services.registry.app.clock import SHANGHAI
 from services.registry.app.errors import DateOutOfRange
-from shared.contracts.registry import (
-    AnnualReportSubmitted,
-    CertificateRevoked,
-    CharityRecognised,
-    CommunityOrganizationFiled,
-    Deregistered,
-    DisposalOrdered,
-    InspectionConcluded,
-    OrganizationRegistered,
-    RatingChanged,
-    RegistrationChanged,
-    RegistrationRevoked,
-    RegistryEvent,
-)
+from shared.contracts import contract_of
+from shared.contracts.registry import RegistryEvent
 
 
 def act_date(event: RegistryEvent) -> date:
-    """The civil date of the act an event records."""
-    match event:
-        case OrganizationRegistered():
-            return event.registered_on
-        case CommunityOrganizationFiled():
-            return event.filed_on
-        case RegistrationChanged():
-            return event.changed_on
-        case AnnualReportSubmitted():
-            return event.submitted_on
-        case InspectionConcluded():
-            return event.concluded_on
-        case CharityRecognised():
-            return event.recognised_on
-        case RegistrationRevoked() | CertificateRevoked():
-            return event.revoked_on
-        case Deregistered():
-            return event.deregistered_on
-        case DisposalOrdered():
-            return event.ordered_on
-        case RatingChanged():
-            return event.decided_on
-    raise TypeError(f"{type(event).__name__} is not a registry event")
+    """The civil date of the act an event records (declared on its contract)."""
+    return contract_of(event).act_date(event)
 
 
 def start_of(day: date) -> datetime:

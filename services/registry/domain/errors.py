@@ -55,3 +55,16 @@ class InvalidCommand(RegistryRefusal):
 
 class StateConflict(RegistryRefusal):
     """The command is well formed but the organization's state forbids it (a conflict)."""
+
+
+class IdentifierTaken(Exception):
+    """A credit code or filing number another organization holds (`holder`, when still known).
+
+    Raised by the read model of the register, which keeps identifiers unique across streams.
+    """
+
+    def __init__(self, what: str, value: str, holder: str | None) -> None:
+        super().__init__(f"{what} {value} is held by {holder or 'another organization'}")
+        self.what = what
+        self.value = value
+        self.holder = holder

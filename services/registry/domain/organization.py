@@ -122,3 +122,11 @@ class Organization(AnnualCycle, BureauDecisions):
             changed_on=changed_on,
             changes=diff_changes(self, changes),
         )
+
+
+def domicile_of(org: Organization) -> str:
+    """Where an organization is: its domicile, or its community for a filed organization."""
+    place = org.domicile or org.community
+    if place is None:
+        raise ValueError(f"{org.organization_id} has no place")
+    return place

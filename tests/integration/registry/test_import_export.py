@@ -12,11 +12,11 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from services.registry.adapters.streams import stream_of
 from services.registry.adapters.tables import organizations
 from services.registry.app.imports.csv_columns import flatten
 from services.registry.app.imports.plan import organization_id
 from services.registry.app.imports.rows import parse_row
+from services.registry.app.streams import stream_of
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore

@@ -15,11 +15,8 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
-
-from services.registry.adapters.read_model import domicile_of
 from services.registry.app.handlers import Actor, RegistryHandlers
-from services.registry.app.imports.batch import Outcome, RowError, commit_batch
+from services.registry.app.imports.outcomes import BatchFailed, Outcome, RowError
 from services.registry.app.imports.plan import Planned, plan
 from services.registry.app.imports.reader import Malformed, Raw
 from services.registry.app.imports.rows import (
@@ -29,6 +26,7 @@ from services.registry.app.imports.rows import (
     parse_row,
 )
 from services.registry.domain.errors import RegistryRefusal
+from services.registry.domain.organization import domicile_of
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 
 DEFAULT_BATCH = 500
@@ -86,7 +84,6 @@ class Importer:
     handlers: RegistryHandlers
     actor: Actor
     import_id: str
-    may_override: bool
     batch_size: int = DEFAULT_BATCH
     counts: Counts = field(default_factory=Counts)
     errors: ErrorSpool = field(default_factory=ErrorSpool)
@@ -142,7 +139,11 @@ class Importer:
         identifier = identifier_of(raw)
         try:
             row = parse_row(raw)
-            if isinstance(row, RegistrationRow) and row.code_override and not self.may_override:
+            if (
+                isinstance(row, RegistrationRow)
+                and row.code_override
+                and not self.actor.may_override
+            ):
                 return RowError(number, identifier, "missing-scope", _NO_OVERRIDE)
             today = self.handlers.clock.today()
             planned = plan(number, row, places=self.handlers.places, today=today)
@@ -178,7 +179,7 @@ class Importer:
             return
         try:
             outcomes = await self._in_transaction(batch)
-        except (IntegrityError, WrongExpectedVersion, DBAPIError):
+        except (BatchFailed, WrongExpectedVersion):
             if len(batch) == 1:
                 outcomes = [RowError(batch[0].row, batch[0].identifier, "storage", _RACE)]
             else:  # find the rows a concurrent writer collided with, one transaction each
@@ -190,12 +191,10 @@ class Importer:
 
     async def _in_transaction(self, batch: list[Planned]) -> list[Outcome]:
         thorough = len(batch) == 1  # a batch that failed is retried row by row, thoroughly
-        async with self.handlers.store.unit_of_work() as uow:
-            outcomes = await commit_batch(
-                uow, batch, self.handlers.places, self._metadata, thorough=thorough
-            )
-        if uow.recorded:
-            self.counts.position = uow.recorded[-1].position
+        async with self.handlers.register.imports() as unit:
+            outcomes = await unit.commit(batch, self._metadata, thorough=thorough)
+        if (position := unit.last_position) is not None:
+            self.counts.position = position
         return outcomes
 
     def _count(self, outcome: Outcome) -> None:

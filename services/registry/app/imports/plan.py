@@ -9,13 +9,13 @@ Later facts are applied in the order of their dates, so the aggregate's rules (n
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from services.registry.app import commands
+from services.registry.app import commands as c
+from services.registry.app.decide import act_day, decide
 from services.registry.app.imports.rows import (
     END_OF,
     FilingRow,
@@ -24,14 +24,12 @@ from services.registry.app.imports.rows import (
     RegistrationRow,
     ReportIn,
 )
-from services.registry.app.timeline import act_date, start_of
-from services.registry.domain.errors import InvalidCommand, Refusal
+from services.registry.app.streams import CODEC
 from services.registry.domain.organization import Organization
 from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest
-from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
-from shared.eventstore import NewEvent, json_text
+from shared.eventstore import NewEvent
 
 # Fixed namespace of organization ids derived from identifiers (never change it: a re-run
 # would then create every organization a second time).
@@ -57,74 +55,57 @@ class Planned:
         return self.states[-1]
 
     @cached_property
-    def stored(self) -> list[tuple[str, dict[str, Any]]]:
-        """The events as the store keeps them (type, data), to compare with a stream."""
-        out = []
-        for e in self.events:
-            contract = contract_of(e)
-            out.append((contract.name, contract.dump(e)))
-        return out
-
-    @cached_property
     def new_events(self) -> list[NewEvent]:
         """Every planned event as the store takes it, its JSON text included. Computed while
         the batch before commits (Importer), so the commit does no encoding of its own."""
-        return [
-            NewEvent(
-                type=name,
-                data=data,
-                schema_version=contract_of(e).schema_version,
-                occurred_at=start_of(act_date(e)),
-                data_json=json_text(data),
-            )
-            for (name, data), e in zip(self.stored, self.events, strict=True)
-        ]
+        return [CODEC.encode(e) for e in self.events]
 
-
-Step = Callable[[Organization], RegistryEvent]
+    @cached_property
+    def stored(self) -> list[tuple[str, dict[str, Any]]]:
+        """The events as the store keeps them (type, data), to compare with a stream."""
+        return [(e.type, e.data) for e in self.new_events]
 
 
 def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned:
     """The row's events, or the domain's refusal (InvalidCommand / StateConflict)."""
     org = Organization(organization_id(row))
-    states: list[Organization] = []
-    events: list[RegistryEvent] = []
-    for step in [_start(row, places, today), *_later(row, today)]:
-        event = step(org)
+    start = _start(row)
+    first = decide(org, start, act_day(_day(start), today, start.act_field), places)
+    org = org.apply(first)
+    states, events = [org], [first]
+    for command in _later(row, today):  # dates checked, all of them, before any is decided
+        event = decide(org, command, _day(command), places)
         org = org.apply(event)
         events.append(event)
         states.append(org)
     return Planned(number, row.identifier, events, states)
 
 
-def _not_future(day: date, today: date, field: str) -> date:
-    if day > today:
-        raise InvalidCommand(Refusal.DATE_IN_FUTURE, f"{field} {day} is after today ({today})")
+def _day(command: c.Command) -> date:
+    day: date = getattr(command, command.act_field)  # an import row dates every fact
     return day
 
 
-def _start(row: ImportRow, places: Places, today: date) -> Step:
+def _start(row: ImportRow) -> c.Creation:
     if isinstance(row, FilingRow):
-        return commands.file(
-            places,
+        return c.FileCommunityOrganization(
             community=row.community,
             street=row.street,
             urban=row.urban,
             filing_number=row.filing_number,
             name=row.name,
             category=row.category,
-            filed_on=_not_future(row.filed_on, today, "filed_on"),
+            filed_on=row.filed_on,
         )
     override = row.code_override
-    return commands.register(
-        places,
+    return c.RegisterOrganization(
         domicile=row.domicile,
         override=OverrideRequest(override.allowed_by, override.reason) if override else None,
         credit_code=row.credit_code,
         name=row.name,
         kind=row.kind,
         level=row.level,
-        registered_on=_not_future(row.registered_on, today, "registered_on"),
+        registered_on=row.registered_on,
         registration_authority=row.registration_authority,
         category=row.category,
         legal_representative=row.legal_representative,
@@ -134,47 +115,49 @@ def _start(row: ImportRow, places: Places, today: date) -> Step:
     )
 
 
-def _later(row: ImportRow, today: date) -> list[Step]:
-    """The later facts as steps in date order (on the same day: reports before the end)."""
-    dated: list[tuple[date, int, Step]] = []
+def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
+    """The later facts as commands in date order (on the same day: reports before the end)."""
+    oid = organization_id(row)
+    dated: list[tuple[date, int, c.OnOrganization]] = []
     if (day := row.charity_recognised_on) is not None:
-        dated.append((day, 0, _charity(day)))
+        dated.append((day, 0, c.RecogniseAsCharity(organization_id=oid, recognised_on=day)))
     for r in sorted(row.annual_reports, key=lambda r: r.year):
-        dated.append((r.submitted_on, 1, _report(r)))
+        dated.append((r.submitted_on, 1, _report(oid, r)))
         if r.conclusion is not None:
             on = r.concluded_on or r.submitted_on
-            dated.append((on, 2, _inspection(r.year, r.conclusion, on)))
+            dated.append((on, 2, _inspection(oid, r.year, r.conclusion, on)))
     if (rating := row.rating) is not None:
-        dated.append((rating.decided_on, 3, _rating(rating)))
+        dated.append((rating.decided_on, 3, _rating(oid, rating)))
     if (end := row.end) is not None:
-        dated.append((end.on, 4, _end(END_OF[end.how], end.on, end.reason)))
+        dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason)))
     dated.sort(key=lambda d: (d[0], d[1]))
     for day, _, _ in dated:
-        _not_future(day, today, "date")
-    return [step for _, _, step in dated]
+        act_day(day, today)
+    return [command for _, _, command in dated]
 
 
-def _charity(on: date) -> Step:
-    return lambda o: o.recognise_as_charity(recognised_on=on)
-
-
-def _report(r: ReportIn) -> Step:
-    return lambda o: o.submit_annual_report(
-        year=r.year, submitted_on=r.submitted_on, staff_employed=r.staff_employed
+def _report(oid: str, r: ReportIn) -> c.SubmitAnnualReport:
+    return c.SubmitAnnualReport(
+        organization_id=oid,
+        year=r.year,
+        submitted_on=r.submitted_on,
+        staff_employed=r.staff_employed,
     )
 
 
-def _inspection(year: int, conclusion: str, on: date) -> Step:
-    return lambda o: o.conclude_inspection(year=year, conclusion=conclusion, concluded_on=on)
-
-
-def _rating(r: RatingIn) -> Step:
-    return lambda o: o.change_rating(
-        grade=r.grade, decided_on=r.decided_on, valid_until=r.valid_until
+def _inspection(oid: str, year: int, conclusion: str, on: date) -> c.ConcludeInspection:
+    return c.ConcludeInspection(
+        organization_id=oid, year=year, conclusion=conclusion, concluded_on=on
     )
 
 
-def _end(how: str, on: date, reason: str) -> Step:
+def _rating(oid: str, r: RatingIn) -> c.ChangeRating:
+    return c.ChangeRating(
+        organization_id=oid, grade=r.grade, decided_on=r.decided_on, valid_until=r.valid_until
+    )
+
+
+def _end(oid: str, how: str, on: date, reason: str) -> c.OnOrganization:
     if how == "deregistered":
-        return lambda o: o.deregister(deregistered_on=on, reason=reason)
-    return lambda o: o.revoke_registration(revoked_on=on, reason=reason)
+        return c.Deregister(organization_id=oid, deregistered_on=on, reason=reason)
+    return c.RevokeRegistration(organization_id=oid, revoked_on=on, reason=reason)

@@ -16,34 +16,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.registry.adapters.search import Filters, conditions
+from services.registry.adapters.search import conditions
 from services.registry.adapters.tables import organizations as o
+from services.registry.app.search import COLUMNS, Filters
 from shared.tables import events
 
-# The columns of an exported organization, in order (the CSV header).
-COLUMNS = (
-    "id",
-    "credit_code",
-    "filing_number",
-    "name",
-    "kind",
-    "category",
-    "level",
-    "status",
-    "grade",
-    "rating_valid_until",
-    "domicile",
-    "street",
-    "community",
-    "urban",
-    "registered_on",
-    "charity",
-    "code_override",
-    "version",
-)
 
-
-class Snapshot:
+class SqlSnapshot:
     """An open read transaction; `close()` ends it (the export streams until then)."""
 
     def __init__(self, stack: AsyncExitStack, conn: AsyncConnection, position: int) -> None:
@@ -52,7 +31,7 @@ class Snapshot:
         self.position = position
 
     @classmethod
-    async def open(cls, engine: AsyncEngine) -> Snapshot:
+    async def open(cls, engine: AsyncEngine) -> SqlSnapshot:
         stack = AsyncExitStack()
         try:
             conn = await stack.enter_async_context(engine.connect())

@@ -1,44 +1,29 @@
 """Commit a batch of planned rows: many streams in one transaction, read model included.
 
-Each row's planned events are compared with what its stream already holds: the same (or
-less) is `unchanged`, more on top of the same start is appended (`updated`), anything else
-is an error, never a rewrite. An identifier held by another organization is an error too.
+Each row's planned events are compared with what its stream already holds (outcomes.compare);
+an identifier held by another organization is an error too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.adapters.read_model import domicile_of, project, row_of
-from services.registry.adapters.streams import stream_of
+from services.registry.adapters.read_model import project, row_of
 from services.registry.adapters.tables import annual_reports, organizations
+from services.registry.app.imports.outcomes import Outcome, Stored, compare, error
 from services.registry.app.imports.plan import Planned
-from services.registry.domain.organization import Organization
+from services.registry.app.streams import stream_of
+from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
 from shared.db import among, insert_rows
 from shared.eventstore import EventMetadata, EventTooLarge
 from shared.eventstore.model import check_sizes
 from shared.eventstore.sql import SqlUnitOfWork
 from shared.tables import events
-
-Applied = Literal["created", "updated", "unchanged"]
-Stored = list[tuple[str, dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    identifier: str | None
-    problem: str
-    detail: str
-
-
-Outcome = Applied | RowError
 
 
 async def commit_batch(
@@ -70,13 +55,13 @@ async def commit_batch(
         holder = holders.get(p.identifier)
         planned = p.stored
         if holder is not None and holder != oid:
-            outcomes.append(_error(p, "duplicate-identifier", f"held by organization {holder}"))
+            outcomes.append(error(p, "duplicate-identifier", f"held by organization {holder}"))
         elif oid in seen:  # the same identifier earlier in this batch
             same = seen[oid] == planned
-            outcomes.append("unchanged" if same else _error(p, "conflicting-row", _EARLIER))
+            outcomes.append("unchanged" if same else error(p, "conflicting-row", _EARLIER))
         else:
             seen[oid] = planned
-            outcome, start = _compare(p, stored.get(oid, []), planned)
+            outcome, start = compare(p, stored.get(oid, []))
             if start is not None and (too_large := _oversized(uow, p, start, metadata(p))):
                 outcome, start = too_large, None  # the row's error, not the batch's
             outcomes.append(outcome)
@@ -92,31 +77,13 @@ async def commit_batch(
 _EARLIER = "the identifier appears earlier in this import with other content"
 
 
-def _compare(p: Planned, existing: Stored, planned: Stored) -> tuple[Outcome, int | None]:
-    n = len(existing)
-    if existing[: len(planned)] == planned:
-        return "unchanged", None
-    if planned[:n] == existing:
-        return ("created" if n == 0 else "updated"), n
-    return _error(
-        p,
-        "differs-from-register",
-        f"the register holds other facts for this organization (version {n}); an import "
-        "adds later facts but never rewrites: use the organization's commands",
-    ), None
-
-
-def _error(p: Planned, problem: str, detail: str) -> RowError:
-    return RowError(p.row, p.identifier, problem, detail)
-
-
-def _oversized(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> RowError | None:
+def _oversized(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> Outcome | None:
     """The row's error when one of its events is over the store's EVENT_MAX_BYTES."""
     stream = stream_of(p.organization.organization_id)
     try:
         check_sizes(stream, p.new_events[start:], meta, uow.max_event_bytes)
     except EventTooLarge as exc:
-        return _error(p, "event-too-large", str(exc))
+        return error(p, "event-too-large", str(exc))
     return None
 
 
