@@ -9,10 +9,15 @@ from fastapi import APIRouter, Path, Response
 from services.registry.api.common import WRITE_ERRORS, state_after
 from services.registry.api.decision_schemas import AnnualReportCreate, InspectionCreate
 from services.registry.api.deps import Handlers, IfMatch, Writer, actor
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import OrganizationRead
 from services.registry.app.types import OrganizationId
 
-router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["annual reports"])
+router = APIRouter(
+    prefix="/v1/organizations/{organization_id}",
+    tags=["annual reports"],
+    route_class=StrictJsonRoute,
+)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 

@@ -6,10 +6,15 @@ from fastapi import APIRouter, Response
 
 from services.registry.api.common import WRITE_ERRORS, state_after
 from services.registry.api.deps import Handlers, Writer, actor
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import CommunityOrganizationCreate, OrganizationRead
 from services.registry.app import commands
 
-router = APIRouter(prefix="/v1/community-organizations", tags=["community organizations"])
+router = APIRouter(
+    prefix="/v1/community-organizations",
+    tags=["community organizations"],
+    route_class=StrictJsonRoute,
+)
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS)

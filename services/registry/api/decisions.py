@@ -15,10 +15,13 @@ from services.registry.api.decision_schemas import (
     RevocationCreate,
 )
 from services.registry.api.deps import Handlers, IfMatch, Rater, Writer, actor
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import OrganizationRead
 from services.registry.app.types import OrganizationId
 
-router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["decisions"])
+router = APIRouter(
+    prefix="/v1/organizations/{organization_id}", tags=["decisions"], route_class=StrictJsonRoute
+)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 

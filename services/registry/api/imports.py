@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -20,12 +20,19 @@ from starlette.types import Receive, Scope, Send
 from services.registry.api.common import READ_ERRORS
 from services.registry.api.deps import OVERRIDE, Handlers, Writer, actor
 from services.registry.app.imports.importer import DEFAULT_BATCH, Counts, Importer
-from services.registry.app.imports.reader import Raw, csv_rows, ndjson_rows
+from services.registry.app.imports.reader import (
+    NotUtf8,
+    Reader,
+    Refused,
+    Rows,
+    csv_rows,
+    ndjson_rows,
+)
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 NDJSON = "application/x-ndjson"
-READERS: dict[str, Callable[[AsyncIterator[bytes]], AsyncIterator[Raw]]] = {
+READERS: dict[str, Reader] = {
     NDJSON: ndjson_rows,
     "application/jsonl": ndjson_rows,
     "text/csv": csv_rows,
@@ -65,7 +72,8 @@ class DuplexResponse(StreamingResponse):
             "description": "progress lines, then one line per failed row, then the summary",
             "content": {NDJSON: {"example": {"type": "summary", "created": 1}}},
         },
-        415: {"description": "neither NDJSON nor CSV (problem+json)"},
+        400: {"description": "a CSV header that cannot be read or repeats a column"},
+        415: {"description": "neither NDJSON nor CSV, or not UTF-8 (problem+json)"},
     },
     openapi_extra={
         "requestBody": {
@@ -96,11 +104,17 @@ async def import_rows(
         may_override=client.has(OVERRIDE),
         batch_size=batch_size,
     )
-    report = _report(importer, reader(request.stream()))
+    try:  # the checks of the body as a whole (encoding, CSV header) come before the 200
+        rows = await reader(request.stream())
+    except NotUtf8 as exc:
+        raise Problem(415, "not-utf-8", str(exc)) from None
+    except Refused as exc:
+        raise Problem(400, "bad-csv-header", str(exc)) from None
+    report = _report(importer, rows)
     return DuplexResponse(report, media_type=NDJSON, headers={"X-Import-Id": importer.import_id})
 
 
-async def _report(importer: Importer, rows: AsyncIterator[Raw]) -> AsyncIterator[bytes]:
+async def _report(importer: Importer, rows: Rows) -> AsyncIterator[bytes]:
     yield _line({"type": "started", "import_id": importer.import_id})
     async for counts in importer.run(rows):
         yield _line({"type": "progress", **_counts(counts)})

@@ -18,6 +18,7 @@ from services.registry.api.deps import (
     actor,
 )
 from services.registry.api.filters import SearchFilters
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import (
     OrganizationCreate,
     OrganizationPage,
@@ -31,7 +32,7 @@ from services.registry.app.types import CreditCode, FilingNumber, OrganizationId
 from services.registry.domain.registration import OverrideRequest
 from shared.http.problems import Problem
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=StrictJsonRoute)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
