@@ -84,6 +84,19 @@ def _in_place(e: RecordedEvent, place: str | None) -> bool:
     return place is None or (e.division or "").startswith(place)
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {}}}
+
+
+_FEED_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _problem("no API key, or one that is unknown or revoked"),
+    403: _problem("the key lacks the service's read scope"),
+    404: _problem("no event has the position (`unknown-position`)"),
+    409: _problem("the position is past the newest (`position-ahead`)"),
+    422: _problem("a parameter is not valid (`validation`, `bad-last-event-id`)"),
+}
+
+
 def feed_router(service: str) -> APIRouter:
     router = APIRouter(prefix="/v1/events", tags=["event feed"])
     reader = Depends(require(f"{service}:read"))
@@ -92,7 +105,7 @@ def feed_router(service: str) -> APIRouter:
         store: SqlEventStore = request.app.state.platform.store
         return store
 
-    @router.get("", dependencies=[reader])
+    @router.get("", dependencies=[reader], responses=_FEED_ERRORS)
     async def page(
         request: Request,
         after: Annotated[int, Query(ge=0, description="the last position you have")] = 0,
@@ -111,13 +124,15 @@ def feed_router(service: str) -> APIRouter:
         "/stream",
         dependencies=[reader],
         response_class=StreamingResponse,
-        responses={200: {"content": {"text/event-stream": {}}}},
+        responses={200: {"content": {"text/event-stream": {}}}, **_FEED_ERRORS},
     )
     async def stream(
         request: Request,
         after: Annotated[int | None, Query(ge=0)] = None,
         place: PlaceQuery = None,
-        last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+        last_event_id: Annotated[
+            str | None, Header(alias="Last-Event-ID", json_schema_extra={"pattern": "^[0-9]+$"})
+        ] = None,
     ) -> StreamingResponse:
         """A Server-Sent Events stream of every event after a position, with heartbeats."""
         if after is None and last_event_id is not None:

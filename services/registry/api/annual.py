@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from services.registry.api.common import WRITE_ERRORS, state_after
+from services.registry.api.common import IF_MATCH, WRITE_ERRORS, state_after
 from services.registry.api.decision_schemas import AnnualReportCreate, InspectionCreate
 from services.registry.api.deps import Handlers, IfMatch, Writer, actor
 from services.registry.api.json_body import StrictJsonRoute
@@ -21,7 +21,7 @@ router = APIRouter(
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
-@router.post("/annual-reports", status_code=201, responses=WRITE_ERRORS)
+@router.post("/annual-reports", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def submit_annual_report(
     organization_id: Id,
     body: AnnualReportCreate,
@@ -46,7 +46,7 @@ async def submit_annual_report(
     return state_after(org, handlers, response)
 
 
-@router.post("/inspections", status_code=201, responses=WRITE_ERRORS)
+@router.post("/inspections", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def conclude_inspection(
     organization_id: Id,
     body: InspectionCreate,

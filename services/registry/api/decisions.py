@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from services.registry.api.common import WRITE_ERRORS, state_after
+from services.registry.api.common import IF_MATCH, WRITE_ERRORS, state_after
 from services.registry.api.decision_schemas import (
     CharityRecognitionCreate,
     DeregistrationCreate,
@@ -25,7 +25,9 @@ router = APIRouter(
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
-@router.post("/charity-recognition", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/charity-recognition", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def recognise_as_charity(
     organization_id: Id,
     body: CharityRecognitionCreate,
@@ -45,7 +47,7 @@ async def recognise_as_charity(
     return state_after(org, handlers, response)
 
 
-@router.post("/disposals", status_code=201, responses=WRITE_ERRORS)
+@router.post("/disposals", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def order_disposal(
     organization_id: Id,
     body: DisposalCreate,
@@ -65,7 +67,9 @@ async def order_disposal(
     return state_after(org, handlers, response)
 
 
-@router.post("/registration-revocation", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/registration-revocation", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def revoke_registration(
     organization_id: Id,
     body: RevocationCreate,
@@ -85,7 +89,9 @@ async def revoke_registration(
     return state_after(org, handlers, response)
 
 
-@router.post("/certificate-revocation", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/certificate-revocation", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def revoke_certificate(
     organization_id: Id,
     body: RevocationCreate,
@@ -105,7 +111,7 @@ async def revoke_certificate(
     return state_after(org, handlers, response)
 
 
-@router.post("/deregistration", status_code=201, responses=WRITE_ERRORS)
+@router.post("/deregistration", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def deregister(
     organization_id: Id,
     body: DeregistrationCreate,
@@ -125,7 +131,7 @@ async def deregister(
     return state_after(org, handlers, response)
 
 
-@router.put("/rating", responses=WRITE_ERRORS)
+@router.put("/rating", responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def record_rating(
     organization_id: Id,
     body: RatingUpdate,

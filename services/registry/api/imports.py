@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from services.registry.api.common import READ_ERRORS
+from services.registry.api.common import QUERY_ERRORS, problem
 from services.registry.api.deps import OVERRIDE, Handlers, Writer, actor
 from services.registry.app.imports.importer import DEFAULT_BATCH, Counts, Importer
 from services.registry.app.imports.reader import (
@@ -67,13 +67,14 @@ class DuplexResponse(StreamingResponse):
     "",
     response_class=DuplexResponse,
     responses={
-        **READ_ERRORS,
+        **QUERY_ERRORS,
         200: {
             "description": "progress lines, then one line per failed row, then the summary",
             "content": {NDJSON: {"example": {"type": "summary", "created": 1}}},
         },
-        400: {"description": "a CSV header that cannot be read or repeats a column"},
-        415: {"description": "neither NDJSON nor CSV, or not UTF-8 (problem+json)"},
+        400: problem("a CSV header that cannot be read or names a column twice"),
+        413: problem("with an Idempotency-Key, a body over 1 MiB"),
+        415: problem("neither NDJSON nor CSV (`unsupported-media-type`), or not UTF-8"),
     },
     openapi_extra={
         "requestBody": {

@@ -7,7 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from services.registry.api.common import READ_ERRORS, WRITE_ERRORS, state_after
+from services.registry.api.common import (
+    QUERY_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    if_match,
+    problem,
+    state_after,
+)
 from services.registry.api.deps import (
     OVERRIDE,
     Handlers,
@@ -64,7 +71,7 @@ async def register(
     return state_after(org, handlers, response)
 
 
-@router.get("", responses=READ_ERRORS)
+@router.get("", responses=QUERY_ERRORS)
 async def search(
     _: Reader,
     queries: Queries,
@@ -128,7 +135,11 @@ async def read(
     return organization_read(org, handlers.places, today=handlers.clock.today(), as_of=as_of)
 
 
-@router.patch("/{organization_id}", responses={**WRITE_ERRORS, 428: READ_ERRORS[404]})
+@router.patch(
+    "/{organization_id}",
+    responses={**WRITE_ERRORS, 428: problem("no If-Match (`if-match-required`)")},
+    openapi_extra=if_match(required=True),
+)
 async def change(
     organization_id: Id,
     body: OrganizationUpdate,

@@ -36,7 +36,15 @@ LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_
 FilingNumber = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
 CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable)]
 PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
-ActDate = Annotated[date, AfterValidator(_not_before_earliest)]
+# The same bound in the JSON Schema, which has no minimum for dates: 1949-10-01 or later.
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|[12][0-9]))"
+)
+_FROM_EARLIEST = rf"^(?:(?:19[5-9][0-9]|[2-9][0-9]{{3}})-{_MONTH_DAY}|1949-1[0-2]-[0-3][0-9])$"
+ActDate = Annotated[
+    date, AfterValidator(_not_before_earliest), Field(json_schema_extra={"pattern": _FROM_EARLIEST})
+]
 Yuan = Annotated[int, Field(ge=0, le=10**15)]
 Staff = Annotated[int, Field(ge=0, le=10**7)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]
