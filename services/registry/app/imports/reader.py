@@ -6,8 +6,9 @@ saying why the line could not be read. One bad line never stops the rest: whatev
 wrong reading a line (its JSON nested too deep for the parser, say) is that row's error.
 
 What is refused before any row is read (`Refused`, a request error): a body that is not
-UTF-8 (UTF-16 and UTF-32 start with a byte-order mark or hold NUL bytes, which UTF-8 text
-never does) and, for CSV, a header that cannot be read or names a column twice.
+UTF-8 (UTF-16 and UTF-32 start with a byte-order mark, or without one hold a NUL byte in
+their first character, which no UTF-8 text does) and, for CSV, a header that cannot be read
+or names a column twice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ MAX_LINE = 1 << 20
 # write it, so a record never runs on into the next one.
 _LF = re.compile(rb"\n")
 _CSV_END = re.compile(rb"\r\n|\r|\n")
-# What no UTF-8 text starts with: the byte-order marks of UTF-32 and UTF-16.
+# The byte-order marks of UTF-32 (big-endian; little-endian starts as UTF-16's) and UTF-16.
 _NOT_UTF8 = (b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -97,7 +98,7 @@ async def utf8_body(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         first += chunk
         if len(first) >= 4:
             break
-    if first.startswith(_NOT_UTF8) or b"\x00" in first:
+    if first.startswith(_NOT_UTF8) or b"\x00" in first[:4]:
         raise NotUtf8("the body must be UTF-8; this one looks like UTF-16 or UTF-32")
     return _chain(first, chunks)
 
