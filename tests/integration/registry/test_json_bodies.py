@@ -27,3 +27,8 @@ async def test_a_json_body_naming_a_key_twice_is_refused_naming_the_key(
     text = json.dumps(community_org(1), ensure_ascii=False)[:-1] + ', "name": "另一个名字"}'
     r = await api.post("/v1/community-organizations", content=text.encode(), headers=JSON)
     assert "'name'" in is_problem(r, 400, "duplicate-key")["detail"]
+
+
+async def test_a_json_body_too_deep_to_parse_is_a_400_problem(api: httpx.AsyncClient) -> None:
+    r = await api.post("/v1/organizations", content=b"[" * 200_000, headers=JSON)
+    is_problem(r, 400)
