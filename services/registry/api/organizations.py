@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -35,7 +34,7 @@ from services.registry.api.schemas import (
 )
 from services.registry.api.views import organization_read, with_etag
 from services.registry.app import commands
-from services.registry.app.types import CreditCode, FilingNumber, OrganizationId
+from services.registry.app.types import CreditCode, FilingNumber, IsoDate, OrganizationId
 from services.registry.domain.registration import OverrideRequest
 from shared.http.problems import Problem
 
@@ -125,7 +124,7 @@ async def read(
     handlers: Handlers,
     response: Response,
     as_of: Annotated[
-        date | None, Query(description="the state after every act dated that day or before")
+        IsoDate | None, Query(description="the state after every act dated that day or before")
     ] = None,
 ) -> OrganizationRead:
     """One organization, now or as of a past date (folded from its events)."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 # No organization on a register of the PRC predates it; the bound also keeps every act date
 # convertible to a timestamp in Asia/Shanghai and UTC.
@@ -21,6 +22,19 @@ def _storable(value: str) -> str:
     except UnicodeEncodeError as exc:
         raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
     return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A date is written YYYY-MM-DD, as the schema says; pydantic alone would also take a
+    number (as a Unix time) or a datetime at midnight."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
 
 
 def _not_before_earliest(value: date) -> date:
@@ -42,8 +56,11 @@ _MONTH_DAY = (
     r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|[12][0-9]))"
 )
 _FROM_EARLIEST = rf"^(?:(?:19[5-9][0-9]|[2-9][0-9]{{3}})-{_MONTH_DAY}|1949-1[0-2]-[0-3][0-9])$"
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ActDate = Annotated[
-    date, AfterValidator(_not_before_earliest), Field(json_schema_extra={"pattern": _FROM_EARLIEST})
+    IsoDate,
+    AfterValidator(_not_before_earliest),
+    Field(json_schema_extra={"pattern": _FROM_EARLIEST}),
 ]
 Yuan = Annotated[int, Field(ge=0, le=10**15)]
 Staff = Annotated[int, Field(ge=0, le=10**7)]

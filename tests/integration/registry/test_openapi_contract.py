@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.integration.registry.builders import is_problem
+from tests.integration.registry.builders import is_problem, organization
 
 
 async def test_a_405_allows_every_method_of_the_path(api: httpx.AsyncClient) -> None:
@@ -69,3 +69,13 @@ async def test_if_match_is_declared_required_where_it_is(api: httpx.AsyncClient)
         f"/v1/organizations/{'0' * 32}", json={"name": "某协会"}, headers={"If-Match": "v1"}
     )
     is_problem(r, 400, "bad-if-match")
+
+
+async def test_a_date_is_only_what_the_schema_says_yyyy_mm_dd(api: httpx.AsyncClient) -> None:
+    for value in ("5.218180543918699e-31", "1700000000", "2022-01-01T00:00:00"):
+        r = await api.get("/v1/exports/organizations", params={"registered_from": value})
+        is_problem(r, 422, "validation")
+    body = {**organization(1), "registered_on": 1588291200}
+    is_problem(await api.post("/v1/organizations", json=body), 422, "validation")
+    r = await api.get("/v1/organizations", params={"registered_from": "2022-01-01"})
+    assert r.status_code == 200
