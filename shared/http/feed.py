@@ -130,9 +130,7 @@ def feed_router(service: str) -> APIRouter:
         request: Request,
         after: Annotated[int | None, Query(ge=0)] = None,
         place: PlaceQuery = None,
-        last_event_id: Annotated[
-            str | None, Header(alias="Last-Event-ID", json_schema_extra={"pattern": "^[0-9]+$"})
-        ] = None,
+        last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
     ) -> StreamingResponse:
         """A Server-Sent Events stream of every event after a position, with heartbeats."""
         if after is None and last_event_id is not None:

@@ -37,18 +37,24 @@ def _iso_date(value: object) -> object:
     raise ValueError("a date is written YYYY-MM-DD")
 
 
+# `_storable`'s rule in the JSON Schema, so that what the schema admits the API takes.
+_NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+
+
 def _not_before_earliest(value: date) -> date:
     if value < EARLIEST:
         raise ValueError(f"dates on the register start on {EARLIEST}")
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable)]
-Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
-FilingNumber = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
-CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable)]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable), _NO_NUL]
+Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable), _NO_NUL]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable), _NO_NUL]
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable), _NO_NUL]
+FilingNumber = Annotated[
+    str, Field(min_length=1, max_length=100), AfterValidator(_storable), _NO_NUL
+]
+CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable), _NO_NUL]
 PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
 # The same bound in the JSON Schema, which has no minimum for dates: 1949-10-01 or later.
 _MONTH_DAY = (
@@ -66,5 +72,5 @@ Yuan = Annotated[int, Field(ge=0, le=10**15)]
 Staff = Annotated[int, Field(ge=0, le=10**7)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]
 Figure = Annotated[float, Field(allow_inf_nan=False)]
-FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
+FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable), _NO_NUL]
 OrganizationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
