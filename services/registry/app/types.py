@@ -37,7 +37,9 @@ def _iso_date(value: object) -> object:
     raise ValueError("a date is written YYYY-MM-DD")
 
 
-# `_storable`'s rule in the JSON Schema, so that what the schema admits the API takes.
+# `_storable`'s rule in the JSON Schema, so that what the schema admits the API takes. (Not on
+# a dict key such as FigureName: pydantic writes a key's pattern as patternProperties, which
+# would say that other keys may hold anything.)
 _NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
 
 
@@ -72,5 +74,5 @@ Yuan = Annotated[int, Field(ge=0, le=10**15)]
 Staff = Annotated[int, Field(ge=0, le=10**7)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]
 Figure = Annotated[float, Field(allow_inf_nan=False)]
-FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable), _NO_NUL]
+FigureName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
 OrganizationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
