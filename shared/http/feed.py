@@ -84,6 +84,32 @@ def _in_place(e: RecordedEvent, place: str | None) -> bool:
     return place is None or (e.division or "").startswith(place)
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/problem+json": {}}}
+
+
+_FEED_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _problem("no API key, or one that is unknown or revoked"),
+    403: _problem("the key lacks the service's read scope"),
+    404: _problem("no event has the position (`unknown-position`)"),
+    409: _problem("the position is past the newest (`position-ahead`)"),
+    422: _problem("a parameter is not valid (`validation`)"),
+}
+# Last-Event-ID is checked in the route (a 400, not FastAPI's 422), even when ?after= takes
+# precedence over it, so the form the document gives it is the form the API takes.
+_LAST_EVENT_ID: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "required": False,
+            "description": "the last position received (EventSource sends it on reconnect)",
+            "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"},
+        }
+    ]
+}
+
+
 def feed_router(service: str) -> APIRouter:
     router = APIRouter(prefix="/v1/events", tags=["event feed"])
     reader = Depends(require(f"{service}:read"))
@@ -92,7 +118,7 @@ def feed_router(service: str) -> APIRouter:
         store: SqlEventStore = request.app.state.platform.store
         return store
 
-    @router.get("", dependencies=[reader])
+    @router.get("", dependencies=[reader], responses=_FEED_ERRORS)
     async def page(
         request: Request,
         after: Annotated[int, Query(ge=0, description="the last position you have")] = 0,
@@ -111,16 +137,23 @@ def feed_router(service: str) -> APIRouter:
         "/stream",
         dependencies=[reader],
         response_class=StreamingResponse,
-        responses={200: {"content": {"text/event-stream": {}}}},
+        responses={
+            200: {"content": {"text/event-stream": {}}},
+            **_FEED_ERRORS,
+            400: _problem("Last-Event-ID is not a position (`bad-last-event-id`)"),
+        },
+        openapi_extra=_LAST_EVENT_ID,
     )
     async def stream(
         request: Request,
         after: Annotated[int | None, Query(ge=0)] = None,
         place: PlaceQuery = None,
-        last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+        last_event_id: Annotated[
+            str | None, Header(alias="Last-Event-ID", include_in_schema=False)
+        ] = None,
     ) -> StreamingResponse:
         """A Server-Sent Events stream of every event after a position, with heartbeats."""
-        if after is None and last_event_id is not None:
+        if last_event_id is not None:
             # ASCII digits only (`isdigit` also takes '²', which `int` refuses), and no more
             # than a position (a BIGINT) has
             if not (
@@ -131,7 +164,8 @@ def feed_router(service: str) -> APIRouter:
                     "bad-last-event-id",
                     f"Last-Event-ID must be a position (ASCII digits), not {last_event_id[:40]!r}",
                 )
-            after = int(last_event_id)
+            if after is None:
+                after = int(last_event_id)
         store = store_of(request)
         start = after or 0
         await check_position(store, start)

@@ -10,7 +10,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import Send
 
 from shared.eventstore.sql import CommitOutcomeUnknown
@@ -97,11 +99,23 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no resource at {request.url.path}"
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem_response(
-        request, Problem(exc.status_code, slug, detail, headers=dict(exc.headers or {}))
-    )
+        headers["Allow"] = ", ".join(_allowed(request)) or headers.get("Allow", "")
+    return problem_response(request, Problem(exc.status_code, slug, detail, headers=headers))
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the app answers at this path (Starlette's 405 names only the
+    first route's, so a path with a GET route and a POST route would seem to have one)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):  # included routers' too
+        if route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return sorted(methods)
 
 
 OUTCOME_UNKNOWN = (

@@ -6,18 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from services.registry.api.common import WRITE_ERRORS, Write
+from services.registry.api.common import IF_MATCH, WRITE_ERRORS, Write
 from services.registry.api.decision_schemas import AnnualReportCreate, InspectionCreate
 from services.registry.api.deps import IfMatch
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import OrganizationRead
 from services.registry.app import commands as c
 from services.registry.app.types import OrganizationId
 
-router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["annual reports"])
+router = APIRouter(
+    prefix="/v1/organizations/{organization_id}",
+    tags=["annual reports"],
+    route_class=StrictJsonRoute,
+)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
-@router.post("/annual-reports", status_code=201, responses=WRITE_ERRORS)
+@router.post("/annual-reports", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def submit_annual_report(
     organization_id: Id,
     body: AnnualReportCreate,
@@ -32,7 +37,7 @@ async def submit_annual_report(
     )
 
 
-@router.post("/inspections", status_code=201, responses=WRITE_ERRORS)
+@router.post("/inspections", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def conclude_inspection(
     organization_id: Id,
     body: InspectionCreate,

@@ -16,17 +16,82 @@ from services.registry.bootstrap import Registry
 from services.registry.domain.organization import Organization
 from shared.http.keys import Client
 
-PROBLEM = {"description": "problem+json", "content": {"application/problem+json": {}}}
-READ_ERRORS: dict[int | str, dict[str, Any]] = {401: PROBLEM, 403: PROBLEM, 404: PROBLEM}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **READ_ERRORS,
-    409: {"description": "the organization's state or version forbids it (problem+json)"},
-    413: {
-        "description": "the body is over 1 MiB (`body-too-large`), or the event the command "
-        "makes is over EVENT_MAX_BYTES (`event-too-large`); nothing is written (problem+json)"
+# Every status an operation answers is declared, each a problem+json of this shape, so a
+# client (and schemathesis' conformance checks) can rely on the document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "example": "urn:socorg:problem:validation"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "request_id": {"type": ["string", "null"]},
     },
-    422: {"description": "the command is invalid; the slug is the refusal code (problem+json)"},
 }
+Responses = dict[int | str, dict[str, Any]]
+
+
+def problem(description: str) -> dict[str, Any]:
+    """A declared error response: what it means, as problem+json."""
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
+
+
+PROBLEM = problem("problem+json")
+AUTH_ERRORS: Responses = {
+    401: problem("no API key, or one that is unknown or revoked"),
+    403: problem("the key lacks the scope, or does not cover the organization's place"),
+}
+QUERY_ERRORS: Responses = {
+    **AUTH_ERRORS,
+    422: problem("a parameter is not valid (`validation`, `invalid-cursor`, `unknown_place`)"),
+}
+READ_ERRORS: Responses = {**QUERY_ERRORS, 404: problem("no such organization")}
+WRITE_ERRORS: Responses = {
+    **READ_ERRORS,
+    400: problem(
+        "the body cannot be parsed, names a key twice (`duplicate-key`), "
+        "or If-Match is not an ETag (`bad-if-match`)"
+    ),
+    409: problem("the organization's state or version forbids it (`version-conflict`, …)"),
+    413: problem(
+        "the body is over 1 MiB (`body-too-large`), or the event the command makes is over "
+        "EVENT_MAX_BYTES (`event-too-large`); nothing is written"
+    ),
+    415: problem("the body is not JSON in UTF-8 (`not-utf-8`)"),
+    422: problem("the command is invalid; the slug is the refusal code (or `validation`)"),
+    503: problem("the commit's outcome is unknown (`outcome-unknown`): retry with the same key"),
+}
+IF_MATCH_SCHEMA: dict[str, Any] = {"type": "string", "pattern": r'^(W/)?"?[0-9]{1,9}"?$'}
+
+
+def if_match(*, required: bool) -> dict[str, Any]:
+    """The If-Match header as an operation declares it (`openapi_extra`): the dependency reads
+    it itself, so that a missing one is a 428 and a malformed one a 400, not a 422."""
+    described = (
+        "the ETag of the version read; required"
+        if required
+        else "the ETag of the version read: the command applies only to that version"
+    )
+    return {
+        "parameters": [
+            {
+                "name": "If-Match",
+                "in": "header",
+                "required": required,
+                "description": described,
+                "schema": IF_MATCH_SCHEMA,
+                "example": '"3"',
+            }
+        ]
+    }
+
+
+IF_MATCH = if_match(required=False)
 
 
 def shown(

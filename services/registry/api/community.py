@@ -5,10 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.registry.api.common import WRITE_ERRORS, Write
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import CommunityOrganizationCreate, OrganizationRead
 from services.registry.app.commands import FileCommunityOrganization
 
-router = APIRouter(prefix="/v1/community-organizations", tags=["community organizations"])
+router = APIRouter(
+    prefix="/v1/community-organizations",
+    tags=["community organizations"],
+    route_class=StrictJsonRoute,
+)
 
 
 @router.post("", status_code=201, responses=WRITE_ERRORS)

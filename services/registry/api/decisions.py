@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from services.registry.api.common import WRITE_ERRORS, Rate, Write
+from services.registry.api.common import IF_MATCH, WRITE_ERRORS, Rate, Write
 from services.registry.api.decision_schemas import (
     CharityRecognitionCreate,
     DeregistrationCreate,
@@ -15,15 +15,20 @@ from services.registry.api.decision_schemas import (
     RevocationCreate,
 )
 from services.registry.api.deps import IfMatch
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import OrganizationRead
 from services.registry.app import commands as c
 from services.registry.app.types import OrganizationId
 
-router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["decisions"])
+router = APIRouter(
+    prefix="/v1/organizations/{organization_id}", tags=["decisions"], route_class=StrictJsonRoute
+)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
-@router.post("/charity-recognition", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/charity-recognition", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def recognise_as_charity(
     organization_id: Id,
     body: CharityRecognitionCreate,
@@ -38,7 +43,7 @@ async def recognise_as_charity(
     )
 
 
-@router.post("/disposals", status_code=201, responses=WRITE_ERRORS)
+@router.post("/disposals", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def order_disposal(
     organization_id: Id,
     body: DisposalCreate,
@@ -53,7 +58,9 @@ async def order_disposal(
     )
 
 
-@router.post("/registration-revocation", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/registration-revocation", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def revoke_registration(
     organization_id: Id,
     body: RevocationCreate,
@@ -68,7 +75,9 @@ async def revoke_registration(
     )
 
 
-@router.post("/certificate-revocation", status_code=201, responses=WRITE_ERRORS)
+@router.post(
+    "/certificate-revocation", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH
+)
 async def revoke_certificate(
     organization_id: Id,
     body: RevocationCreate,
@@ -83,7 +92,7 @@ async def revoke_certificate(
     )
 
 
-@router.post("/deregistration", status_code=201, responses=WRITE_ERRORS)
+@router.post("/deregistration", status_code=201, responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def deregister(
     organization_id: Id,
     body: DeregistrationCreate,
@@ -96,7 +105,7 @@ async def deregister(
     )
 
 
-@router.put("/rating", responses=WRITE_ERRORS)
+@router.put("/rating", responses=WRITE_ERRORS, openapi_extra=IF_MATCH)
 async def record_rating(
     organization_id: Id,
     body: RatingUpdate,

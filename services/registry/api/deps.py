@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from services.registry.app.handlers import Actor, RegistryHandlers
 from services.registry.app.queries import RegistryQueries
@@ -73,12 +73,14 @@ def parse_if_match(value: str | None) -> int | None:
     return int(match.group(1))
 
 
-async def _optional_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    return parse_if_match(if_match)
+# If-Match is read here rather than declared as a Header parameter, whose checks would answer
+# 422; the routes declare it in the OpenAPI (api/common.py `if_match`).
+async def _optional_if_match(request: Request) -> int | None:
+    return parse_if_match(request.headers.get("if-match"))
 
 
-async def _required_if_match(if_match: Annotated[str | None, Header()] = None) -> int:
-    version = parse_if_match(if_match)
+async def _required_if_match(request: Request) -> int:
+    version = parse_if_match(request.headers.get("if-match"))
     if version is None:
         raise Problem(
             428,

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from services.registry.api.common import READ_ERRORS
+from services.registry.api.common import QUERY_ERRORS
 from services.registry.api.deps import Reader, RegistryDep
 from services.registry.api.filters import SearchFilters
 from services.registry.app.ports import Snapshot
@@ -26,7 +26,7 @@ POSITION_HEADER = "X-Export-Position"
 @router.get(
     "/organizations",
     responses={
-        **READ_ERRORS,
+        **QUERY_ERRORS,
         200: {
             "description": "one organization a line (NDJSON, the first line the position), "
             "or CSV with a header row",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -10,7 +9,7 @@ from fastapi import Depends, Query
 from services.registry.api.deps import RegistryDep
 from services.registry.api.schemas import Status
 from services.registry.app.search import Filters
-from services.registry.app.types import Category, Name
+from services.registry.app.types import Category, IsoDate, Name
 from shared.contracts.registry import Grade, Kind, Level
 
 PlaceFilter = Annotated[
@@ -27,8 +26,8 @@ async def search_filters(
     status: Status | None = None,
     grade: Annotated[Grade | None, Query(description="a grade in force today")] = None,
     place: PlaceFilter = None,
-    registered_from: date | None = None,
-    registered_to: date | None = None,
+    registered_from: IsoDate | None = None,
+    registered_to: IsoDate | None = None,
     name_contains: Annotated[Name | None, Query(description="part of the name")] = None,
     code_override: bool | None = None,
     charity: bool | None = None,

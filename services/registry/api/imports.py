@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -17,15 +17,22 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from services.registry.api.common import READ_ERRORS
+from services.registry.api.common import QUERY_ERRORS, problem
 from services.registry.api.deps import Handlers, Writer, actor
 from services.registry.app.imports.importer import DEFAULT_BATCH, Counts, Importer
-from services.registry.app.imports.reader import Raw, csv_rows, ndjson_rows
+from services.registry.app.imports.reader import (
+    NotUtf8,
+    Reader,
+    Refused,
+    Rows,
+    csv_rows,
+    ndjson_rows,
+)
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 NDJSON = "application/x-ndjson"
-READERS: dict[str, Callable[[AsyncIterator[bytes]], AsyncIterator[Raw]]] = {
+READERS: dict[str, Reader] = {
     NDJSON: ndjson_rows,
     "application/jsonl": ndjson_rows,
     "text/csv": csv_rows,
@@ -60,12 +67,14 @@ class DuplexResponse(StreamingResponse):
     "",
     response_class=DuplexResponse,
     responses={
-        **READ_ERRORS,
+        **QUERY_ERRORS,
         200: {
             "description": "progress lines, then one line per failed row, then the summary",
             "content": {NDJSON: {"example": {"type": "summary", "created": 1}}},
         },
-        415: {"description": "neither NDJSON nor CSV (problem+json)"},
+        400: problem("a CSV header that cannot be read or names a column twice"),
+        413: problem("with an Idempotency-Key, a body over 1 MiB (`idempotency-body-too-large`)"),
+        415: problem("neither NDJSON nor CSV (`unsupported-media-type`), or not UTF-8"),
     },
     openapi_extra={
         "requestBody": {
@@ -95,11 +104,17 @@ async def import_rows(
         import_id=uuid.uuid4().hex,
         batch_size=batch_size,
     )
-    report = _report(importer, reader(request.stream()))
+    try:  # the checks of the body as a whole (encoding, CSV header) come before the 200
+        rows = await reader(request.stream())
+    except NotUtf8 as exc:
+        raise Problem(415, "not-utf-8", str(exc)) from None
+    except Refused as exc:
+        raise Problem(400, "bad-csv-header", str(exc)) from None
+    report = _report(importer, rows)
     return DuplexResponse(report, media_type=NDJSON, headers={"X-Import-Id": importer.import_id})
 
 
-async def _report(importer: Importer, rows: AsyncIterator[Raw]) -> AsyncIterator[bytes]:
+async def _report(importer: Importer, rows: Rows) -> AsyncIterator[bytes]:
     yield _line({"type": "started", "import_id": importer.import_id})
     async for counts in importer.run(rows):
         yield _line({"type": "progress", **_counts(counts)})

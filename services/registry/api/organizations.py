@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from services.registry.api.common import READ_ERRORS, WRITE_ERRORS, Write, shown
+from services.registry.api.common import (
+    QUERY_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Write,
+    if_match,
+    problem,
+    shown,
+)
 from services.registry.api.deps import Queries, Reader, RegistryDep, RequiredIfMatch
 from services.registry.api.filters import SearchFilters
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import (
     OrganizationCreate,
     OrganizationPage,
@@ -18,10 +26,10 @@ from services.registry.api.schemas import (
     OrganizationUpdate,
 )
 from services.registry.app.commands import ChangeRegistration, RegisterOrganization
-from services.registry.app.types import CreditCode, FilingNumber, OrganizationId
+from services.registry.app.types import CreditCode, FilingNumber, IsoDate, OrganizationId
 from services.registry.domain.registration import OverrideRequest
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=StrictJsonRoute)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
@@ -34,7 +42,7 @@ async def register(body: OrganizationCreate, act: Write) -> OrganizationRead:
     return await act(command, location=router.prefix)
 
 
-@router.get("", responses=READ_ERRORS)
+@router.get("", responses=QUERY_ERRORS)
 async def search(
     _: Reader,
     queries: Queries,
@@ -86,7 +94,7 @@ async def read(
     registry: RegistryDep,
     response: Response,
     as_of: Annotated[
-        date | None, Query(description="the state after every act dated that day or before")
+        IsoDate | None, Query(description="the state after every act dated that day or before")
     ] = None,
 ) -> OrganizationRead:
     """One organization, now or as of a past date (folded from its events)."""
@@ -94,7 +102,11 @@ async def read(
     return shown(org, registry, response, as_of=as_of)
 
 
-@router.patch("/{organization_id}", responses={**WRITE_ERRORS, 428: READ_ERRORS[404]})
+@router.patch(
+    "/{organization_id}",
+    responses={**WRITE_ERRORS, 428: problem("no If-Match (`if-match-required`)")},
+    openapi_extra=if_match(required=True),
+)
 async def change(
     organization_id: Id,
     body: OrganizationUpdate,

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from services.registry.api.common import AUTH_ERRORS, problem
 from services.registry.api.deps import Reader, RegistryDep
 from services.registry.domain.places import Place, Places
 from shared.http.problems import Problem
@@ -56,7 +57,14 @@ def _read(places: Places, place: Place) -> PlaceRead:
     )
 
 
-@router.get("/{code}")
+@router.get(
+    "/{code}",
+    responses={
+        **AUTH_ERRORS,
+        404: problem("no place has the code (`unknown-place`)"),
+        422: problem("the code is not 6, 9 or 12 digits (`validation`)"),
+    },
+)
 async def get_place(code: Code, registry: RegistryDep, _: Reader) -> PlaceRead:
     """A place by its 6, 9 or 12-digit code, with its urban and rural community counts."""
     places = registry.places

@@ -6,10 +6,11 @@ command the schemas accept makes an event well under the store's EVENT_MAX_BYTES
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 # No organization on a register of the PRC predates it; the bound also keeps every act date
 # convertible to a timestamp in Asia/Shanghai and UTC.
@@ -27,20 +28,52 @@ def _storable(value: str) -> str:
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A date is written YYYY-MM-DD, as the schema says; pydantic alone would also take a
+    number (as a Unix time) or a datetime at midnight."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD")
+
+
+# `_storable`'s rule in the JSON Schema, so that what the schema admits the API takes. (Not on
+# a dict key such as FigureName: pydantic writes a key's pattern as patternProperties, which
+# would say that other keys may hold anything.)
+_NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+
+
 def _not_before_earliest(value: date) -> date:
     if value < EARLIEST:
         raise ValueError(f"dates on the register start on {EARLIEST}")
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable)]
-Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
-LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
-FilingNumber = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
-CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable)]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_storable), _NO_NUL]
+Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_storable), _NO_NUL]
+ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable), _NO_NUL]
+LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable), _NO_NUL]
+FilingNumber = Annotated[
+    str, Field(min_length=1, max_length=100), AfterValidator(_storable), _NO_NUL
+]
+CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable), _NO_NUL]
 PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
-ActDate = Annotated[date, AfterValidator(_not_before_earliest)]
+# The same bound in the JSON Schema, which has no minimum for dates: 1949-10-01 or later.
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|[12][0-9]))"
+)
+_FROM_EARLIEST = rf"^(?:(?:19[5-9][0-9]|[2-9][0-9]{{3}})-{_MONTH_DAY}|1949-1[0-2]-[0-3][0-9])$"
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+ActDate = Annotated[
+    IsoDate,
+    AfterValidator(_not_before_earliest),
+    Field(json_schema_extra={"pattern": _FROM_EARLIEST}),
+]
 Yuan = Annotated[int, Field(ge=0, le=10**15)]
 Staff = Annotated[int, Field(ge=0, le=10**7)]
 Year = Annotated[int, Field(ge=EARLIEST.year, le=9998)]

@@ -21,7 +21,7 @@ from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.tables import events
-from tests.integration.registry.builders import HUANGPI_VILLAGE, WUCHANG_COMMUNITY, code
+from tests.integration.registry.builders import HUANGPI_VILLAGE, WUCHANG_COMMUNITY, code, is_problem
 
 NDJSON = {"Content-Type": "application/x-ndjson"}
 META = EventMetadata(client="test")
@@ -298,3 +298,73 @@ async def test_export_returns_every_organization_at_the_head_position(
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert len(rows) == 9 and {row["urban"] for row in rows} == {"true"}
     assert r.headers["x-export-position"] == str(position)
+
+
+async def test_a_line_nested_too_deep_is_a_row_error_and_the_rows_after_it_land(
+    api: httpx.AsyncClient,
+) -> None:
+    body = ndjson(group(1), "[" * 200_000, '{"a": ' * 100_000, group(2))
+    summary, errors = await imported(api, body, batch_size=10)
+    assert (summary["rows"], summary["created"], summary["failed"]) == (4, 2, 2)
+    assert [(e["row"], e["problem"]) for e in errors] == [
+        (2, "malformed-json"),
+        (3, "malformed-json"),
+    ]
+    assert (await api.get(f"/v1/organizations/by-credit-code/{code('1', 2)}")).status_code == 200
+
+
+async def test_a_json_row_naming_a_key_twice_is_a_row_error_naming_the_key(
+    api: httpx.AsyncClient,
+) -> None:
+    twice = json.dumps(group(1), ensure_ascii=False)[:-1] + ', "name": "另一个名字"}'
+    nested = json.dumps(group(2), ensure_ascii=False).replace(
+        '"grade": "4A"', '"grade": "4A", "grade": "5A"'
+    )
+    summary, errors = await imported(api, ndjson(twice, nested, group(3)))
+    assert (summary["created"], summary["failed"]) == (1, 2)
+    assert [(e["row"], e["problem"]) for e in errors] == [
+        (1, "malformed-json"),
+        (2, "malformed-json"),
+    ]
+    assert "'name'" in errors[0]["detail"] and "'grade'" in errors[1]["detail"]
+
+
+async def test_a_bare_cr_ends_a_csv_record_as_lf_and_crlf_do(api: httpx.AsyncClient) -> None:
+    rows = [group(1), group(2), group(3, domicile="420199001"), group(4)]
+    header, *records = as_csv(*rows).decode().splitlines()
+    # LF after the header, then CR, CRLF and CR between the records; a quoted cell keeps its CR
+    records[1] = records[1].replace("武昌区青少年体育协会2", '"武昌区青少年\r体育协会2"')
+    body = (header + "\n" + "\r".join(records[:2]) + "\r\n" + "\r".join(records[2:])).encode()
+    summary, errors = await imported(api, body, {"Content-Type": "text/csv"})
+    assert (summary["rows"], summary["created"]) == (4, 3)
+    # the row numbers count each line end, CR included (row 3 spans lines 3 and 4)
+    assert [(e["row"], e["problem"]) for e in errors] == [(5, "unknown_place")]
+    two = (await api.get(f"/v1/organizations/by-credit-code/{code('1', 2)}")).json()
+    assert two["name"] == "武昌区青少年\n体育协会2"
+
+
+async def test_a_csv_header_naming_a_column_twice_is_refused(
+    api: httpx.AsyncClient, registry_url: str
+) -> None:
+    body = as_csv(group(1)).decode()
+    header, rest = body.split("\n", 1)
+    body = f"{header},name\n" + rest.replace("\n", ",另一个名字\n")
+    r = await api.post("/v1/imports", content=body.encode(), headers={"Content-Type": "text/csv"})
+    problem = is_problem(r, 400, "bad-csv-header")
+    assert "'name'" in problem["detail"]
+    assert head(registry_url) == 0
+
+
+async def test_an_import_body_in_utf16_is_refused_as_not_utf8(
+    api: httpx.AsyncClient, registry_url: str
+) -> None:
+    for encoding in ("utf-16", "utf-16-le", "utf-32"):
+        for media, body in (
+            (NDJSON, ndjson(group(1))),
+            ({"Content-Type": "text/csv"}, as_csv(group(1))),
+        ):
+            encoded = body.decode().encode(encoding)
+            r = await api.post("/v1/imports", content=chunked(encoded), headers=media)
+            problem = is_problem(r, 415, "not-utf-8")
+            assert "UTF-8" in problem["detail"]
+    assert head(registry_url) == 0

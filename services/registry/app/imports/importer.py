@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -29,6 +30,7 @@ from services.registry.domain.errors import RegistryRefusal
 from services.registry.domain.organization import domicile_of
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 
+log = logging.getLogger("socorg.registry.imports")
 DEFAULT_BATCH = 500
 # Rows planned between two turns of the event loop while a batch commits. Rows parsed from a
 # chunk already received never wait for I/O, so without this the commit's next statement
@@ -136,6 +138,13 @@ class Importer:
     def _plan(self, number: int, raw: dict[str, object] | Malformed) -> Planned | RowError:
         if isinstance(raw, Malformed):
             return RowError(number, None, raw.problem, raw.detail)
+        try:
+            return self._plan_row(number, raw)
+        except Exception:  # a row the planner cannot take is that row's error, never the import's
+            log.exception("import %s: row %s could not be planned", self.import_id, number)
+            return RowError(number, identifier_of(raw), "unreadable-row", _UNREADABLE)
+
+    def _plan_row(self, number: int, raw: dict[str, object]) -> Planned | RowError:
         identifier = identifier_of(raw)
         try:
             row = parse_row(raw)
@@ -205,4 +214,5 @@ class Importer:
 
 
 _NO_OVERRIDE = "a credit-code override needs the scope 'registry:override'"
+_UNREADABLE = "the row could not be read; the log has the error under this import's id"
 _RACE = "another write to this organization or identifier came first; run the import again"
