@@ -7,14 +7,12 @@ from the old version, so stored events (never rewritten) are read in the newest 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-
-PRODUCERS = ("registry", "evaluation", "notifier")
 
 
 class EventData(BaseModel):
@@ -83,9 +81,9 @@ def contract(
     producer: str, name: str, version: int, summary: str, *, act_date: str | None = None
 ) -> Callable[[type[M]], type[M]]:
     """Class decorator: register a payload model as the contract of one event type; `act_date`
-    names the field dating the act it records (declared once, here, for every reader)."""
-    if producer not in PRODUCERS:
-        raise ValueError(f"unknown producer {producer!r}")
+    names the field dating the act it records (declared once, here, for every reader). The
+    producer is checked against the services' specs when the catalog loads them
+    (`check_producers`): a service's own modules define contracts while it is being found."""
 
     def register(model: type[M]) -> type[M]:
         if act_date is not None and act_date not in model.model_fields:
@@ -98,6 +96,14 @@ def contract(
         return model
 
     return register
+
+
+def check_producers(producers: Collection[str]) -> None:
+    """Refuse contracts whose producer is not a service that publishes (a misspelt name)."""
+    unknown = sorted(c.qualified for c in _CONTRACTS.values() if c.producer not in producers)
+    if unknown:
+        known = ", ".join(producers) or "none"
+        raise ValueError(f"contracts of an unknown producer: {', '.join(unknown)} (known: {known})")
 
 
 def upcaster(producer: str, name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
