@@ -57,7 +57,7 @@ def discover(package: str) -> tuple[ServiceSpec, ...]:
         raise ValueError(f"two services of {package} produce to one stream: {streams}")
     for spec in found:
         spec.load_contracts()
-    check_producers([s.name for s in found if s.stream is not None])
+    check_producers({s.contracts: s.name for s in found if s.contracts is not None})
     return tuple(found)
 
 

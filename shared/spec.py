@@ -34,7 +34,8 @@ class ServiceSpec:
     migrations: Path
     # the JetStream stream its events are relayed to, if it produces any (e.g. "REGISTRY")
     stream: str | None = None
-    # the module defining its event contracts, imported before AsyncAPI lists them
+    # the module defining its event contracts (all of this service: the catalog checks),
+    # imported before AsyncAPI lists them
     contracts: str | None = None
     # the projections its consumer runners feed, built once the platform is up
     projections: Callable[[Platform], Sequence[Projection]] | None = None
