@@ -5,6 +5,8 @@ event store, API keys, idempotency, NATS) and the standard endpoints (`/healthz`
 `/metrics`, `/openapi.json`, `/docs` and `/redoc` served offline; for a service whose spec
 names a stream, its relay, feed and `/asyncapi.json`; for one with projections, its consumer
 runners); each service adds its routers and its own start-up through `extend`.
+
+Longer than 300 lines on purpose: the lifespan and the parts it starts are one composition root.
 """
 
 from __future__ import annotations
