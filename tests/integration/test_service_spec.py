@@ -168,15 +168,21 @@ SCRIPT = """
 import json, os
 from shared import catalog
 from shared.contracts.asyncapi import asyncapi_document
+from shared.db import make_async_engine
+from shared.eventstore.sql import SqlEventStore
 from shared.launcher import run_settings
+from shared.relay import Relay
 
 spec = catalog.get("alpha")
 doc = asyncapi_document(spec, version="1", nats_url="nats://127.0.0.1:4222")
 app = spec.create_app()
+store = SqlEventStore(make_async_engine(os.environ["SOCORG_ALPHA_DATABASE_URL"]))
+relay = Relay(store=store, link=None, producer="alpha")  # not run: which stream it feeds
 print(json.dumps({
     "names": catalog.names(),
     "producers": catalog.producers(),
     "stream": catalog.stream_of("alpha"),
+    "relay": relay.stream,
     "ports": [run_settings().port(s) for s in catalog.names()],
     "channels": {k: v["address"] for k, v in doc["channels"].items()},
     "described": doc["info"]["description"],
@@ -201,7 +207,7 @@ def test_the_launcher_relay_and_asyncapi_read_the_new_service_from_its_spec(
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     assert seen["names"] == ["gamma", "alpha"] and seen["producers"] == ["alpha"]
-    assert seen["stream"] == "ALPHA" and seen["ports"] == [9101, 8102]
+    assert seen["stream"] == seen["relay"] == "ALPHA" and seen["ports"] == [9101, 8102]
     assert seen["channels"] == {"thing_done": "alpha.{pp}.{cc}.{dd}.thing_done"}
     assert "ALPHA JetStream stream" in seen["described"]
     assert seen["title"] == "socorg alpha"
