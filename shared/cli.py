@@ -1,4 +1,8 @@
-"""The `socorg` command: run the platform, serve one service, migrate, manage API keys."""
+"""The `socorg` command: run the platform, serve one service, migrate, manage API keys.
+
+Services are those of shared.catalog; each spec's own commands (the registry's `demo`) are
+added at the top level.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +15,47 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from services.registry.demo.cli import demo
 from shared import catalog, migrate
 from shared.settings import ServiceSettings
+from shared.spec import ServiceSpec
 
 app = typer.Typer(no_args_is_help=True, help="socorg — the register of social organizations.")
 keys = typer.Typer(no_args_is_help=True, help="API keys of one service (stored hashed).")
 app.add_typer(keys, name="keys")
-app.command()(demo)  # socorg demo <profile>: a demo register through the import API
 console = Console()
 
-ServiceArg = Annotated[str, typer.Argument(help=f"one of {', '.join(catalog.SERVICES)}")]
+
+def _add_service_commands() -> None:
+    for spec in catalog.specs():
+        for command in spec.commands:
+            if isinstance(command, typer.Typer):
+                app.add_typer(command)
+            else:
+                app.command()(command)
 
 
-def _service(name: str) -> str:
+_add_service_commands()
+
+ServiceArg = Annotated[str, typer.Argument(help=f"one of {', '.join(catalog.names())}")]
+
+
+def _spec(name: str) -> ServiceSpec:
     try:
-        return catalog.check(name)
+        return catalog.get(name)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
+
+
+def _producer(name: str) -> str:
+    if _spec(name).stream is None:
+        raise typer.BadParameter(f"{name} publishes no events")
+    return name
 
 
 def _settings(service: str) -> ServiceSettings:
     """The service's settings, or one clear line per invalid setting and exit code 2."""
     try:
-        return catalog.settings_class(_service(service))()
+        return _spec(service).settings()
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
@@ -63,7 +84,7 @@ def serve(service: ServiceArg) -> None:
     logs.configure(service, settings.log_level, secrets=settings.secret_values())
     settle_heap_after_startup()
     uvicorn.run(
-        catalog.app_factory(service),
+        _spec(service).app,
         factory=True,
         host=settings.host,
         port=settings.port,
@@ -76,22 +97,18 @@ def serve(service: ServiceArg) -> None:
 @app.command()
 def relay(service: ServiceArg) -> None:
     """Run only the relay of a producing service (events table → JetStream)."""
-    from shared.relay import STREAMS, run_standalone
+    from shared.relay import run_standalone
 
-    if _service(service) not in STREAMS:
-        raise typer.BadParameter(f"{service} publishes no events")
     settings = _settings(service)
-    asyncio.run(run_standalone(service, settings))
+    asyncio.run(run_standalone(_producer(service), settings))
 
 
 @app.command("relay-status")
 def relay_status(service: ServiceArg) -> None:
     """Where the relay is, and any event NATS refused that it holds at (exit 1 while it does)."""
-    from shared.relay import STREAMS
     from shared.relay_status import status
 
-    if _service(service) not in STREAMS:
-        raise typer.BadParameter(f"{service} publishes no events")
+    _producer(service)
     report = asyncio.run(status(service, _settings(service).database_url.get_secret_value()))
     console.print(report.text(), highlight=False, soft_wrap=True)
     if report.held:
@@ -107,11 +124,9 @@ def relay_skip(
 ) -> None:
     """Let the relay go on without a held event: JetStream never gets it (see
     docs/operations.md first); it stays in the store and the HTTP feed."""
-    from shared.relay import STREAMS
     from shared.relay_status import skip
 
-    if _service(service) not in STREAMS:
-        raise typer.BadParameter(f"{service} publishes no events")
+    _producer(service)
     if not reason.strip() or not by.strip():
         raise typer.BadParameter("--reason and --by must not be empty")
     done = asyncio.run(
@@ -126,10 +141,10 @@ def relay_skip(
 
 @app.command("migrate")
 def migrate_cmd(
-    services: Annotated[list[str] | None, typer.Argument(help="default: all four")] = None,
+    services: Annotated[list[str] | None, typer.Argument(help="default: every service")] = None,
 ) -> None:
     """Apply every Alembic migration to the services' databases."""
-    for service in services or list(catalog.SERVICES):
+    for service in services or list(catalog.names()):
         settings = _settings(service)
         migrate.upgrade(service, settings.database_url.get_secret_value())
         console.print(f"{service}: migrated")

@@ -1,8 +1,9 @@
 """`make run`: the whole platform on one machine, embedded default (SQLite + nats-server).
 
 Starts nats-server from the wheel, migrates every service's SQLite database under the data
-folder, starts the four services as separate uvicorn processes, waits until each is ready and
-prints where they are. SIGINT or SIGTERM stops every process it started, services first.
+folder, starts every service of the catalog as a separate uvicorn process, waits until each
+is ready and prints where they are. SIGINT or SIGTERM stops every process it started,
+services first.
 """
 
 from __future__ import annotations
@@ -14,18 +15,22 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
-from pydantic import Field
+from pydantic import Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared import migrate, natsserver
-from shared.catalog import SERVICES
+from shared import catalog, migrate, natsserver
 from shared.settings import DEV_API_KEY
 
 
 class RunSettings(BaseSettings):
-    """Where `socorg run` puts things; environment variables prefixed SOCORG_RUN_."""
+    """Where `socorg run` puts things; environment variables prefixed SOCORG_RUN_.
+
+    Each service's port is a field `<service>_port` (SOCORG_RUN_REGISTRY_PORT …), defaulting
+    to its spec's port: `run_settings()` adds one per service of the catalog.
+    """
 
     model_config = SettingsConfigDict(env_prefix="SOCORG_RUN_")
 
@@ -33,14 +38,17 @@ class RunSettings(BaseSettings):
     host: str = "127.0.0.1"
     # Not 4222: a system NATS may already listen there.
     nats_port: int = 14222
-    registry_port: int = 8001
-    evaluation_port: int = 8002
-    metrics_port: int = 8003
-    notifier_port: int = 8004
     ready_timeout: float = 60.0
 
     def port(self, service: str) -> int:
         return int(getattr(self, f"{service}_port"))
+
+
+def run_settings() -> RunSettings:
+    """RunSettings with a port field per service, read from the environment."""
+    ports: dict[str, Any] = {f"{s.name}_port": (int, s.port) for s in catalog.specs()}
+    cls = create_model("RunSettings", __base__=RunSettings, **ports)
+    return cls()
 
 
 class Stopped(Exception):
@@ -59,7 +67,7 @@ def _die_with_parent() -> None:
 
 
 def _taken_ports(cfg: RunSettings) -> list[str]:
-    wanted = {"nats-server": cfg.nats_port} | {s: cfg.port(s) for s in SERVICES}
+    wanted = {"nats-server": cfg.nats_port} | {s: cfg.port(s) for s in catalog.names()}
     return [
         f"port {port} ({what}) is already in use on {cfg.host}; stop what uses it or set "
         f"SOCORG_RUN_{what.upper().replace('-SERVER', '')}_PORT to another port"
@@ -125,12 +133,12 @@ class Launcher:
             preexec_fn=_die_with_parent,
         )
         natsserver.wait_for_port(cfg.nats_port, proc=self.nats, what="nats-server")
-        for service in SERVICES:
+        for service in catalog.names():
             self._check_stop()
             migrate.upgrade(
                 service, service_env(cfg, service)[f"SOCORG_{service.upper()}_DATABASE_URL"]
             )
-        for service in SERVICES:
+        for service in catalog.names():
             env = {**os.environ, **service_env(cfg, service)}
             self.children[service] = subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "serve", service],
@@ -154,7 +162,7 @@ class Launcher:
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.cfg.ready_timeout
-        pending = set(SERVICES)
+        pending = set(catalog.names())
         with httpx.Client(timeout=2) as http:
             while pending:
                 self._check_stop()
@@ -176,7 +184,7 @@ class Launcher:
     def _banner(self) -> None:
         self.out("")
         self.out("socorg is running (embedded: SQLite + nats-server). Ctrl-C stops everything.")
-        for service in SERVICES:
+        for service in catalog.names():
             self.out(f"  {service:<11} {self._url(service)}   docs: {self._url(service)}/docs")
         self.out(f"  {'nats':<11} nats://127.0.0.1:{self.cfg.nats_port}")
         self.out(f"  data        {self.cfg.data_dir.resolve()}  (logs in logs/)")
@@ -225,4 +233,4 @@ def _terminate(procs: list[subprocess.Popen[bytes]], grace: float) -> None:
 
 
 def main() -> int:
-    return Launcher(RunSettings()).run()
+    return Launcher(run_settings()).run()

@@ -7,20 +7,18 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from shared.catalog import SERVICES
+from shared import catalog
 
-ROOT = Path(__file__).resolve().parent.parent
+PLATFORM = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(service: str, database_url: str) -> Config:
-    if service not in SERVICES:
-        raise ValueError(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+    """The platform's versions and those in the spec's migrations folder, on one database."""
+    own = catalog.get(service).migrations / "versions"
     cfg = Config()
-    here = ROOT / "shared" / "migrations"
-    own = ROOT / "services" / service / "migrations" / "versions"
-    cfg.set_main_option("script_location", str(here))
+    cfg.set_main_option("script_location", str(PLATFORM))
     cfg.set_main_option("path_separator", "space")
-    cfg.set_main_option("version_locations", f"{here / 'versions'} {own}")
+    cfg.set_main_option("version_locations", f"{PLATFORM / 'versions'} {own}")
     cfg.attributes["database_url"] = database_url
     return cfg
 

@@ -40,7 +40,7 @@ from prometheus_client import Counter, Gauge, start_http_server
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import checkpoints, relay_blocked
+from shared import catalog, checkpoints, relay_blocked
 from shared.contracts.envelope import subject
 from shared.db import WRITE
 from shared.eventstore.sql import OutboxRow, SqlEventStore
@@ -51,7 +51,6 @@ from shared.tables import events
 
 log = logging.getLogger("socorg.relay")
 
-STREAMS = {"registry": "REGISTRY", "evaluation": "EVALUATION", "notifier": "NOTIFIER"}
 HEAD_EVERY = 1.0  # seconds between reads of the outbox's head for the lag gauge
 LAG_POSITIONS = Gauge("socorg_relay_lag_positions", "events not yet published", ["producer"])
 LAG_SECONDS = Gauge("socorg_relay_lag_seconds", "age of the oldest unpublished event", ["producer"])
@@ -143,7 +142,7 @@ def stream_config(name: str, subjects: list[str], config: RelayConfig) -> api.St
 
 async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig) -> None:
     """Create or update the producer's stream."""
-    name = STREAMS[producer]
+    name = catalog.stream_of(producer)  # as the producer's spec names it
     cfg = stream_config(name, [f"{producer}.>"], config)
     try:
         await js.stream_info(name)
@@ -167,7 +166,7 @@ class Relay:
         self.engine: AsyncEngine = store.engine.execution_options(**WRITE)
         self.link = link
         self.producer = producer
-        self.stream = STREAMS[producer]
+        self.stream = catalog.stream_of(producer)
         self.config = config or RelayConfig()
         me = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = Lease(

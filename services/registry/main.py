@@ -26,12 +26,9 @@ from services.registry.api import (
 from services.registry.app.clock import Clock, ShanghaiClock
 from services.registry.bootstrap import sql_registry
 from services.registry.settings import RegistrySettings
+from services.registry.spec import SPEC
 from shared.http.app import Platform, create_service_app
 
-DESCRIPTION = (
-    "System of record of social organizations (社会组织): registration, filing, changes, "
-    "annual reports and inspections, ends and ratings; every fact an event."
-)
 ROUTERS = (
     organizations.router,
     community.router,
@@ -54,13 +51,6 @@ def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None 
         app.state.registry = sql_registry(platform.store, places, the_clock)
         yield
 
-    app = create_service_app(
-        service="registry",
-        settings=settings,
-        description=DESCRIPTION,
-        routers=ROUTERS,
-        produces_events=True,
-        extend=registry_parts,
-    )
+    app = create_service_app(SPEC, settings, routers=ROUTERS, extend=registry_parts)
     errors.install(app)
     return app

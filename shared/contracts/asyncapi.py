@@ -1,4 +1,7 @@
-"""An AsyncAPI 3.0 document for a producer's JetStream subjects, generated from the contracts."""
+"""An AsyncAPI 3.0 document for a producer's JetStream subjects, generated from the contracts.
+
+The producer is a service spec: its stream, and the contracts module its events are defined in.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from shared.contracts.base import all_contracts
 from shared.contracts.envelope import ce_type, dataschema
 from shared.redact import hosts
+from shared.spec import ServiceSpec
 
 _PLACE_PARAMS = {
     "pp": {"description": "province digits of the GB/T 2260 domicile code, e.g. 42"},
@@ -17,7 +21,11 @@ _PLACE_PARAMS = {
 }
 
 
-def asyncapi_document(producer: str, *, version: str, nats_url: str) -> dict[str, Any]:
+def asyncapi_document(spec: ServiceSpec, *, version: str, nats_url: str) -> dict[str, Any]:
+    producer, stream = spec.name, spec.stream
+    if stream is None:
+        raise ValueError(f"{producer} publishes no events")
+    spec.load_contracts()
     contracts = sorted(all_contracts(producer), key=lambda c: c.name)
     _, defs = models_json_schema(
         [(c.model, "validation") for c in contracts], ref_template="#/components/schemas/{model}"
@@ -51,7 +59,7 @@ def asyncapi_document(producer: str, *, version: str, nats_url: str) -> dict[str
             "title": f"socorg {producer} events",
             "version": version,
             "description": (
-                f"Events of the {producer.upper()} JetStream stream, one subject per place: "
+                f"Events of the {stream} JetStream stream, one subject per place: "
                 f"`{producer}.<pp>.<cc>.<dd>.<event_type>` (e.g. `{producer}.42.01.>` is all "
                 "of Wuhan). Each message is a CloudEvents 1.0 structured JSON envelope; "
                 "`Nats-Msg-Id` is the event id."

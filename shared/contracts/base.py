@@ -7,14 +7,12 @@ from the old version, so stored events (never rewritten) are read in the newest 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-
-PRODUCERS = ("registry", "evaluation", "notifier")
 
 
 class EventData(BaseModel):
@@ -83,9 +81,10 @@ def contract(
     producer: str, name: str, version: int, summary: str, *, act_date: str | None = None
 ) -> Callable[[type[M]], type[M]]:
     """Class decorator: register a payload model as the contract of one event type; `act_date`
-    names the field dating the act it records (declared once, here, for every reader)."""
-    if producer not in PRODUCERS:
-        raise ValueError(f"unknown producer {producer!r}")
+    names the field dating the act it records (declared once, here, for every reader). The
+    producer is checked against the services' specs when the catalog loads them
+    (`check_producers`): a service's own modules define contracts while it is being found, so
+    the catalog cannot be asked here."""
 
     def register(model: type[M]) -> type[M]:
         if act_date is not None and act_date not in model.model_fields:
@@ -98,6 +97,18 @@ def contract(
         return model
 
     return register
+
+
+def check_producers(owners: Mapping[str, str]) -> None:
+    """Refuse a contract whose producer is not the service whose spec names its module
+    (`owners`: contracts module → service), e.g. a misspelt producer."""
+    wrong = sorted(
+        f"{c.qualified} (in {c.model.__module__}, of {owners[c.model.__module__]})"
+        for c in _CONTRACTS.values()
+        if c.model.__module__ in owners and c.producer != owners[c.model.__module__]
+    )
+    if wrong:
+        raise ValueError(f"contracts of an unknown producer: {', '.join(wrong)}")
 
 
 def upcaster(producer: str, name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:

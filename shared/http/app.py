@@ -2,8 +2,11 @@
 
 Nothing connects at import. `create_service_app` wires the shared platform (database engine,
 event store, API keys, idempotency, NATS) and the standard endpoints (`/healthz`, `/readyz`,
-`/metrics`, `/openapi.json`, `/docs` and `/redoc` served offline, `/asyncapi.json` for
-producers); each service adds its routers and its own start-up through `extend`.
+`/metrics`, `/openapi.json`, `/docs` and `/redoc` served offline; for a service whose spec
+names a stream, its relay, feed and `/asyncapi.json`; for one with projections, its consumer
+runners); each service adds its routers and its own start-up through `extend`.
+
+Longer than 300 lines on purpose: the lifespan and the parts it starts are one composition root.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from shared.natslink import NatsLink
 from shared.redact import scrub
 from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
+from shared.spec import ServiceSpec
 
 log = logging.getLogger("socorg.http")
 DOCS_ASSETS = "/docs-assets"
@@ -62,15 +66,18 @@ Extension = Callable[[FastAPI, Platform], AbstractAsyncContextManager[None]]
 
 
 def create_service_app(
-    *,
-    service: str,
+    spec: ServiceSpec,
     settings: ServiceSettings,
-    description: str,
+    *,
     routers: Sequence[APIRouter] = (),
-    produces_events: bool = False,
-    projections: Callable[[Platform], Sequence[Projection]] | None = None,
     extend: Extension | None = None,
 ) -> FastAPI:
+    """The app of the service `spec` describes: its stream (relay, feed, `/asyncapi.json`)
+    and projections (consumer runners) come from the spec, its routes and start-up from here."""
+    service = spec.name
+    produces_events = spec.stream is not None
+    projections = spec.projections
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(service, settings.log_level, secrets=settings.secret_values())
@@ -123,7 +130,7 @@ def create_service_app(
         static_url=DOCS_ASSETS,
         title=f"socorg {service}",
         version=VERSION,
-        description=description,
+        description=spec.description,
         lifespan=lifespan,
         responses={
             422: {"description": "invalid request (problem+json)"},
@@ -137,7 +144,7 @@ def create_service_app(
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(ObserveMiddleware)
-    app.include_router(_ops_router(service, produces_events))
+    app.include_router(_ops_router(spec))
     if produces_events:
         app.include_router(feed_router(service))
     if projections is not None:
@@ -250,7 +257,8 @@ async def _nats_ok(link: NatsLink) -> tuple[bool, str]:
     return (True, "ok") if link.is_connected else (False, "not connected")
 
 
-def _ops_router(service: str, produces_events: bool) -> APIRouter:
+def _ops_router(spec: ServiceSpec) -> APIRouter:
+    service = spec.name
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz")
@@ -291,13 +299,13 @@ def _ops_router(service: str, produces_events: bool) -> APIRouter:
         """Prometheus metrics of this process."""
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    if produces_events:
+    if spec.stream is not None:
 
         @router.get("/asyncapi.json")
         async def asyncapi(request: Request) -> dict[str, Any]:
             """AsyncAPI 3.0 description of the events this service publishes."""
             settings: ServiceSettings = request.app.state.settings
             nats_url = settings.nats_url.get_secret_value()
-            return asyncapi_document(service, version=VERSION, nats_url=nats_url)
+            return asyncapi_document(spec, version=VERSION, nats_url=nats_url)
 
     return router

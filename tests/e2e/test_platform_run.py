@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.catalog import SERVICES
+from shared import catalog
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
@@ -51,7 +51,7 @@ def alive(pid: int) -> bool:
 
 class Platform:
     def __init__(self, data_dir: Path) -> None:
-        self.ports = {s: free_port() for s in SERVICES}
+        self.ports = {s: free_port() for s in catalog.names()}
         self.env = {
             **os.environ,
             "SOCORG_RUN_DATA_DIR": str(data_dir),

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from services.registry.settings import RegistrySettings
+from shared import catalog
 from shared.http.app import create_service_app
 from shared.natsserver import free_port
 from shared.settings import DEV_API_KEY
@@ -21,9 +22,7 @@ async def http(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
         nats_url=f"nats://127.0.0.1:{free_port()}",
         relay_enabled=False,
     )
-    app = create_service_app(
-        service="registry", settings=settings, description="t", produces_events=True
-    )
+    app = create_service_app(catalog.get("registry"), settings)
     async with serve(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as client:
         yield client
 

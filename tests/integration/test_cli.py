@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from shared import catalog
 from shared.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,18 @@ def test_a_key_with_a_bad_place_is_refused_clearly(env: str) -> None:
 def test_unknown_service_is_refused(env: str) -> None:
     out = CliRunner().invoke(app, ["keys", "list", "nosuch"])
     assert out.exit_code != 0 and "unknown service" in out.output
+
+
+def test_the_commands_of_each_spec_are_socorg_commands_and_its_stream_decides_relay() -> None:
+    runner = CliRunner()
+    for spec in catalog.specs():
+        for command in spec.commands:
+            name = command.__name__.replace("_", "-")
+            shown = runner.invoke(app, [name, "--help"])
+            assert shown.exit_code == 0, (spec.name, name, shown.output)
+    assert [c.__name__ for c in catalog.get("registry").commands] == ["demo"]
+    refused = runner.invoke(app, ["relay-status", "metrics"])
+    assert refused.exit_code == 2 and "metrics publishes no events" in refused.output
 
 
 def test_production_mode_refuses_to_start_with_a_development_key(sqlite_url: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shared import checkpoints
+from shared import catalog, checkpoints
 from shared.consumer import AlreadyReplayed, ConsumerConfig, ConsumerRunner, Delivered, Projection
 from shared.contracts.registry import RegistrationChanged
 from shared.db import make_async_engine
@@ -256,11 +256,7 @@ async def test_dead_letters_are_listed_and_replayed_and_projections_rebuilt_over
     projection = DemoProjection()
     settings = RegistrySettings(database_url=database_url, nats_url=nats_server.url)
     app = create_service_app(
-        service="registry",
-        settings=settings,
-        description="t",
-        produces_events=True,
-        projections=lambda _: [projection],
+        replace(catalog.get("registry"), projections=lambda _: [projection]), settings
     )
     async with (
         serve(app) as url,

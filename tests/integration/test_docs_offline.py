@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
@@ -12,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from shared.catalog import SERVICES, settings_class
+from shared import catalog
 
 BASE = "http://testserver"
 LOCAL_HOSTS = {"testserver", "127.0.0.1", "localhost"}
@@ -45,11 +44,10 @@ def foreign(url: str) -> bool:
     return parts.scheme in ("http", "https") and parts.hostname not in LOCAL_HOSTS
 
 
-@pytest.fixture(params=SERVICES)
+@pytest.fixture(params=catalog.names())
 async def http(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    service = str(request.param)
-    settings = settings_class(service)(database_url=f"sqlite:///{tmp_path}/{service}.db")
-    app = importlib.import_module(f"services.{service}.main").create_app(settings)
+    spec = catalog.get(str(request.param))
+    app = spec.create_app(spec.settings(database_url=f"sqlite:///{tmp_path}/{spec.name}.db"))
     # The pages and their assets are plain routes: no lifespan (database, NATS) is needed.
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as c:
         yield c

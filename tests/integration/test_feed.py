@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from services.registry.settings import RegistrySettings
+from shared import catalog
 from shared.eventstore import EventMetadata, NewEvent
 from shared.http.app import create_service_app
 from shared.natsserver import free_port
@@ -29,9 +30,7 @@ async def service(database_url: str) -> AsyncIterator[tuple[FastAPI, httpx.Async
         relay_enabled=False,
         feed_heartbeat_seconds=0.2,
     )
-    app = create_service_app(
-        service="registry", settings=settings, description="t", produces_events=True
-    )
+    app = create_service_app(catalog.get("registry"), settings)
     async with (
         serve(app) as url,
         httpx.AsyncClient(base_url=url, headers={"X-API-Key": DEV_API_KEY}, timeout=10) as http,

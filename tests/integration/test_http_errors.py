@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
 from fastapi import APIRouter
 
 from services.registry.settings import RegistrySettings
+from shared import catalog
 from shared.http.app import create_service_app
 from shared.logs import JsonFormatter
 from tests.integration.servers import serve
@@ -50,7 +52,7 @@ class Collect(logging.Handler):
 async def base(sqlite_url: str, nats_server) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     settings = RegistrySettings(database_url=sqlite_url, nats_url=nats_server.url)
     app = create_service_app(
-        service="registry", settings=settings, description="t", routers=[failing_router()]
+        replace(catalog.get("registry"), stream=None), settings, routers=[failing_router()]
     )
     async with serve(app) as url:
         yield url

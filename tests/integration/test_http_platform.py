@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated
 
 import httpx
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from services.registry.settings import RegistrySettings
+from shared import catalog
 from shared.db import make_async_engine
 from shared.http.app import create_service_app
 from shared.http.auth import require
@@ -51,13 +53,7 @@ def demo_router() -> APIRouter:
 async def base(database_url: str, nats_server) -> AsyncIterator[str]:  # type: ignore[no-untyped-def]
     calls.clear()
     settings = RegistrySettings(database_url=database_url, nats_url=nats_server.url)
-    app = create_service_app(
-        service="registry",
-        settings=settings,
-        description="test",
-        routers=[demo_router()],
-        produces_events=True,
-    )
+    app = create_service_app(catalog.get("registry"), settings, routers=[demo_router()])
     async with serve(app) as url:
         yield url
 
@@ -99,7 +95,7 @@ async def test_readyz_is_503_while_nats_is_down(database_url: str) -> None:
     settings = RegistrySettings(
         database_url=database_url, nats_url=f"nats://127.0.0.1:{free_port()}"
     )
-    app = create_service_app(service="registry", settings=settings, description="t")
+    app = create_service_app(replace(catalog.get("registry"), stream=None), settings)
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
         body = is_problem(await http.get("/readyz"), 503)
         assert body["checks"]["nats"]["ok"] is False  # type: ignore[index]

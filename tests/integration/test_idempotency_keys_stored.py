@@ -4,6 +4,7 @@ no row past its time to live once the service's sweep has run (SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry.settings import RegistrySettings
+from shared import catalog
 from shared.http.app import create_service_app
 from shared.http.keys import KeyStore
 from shared.tables import idempotency_keys
@@ -30,7 +32,7 @@ def app_on(database_url: str, nats_url: str, sweep_every: float = 3600.0) -> Fas
         database_url=database_url, nats_url=nats_url, idempotency_sweep_seconds=sweep_every
     )
     return create_service_app(
-        service="registry", settings=config, description="t", routers=[demo_router()]
+        replace(catalog.get("registry"), stream=None), config, routers=[demo_router()]
     )
 
 

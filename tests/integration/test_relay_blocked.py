@@ -18,7 +18,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from services.registry.settings import RegistrySettings
-from shared import relay_status
+from shared import catalog, relay_status
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
@@ -170,9 +170,7 @@ async def test_readyz_fails_while_the_relay_holds_and_recovers_after(rig: Rig) -
     settings = RegistrySettings(
         database_url=rig.url, nats_url=rig.nats.url, relay_blocked_retry_seconds=0.2
     )
-    app = create_service_app(
-        service="registry", settings=settings, description="test", produces_events=True
-    )
+    app = create_service_app(catalog.get("registry"), settings)
     await rig.append("org-1", {"v": 1}, BIG)
     async with serve(app) as url, httpx.AsyncClient(base_url=url) as http:
         for _ in range(600):
@@ -231,9 +229,7 @@ async def test_a_message_jetstream_refuses_inside_a_batch_is_found_and_held(rig:
 async def test_readyz_of_an_api_whose_relay_runs_elsewhere_says_it_holds(rig: Rig) -> None:
     """deploy/ runs the registry's relay as a process of its own (RELAY_ENABLED false)."""
     settings = RegistrySettings(database_url=rig.url, nats_url=rig.nats.url, relay_enabled=False)
-    app = create_service_app(
-        service="registry", settings=settings, description="test", produces_events=True
-    )
+    app = create_service_app(catalog.get("registry"), settings)
     await rig.append("org-1", BIG)
     relay = rig.relay()
     task = asyncio.create_task(relay.run())

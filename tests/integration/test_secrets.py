@@ -13,39 +13,24 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from services.evaluation.main import create_app as evaluation_app
-from services.evaluation.settings import EvaluationSettings
-from services.metrics.main import create_app as metrics_app
-from services.metrics.settings import MetricsSettings
-from services.notifier.main import create_app as notifier_app
-from services.notifier.settings import NotifierSettings
 from services.registry.main import create_app as registry_app
 from services.registry.settings import RegistrySettings
-from shared import natsserver
+from shared import catalog, natsserver
 from shared.logs import JsonFormatter
 from shared.migrate import upgrade
-from shared.settings import ServiceSettings
 from tests.conftest import PG_URL, _admin_engine
 from tests.integration.servers import serve
 
 DB_PASSWORD = "db-Pw-7f3a9c1e"
 NATS_USER, NATS_PASSWORD = "socorg", "nats-Pw-0b5d2e84"
-# settings, app factory, whether it publishes events (and so serves /asyncapi.json)
-SERVICES: dict[str, tuple[type[ServiceSettings], Callable[..., FastAPI], bool]] = {
-    "registry": (RegistrySettings, registry_app, True),
-    "evaluation": (EvaluationSettings, evaluation_app, True),
-    "metrics": (MetricsSettings, metrics_app, False),
-    "notifier": (NotifierSettings, notifier_app, True),
-}
 
 
 @pytest.fixture
@@ -114,21 +99,22 @@ async def served_documents(http: httpx.AsyncClient, producer: bool) -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("service", list(SERVICES))
+@pytest.mark.parametrize("service", catalog.names())
 async def test_no_password_is_served_or_logged(
     service: str,
     database_with_password: str,
     nats_with_password: int,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings_class, create_app, producer = SERVICES[service]
+    spec = catalog.get(service)
+    producer = spec.stream is not None  # and so serves /asyncapi.json
     nats_url = (
         f"nats://{NATS_USER}:{NATS_PASSWORD}@127.0.0.1:{nats_with_password},"
         f"nats://{NATS_USER}:{NATS_PASSWORD}@localhost:{nats_with_password}"
     )
-    settings = settings_class(database_url=database_with_password, nats_url=nats_url)
+    settings = spec.settings(database_url=database_with_password, nats_url=nats_url)
     assert DB_PASSWORD in settings.database_url.get_secret_value()
-    async with serve(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+    async with serve(spec.create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
         ready = await wait_ready(http)
         assert ready.json()["checks"]["nats"]["ok"] is True  # connected with the password
         documents = await served_documents(http, producer)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from shared import catalog
 from shared.contracts import all_contracts, contract_of, get_contract
 from shared.contracts.asyncapi import asyncapi_document
 from shared.contracts.base import (
@@ -117,7 +118,7 @@ def test_older_schema_versions_are_upcast_and_unknown_ones_refused() -> None:
 
 
 def test_asyncapi_document_lists_every_registry_event_with_its_payload_schema() -> None:
-    doc = asyncapi_document("registry", version="1", nats_url="nats://localhost:14222")
+    doc = asyncapi_document(catalog.get("registry"), version="1", nats_url="nats://localhost:14222")
     assert doc["asyncapi"] == "3.0.0"
     registry_events = {c.name for c in all_contracts("registry")}
     assert set(doc["channels"]) == registry_events

@@ -19,14 +19,15 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.catalog import SERVICES, settings_class
+from shared import catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 BASE = K8S / "base"
 OVERLAYS = {name: K8S / "overlays" / name for name in ("production", "development")}
-PORTS = {service: settings_class(service).model_fields["port"].default for service in SERVICES}
+SERVICES = catalog.names()
+PORTS = {spec.name: spec.port for spec in catalog.specs()}
 
 ENV_TOKEN = re.compile(r"\bSOCORG_[A-Z0-9_]*[A-Z0-9]\b")
 REQUIRED_INTERPOLATION = re.compile(r"\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}")
@@ -156,7 +157,7 @@ def test_every_socorg_variable_is_a_field_of_its_services_settings() -> None:
                 continue
             service, field = parsed
             configured.add(service)
-            if field not in settings_class(service).model_fields:
+            if field not in catalog.get(service).settings.model_fields:
                 wrong.append(f"{path.relative_to(ROOT)}: {token} is no {service} setting")
     assert wrong == []
     # Every service is configured somewhere, so the check above ran on real names.
@@ -166,7 +167,7 @@ def test_every_socorg_variable_is_a_field_of_its_services_settings() -> None:
 def test_env_field_rejects_misspelt_names() -> None:
     assert env_field("SOCORG_REGISTRY_DATABASE_URL") == ("registry", "database_url")
     assert env_field("SOCORG_REGISTY_MODE") is None
-    assert "databse_url" not in settings_class("registry").model_fields
+    assert "databse_url" not in catalog.get("registry").settings.model_fields
 
 
 # --- the image -----------------------------------------------------------------------------------
