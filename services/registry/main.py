@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from services.registry.adapters.places_file import load_places
 from services.registry.api import (
     annual,
+    categories,
     community,
     decisions,
     errors,
@@ -41,6 +42,7 @@ ROUTERS = (
     imports.router,
     exports.router,
     places.router,
+    categories.router,
 )
 
 

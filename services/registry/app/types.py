@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from services.registry.domain.credit_code import normalise_credit_code
 
 # No organization on a register of the PRC predates it; the bound also keeps every act date
 # convertible to a timestamp in Asia/Shanghai and UTC.
@@ -27,6 +29,10 @@ def _storable(value: str) -> str:
     return value
 
 
+def _pasted_code(value: object) -> object:
+    return normalise_credit_code(value) if isinstance(value, str) else value
+
+
 def _not_before_earliest(value: date) -> date:
     if value < EARLIEST:
         raise ValueError(f"dates on the register start on {EARLIEST}")
@@ -38,7 +44,14 @@ Category = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(_st
 ShortText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_storable)]
 LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_storable)]
 FilingNumber = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_storable)]
-CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable)]
+# A code as pasted (spaces, lower case, full-width) is normalised first, so a body, an import
+# row and a look-up by code all see the stored form (DOMAIN.md, 统一社会信用代码).
+CreditCode = Annotated[
+    str,
+    BeforeValidator(_pasted_code),
+    Field(min_length=1, max_length=18),
+    AfterValidator(_storable),
+]
 PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
 ActDate = Annotated[date, AfterValidator(_not_before_earliest)]
 Yuan = Annotated[int, Field(ge=0, le=10**15)]

@@ -1,0 +1,71 @@
+"""Categories and credit codes over the API: the taxonomy listed and checked; codes as pasted."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.integration.registry.builders import (
+    code,
+    community_org,
+    is_problem,
+    organization,
+    registered,
+)
+
+
+async def test_the_categories_are_listed_with_their_codes_and_kinds(
+    api: httpx.AsyncClient,
+) -> None:
+    categories = {c["name"]: c for c in (await api.get("/v1/categories")).json()}
+    assert {"科技创新类", "产业发展类", "工商服务类", "社会服务类", "公益慈善类"} <= set(categories)
+    assert {"生活服务类", "社区事务类", "文体活动类", "农村自我管理自我服务类"} <= set(categories)
+    assert categories["社区社会组织联合会"]["kinds"] == ["social_group"]
+    assert categories["社区发展基金会"]["kinds"] == ["foundation"]
+    assert "community_org" in categories["公益慈善类"]["kinds"]
+    assert categories["科技创新类"]["code"] == "tech_innovation"
+
+
+async def test_an_unknown_category_is_refused_by_name_on_registration_filing_and_change(
+    api: httpx.AsyncClient,
+) -> None:
+    refused = is_problem(
+        await api.post("/v1/organizations", json=organization(1, category="体育类")), 422
+    )
+    assert "体育类" in refused["detail"] and "科技创新类" in refused["detail"]
+    refused = is_problem(
+        await api.post("/v1/community-organizations", json=community_org(1, category="体育类")),
+        422,
+    )
+    assert "体育类" in refused["detail"] and "文体活动类" in refused["detail"]
+    org = await registered(api, 2)
+    r = await api.patch(
+        f"/v1/organizations/{org['id']}", json={"category": "体育类"}, headers={"If-Match": '"1"'}
+    )
+    is_problem(r, 422, "unknown_category")
+
+
+async def test_a_pasted_code_is_stored_and_found_normalised(api: httpx.AsyncClient) -> None:
+    canonical = code("1", 7)
+    pasted = "  " + "".join(chr(ord(ch) + 0xFEE0) for ch in canonical.lower()) + "\u3000"
+    created = await api.post("/v1/organizations", json=organization(7, credit_code=pasted))
+    assert created.status_code == 201, created.text
+    assert created.json()["credit_code"] == canonical
+    found = await api.get(f"/v1/organizations/by-credit-code/{canonical.lower()}")
+    assert found.status_code == 200 and found.json()["id"] == created.json()["id"]
+
+
+async def test_a_level_the_authority_does_not_register_at_is_a_warning_the_override_accepts(
+    api: httpx.AsyncClient,
+) -> None:
+    body = organization(8, level="city")  # the code's authority 420106 is a district bureau
+    is_problem(await api.post("/v1/organizations", json=body), 422, "level_mismatch")
+    override = {"allowed_by": "张科长", "reason": "区局登记、市局管理的历史数据"}
+    r = await api.post("/v1/organizations", json=body | {"code_override": override})
+    assert r.status_code == 201, r.text
+    assert r.json()["code_override"]["failed_checks"] == ["level_mismatch"]
+
+
+async def test_an_authority_that_is_no_known_place_is_refused(api: httpx.AsyncClient) -> None:
+    body = organization(9, credit_code=code("1", 9, authority="110105"))
+    problem = is_problem(await api.post("/v1/organizations", json=body), 422)
+    assert "unknown_authority" in problem["detail"]
