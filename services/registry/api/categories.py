@@ -13,7 +13,9 @@ router = APIRouter(prefix="/v1/categories", tags=["categories"])
 
 class CategoryRead(BaseModel):
     code: str = Field(description="stable code", examples=["tech_innovation"])
-    name: str = Field(description="as the plans write it, and as it is stored", examples=["科技创新类"])
+    name: str = Field(
+        description="as the plans write it, and as it is stored", examples=["科技创新类"]
+    )
     kinds: list[str] = Field(description="the kinds of organization it applies to")
     source: str = Field(description="where the taxonomy takes it from")
 

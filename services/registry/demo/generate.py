@@ -158,7 +158,9 @@ class Generator:
         for year in range(max(FIRST_REPORT_YEAR, registered.year), last + 1):
             # DOMAIN.md, deadlines: foundations, and charities from the year of recognition,
             # by 31 March; the others by 31 May
-            early = row["kind"] == "foundation" or (charity_year is not None and year >= charity_year)
+            early = row["kind"] == "foundation" or (
+                charity_year is not None and year >= charity_year
+            )
             submitted = _day(rng, date(year + 1, 1, 5), date(year + 1, 3 if early else 5, 28))
             if submitted > until or rng.random() < 0.02:  # now and then a year is missed
                 continue

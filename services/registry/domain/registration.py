@@ -11,7 +11,7 @@ from services.registry.domain.places import Places
 from shared.contracts.registry import CodeOverride, Kind, Level
 
 # The warnings an override accepts, each with the refusal a caller sees without one.
-_WARNING_REFUSALS = {
+_WARNING_REFUSALS: dict[tuple[str, ...], Refusal] = {
     ("kind_mismatch",): Refusal.KIND_MISMATCH,
     ("level_mismatch",): Refusal.LEVEL_MISMATCH,
 }
@@ -75,7 +75,7 @@ def accept_credit_code(
 def _known_authority(places: Places) -> Callable[[str], bool]:
     def known(segment: str) -> bool:
         place = places.get(segment)
-        return place is not None and place.level in ("province", "city", "county")
+        return place is not None and place.level in ("province", "city", "county", "zone")
 
     return known
 

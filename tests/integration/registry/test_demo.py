@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
