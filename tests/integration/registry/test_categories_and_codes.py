@@ -11,6 +11,7 @@ from tests.integration.registry.builders import (
     organization,
     registered,
 )
+from tests.integration.registry.test_import_export import community, group, imported, ndjson
 
 
 async def test_the_categories_are_listed_with_their_codes_and_kinds(
@@ -69,3 +70,18 @@ async def test_an_authority_that_is_no_known_place_is_refused(api: httpx.AsyncCl
     body = organization(9, credit_code=code("1", 9, authority="110105"))
     problem = is_problem(await api.post("/v1/organizations", json=body), 422)
     assert "unknown_authority" in problem["detail"]
+
+
+async def test_an_import_refuses_unknown_categories_and_stores_pasted_codes_normalised(
+    api: httpx.AsyncClient,
+) -> None:
+    pasted = group(31, credit_code=" " + code("1", 31).lower() + " ")
+    body = ndjson(pasted, group(32, category="体育类"), community(33, category="科技创新类"))
+    summary, errors = await imported(api, body)
+    assert (summary["created"], summary["failed"]) == (1, 2)
+    assert {e["row"]: e["problem"] for e in errors} == {
+        2: "unknown_category",
+        3: "unknown_category",
+    }
+    found = await api.get(f"/v1/organizations/by-credit-code/{code('1', 31)}")
+    assert found.status_code == 200 and found.json()["credit_code"] == code("1", 31)
