@@ -85,3 +85,18 @@ async def test_an_import_refuses_unknown_categories_and_stores_pasted_codes_norm
     }
     found = await api.get(f"/v1/organizations/by-credit-code/{code('1', 31)}")
     assert found.status_code == 200 and found.json()["credit_code"] == code("1", 31)
+
+
+async def test_a_search_by_zone_finds_organizations_of_its_streets_in_both_counties(
+    api: httpx.AsyncClient,
+) -> None:
+    hongshan = organization(41, domicile="420111080", credit_code=code("1", 41, "420111"))
+    jiangxia = organization(42, domicile="420115089", credit_code=code("1", 42, "420115"))
+    outside = organization(43, domicile="420111001", credit_code=code("1", 43, "420111"))
+    for body in (hongshan, jiangxia, outside):
+        r = await api.post("/v1/organizations", json=body)
+        assert r.status_code == 201, r.text
+    zone = (await api.get("/v1/organizations", params={"place": "420191"})).json()
+    assert sorted(i["domicile"] for i in zone["items"]) == ["420111080", "420115089"]
+    county = (await api.get("/v1/organizations", params={"place": "420111"})).json()
+    assert {i["domicile"] for i in county["items"]} >= {"420111080", "420111001"}
