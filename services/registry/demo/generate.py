@@ -3,6 +3,8 @@
 Exact counts are kept while streaming by selection sampling (Knuth's Algorithm S): of n rows
 still to come, k still to pick, a row is picked with probability k/n — so a million rows need
 no list of them. Facts run to 31 May 2025 (the 2024 reports are in), annual reports from 2019.
+A profile's counts are the organizations in existence (as published); the ended ones are
+generated on top of them.
 """
 
 from __future__ import annotations
