@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from services.registry.adapters.places_file import load_places
 from services.registry.api import (
     annual,
+    categories,
     community,
     decisions,
     errors,
@@ -38,6 +39,7 @@ ROUTERS = (
     imports.router,
     exports.router,
     places.router,
+    categories.router,
 )
 
 
@@ -47,7 +49,7 @@ def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None 
 
     @asynccontextmanager
     async def registry_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
-        places = load_places(settings.places_file)
+        places = load_places(settings.places_file, settings.zones_file)
         app.state.registry = sql_registry(platform.store, places, the_clock)
         yield
 

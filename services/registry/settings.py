@@ -19,3 +19,8 @@ class RegistrySettings(ServiceSettings):
         DEFAULT_PLACES_FILE,
         description="CSV of known places in the NBS format (services/registry/data/places.csv)",
     )
+    zones_file: Path | None = Field(
+        None,
+        description="CSV of functional zones: code, name, parent_code, streets (space-separated); "
+        "unset: the shipped services/registry/data/zones.csv with the shipped places",
+    )

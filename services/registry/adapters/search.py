@@ -58,7 +58,10 @@ def conditions(f: Filters, today: date, dialect: str) -> list[ColumnElement[bool
         valid = or_(o.c.rating_valid_until.is_(None), o.c.rating_valid_until >= today)
         where.append(and_(o.c.grade == f.grade, valid))
     prefix = area_prefix(f.place) if f.place is not None else ""
-    if prefix:
+    if f.zone_streets:  # a zone is the streets it groups (domain/places.py)
+        prefix = ""
+        where.append(or_(*(o.c.domicile.startswith(s, autoescape=True) for s in f.zone_streets)))
+    elif prefix:
         where.append(o.c.domicile.startswith(prefix, autoescape=True))
     if f.registered_from is not None:
         where.append(o.c.registered_on >= f.registered_from)

@@ -43,6 +43,7 @@ async def search_filters(
         status=status,
         grade=grade,
         place=place,
+        zone_streets=registry.places.zone_streets(place) if place is not None else (),
         registered_from=registered_from,
         registered_to=registered_to,
         name_contains=name_contains,

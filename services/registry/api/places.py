@@ -34,6 +34,11 @@ class PlaceRead(PlaceSummary):
     rural_communities: int = Field(description="村委会 inside this place (itself if one)")
     other_community_units: int
     children: list[PlaceSummary]
+    zones: list[PlaceSummary] = Field(
+        description="functional zones: those a street or community is in, or inside a city"
+    )
+    former_name: str | None = Field(None, description="the name before the latest edition")
+    removed_in: str | None = Field(None, description="the NBS edition that dropped this code")
 
 
 def _summary(p: Place) -> PlaceSummary:
@@ -43,7 +48,11 @@ def _summary(p: Place) -> PlaceSummary:
 def _read(places: Places, place: Place) -> PlaceRead:
     units = places.communities(place.code) if place.level != "village" else [place]
     committees = [u.committee for u in units]
-    children = [p for p in places.within(place.code) if p.parent_code == place.code]
+    if place.level == "zone":  # a zone groups streets of other counties
+        children = [c for c in map(places.get, places.zone_streets(place.code)) if c]
+    else:
+        children = [p for p in places.within(place.code) if p.parent_code == place.code]
+    zones = [p for p in places if p.level == "zone" and p.parent_code == place.code]
     return PlaceRead(
         code=place.code,
         name=place.name,
@@ -54,6 +63,9 @@ def _read(places: Places, place: Place) -> PlaceRead:
         rural_communities=committees.count("village"),
         other_community_units=committees.count("other"),
         children=[_summary(c) for c in sorted(children, key=lambda c: c.code)],
+        zones=[_summary(z) for z in zones or places.zones_of(place.code)],
+        former_name=place.former_name,
+        removed_in=place.removed_in,
     )
 
 

@@ -54,6 +54,7 @@ def _register(org: Organization, m: c.RegisterOrganization, day: date, places: P
         registered_capital_yuan=m.registered_capital_yuan,
         business_scope=m.business_scope,
         override=m.override,
+        places=places,
     )
 
 

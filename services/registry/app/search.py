@@ -15,6 +15,8 @@ class Filters:
     status: str | None = None
     grade: str | None = None
     place: str | None = None
+    # the streets of a functional zone when `place` is one: a zone has no code prefix
+    zone_streets: tuple[str, ...] = ()
     registered_from: date | None = None
     registered_to: date | None = None
     name_contains: str | None = None

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from services.registry.domain.credit_code import normalise_credit_code
+
 # No organization on a register of the PRC predates it; the bound also keeps every act date
 # convertible to a timestamp in Asia/Shanghai and UTC.
 EARLIEST = date(1949, 10, 1)
@@ -47,6 +49,10 @@ def _iso_date(value: object) -> object:
 _NO_NUL = Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
 
 
+def _pasted_code(value: object) -> object:
+    return normalise_credit_code(value) if isinstance(value, str) else value
+
+
 def _not_before_earliest(value: date) -> date:
     if value < EARLIEST:
         raise ValueError(f"dates on the register start on {EARLIEST}")
@@ -60,7 +66,15 @@ LongText = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_
 FilingNumber = Annotated[
     str, Field(min_length=1, max_length=100), AfterValidator(_storable), _NO_NUL
 ]
-CreditCode = Annotated[str, Field(min_length=1, max_length=18), AfterValidator(_storable), _NO_NUL]
+# A code as pasted (spaces, lower case, full-width) is normalised first, so a body, an import
+# row and a look-up by code all see the stored form (DOMAIN.md, 统一社会信用代码).
+CreditCode = Annotated[
+    str,
+    BeforeValidator(_pasted_code),
+    Field(min_length=1, max_length=18),
+    AfterValidator(_storable),
+    _NO_NUL,
+]
 PlaceCode = Annotated[str, Field(pattern=r"^[0-9]{6}([0-9]{3}){0,2}$", examples=["420106"])]
 # The same bound in the JSON Schema, which has no minimum for dates: 1949-10-01 or later.
 _MONTH_DAY = (

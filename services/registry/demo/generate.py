@@ -3,6 +3,8 @@
 Exact counts are kept while streaming by selection sampling (Knuth's Algorithm S): of n rows
 still to come, k still to pick, a row is picked with probability k/n — so a million rows need
 no list of them. Facts run to 31 May 2025 (the 2024 reports are in), annual reports from 2019.
+A profile's counts are the organizations in existence (as published); the ended ones are
+generated on top of them.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Generator:
     # ---- legal persons -----------------------------------------------------------------
 
     def _legal_persons(self) -> Iterator[Row]:
+        """The organizations in existence (the published counts), then the ended on top."""
         p, rng, n = self.p, self.rng, self.p.legal_total
         rated = Picker(sum(p.rated.values()), n)
         grades = [
@@ -81,9 +84,6 @@ class Generator:
         ]
         unrated = n - sum(p.rated.values())
         zombie = Picker(round(unrated * p.zombies), unrated)
-        ended_n = unrated - zombie.k
-        revoked = Picker(round(n * p.revoked), ended_n)
-        deregistered = Picker(round(n * p.deregistered), ended_n - revoked.k)
         for kind in KINDS:
             city = Picker(p.city_level[kind], p.legal[kind])
             for _ in range(p.legal[kind]):
@@ -95,13 +95,23 @@ class Generator:
                     self._rated(row, grade)
                 elif zombie.take(rng):
                     self._zombie(row)
-                elif revoked.take(rng):
-                    self._ended(row, "撤销", "连续两年未参加年检，予以撤销登记")
-                elif deregistered.take(rng):
-                    self._ended(row, "注销", "自行申请注销登记")
                 else:
                     self._reports(row, last=LAST_REPORT_YEAR)
                 yield row
+        for kind in KINDS:
+            yield from self._ended_of(kind)
+
+    def _ended_of(self, kind: LegalKind) -> Iterator[Row]:
+        """Organizations of `kind` that ended: not in the published counts, beside them."""
+        revoked, deregistered = self.p.ended(kind)
+        city_share = self.p.city_level[kind] / max(1, self.p.legal[kind])
+        for i in range(revoked + deregistered):
+            row = self._registration(kind, self.rng.random() < city_share)
+            if i < revoked:
+                self._ended(row, "撤销", "连续两年未参加年检，予以撤销登记")
+            else:
+                self._ended(row, "注销", "自行申请注销登记")
+            yield row
 
     def _registration(self, kind: LegalKind, city_level: bool) -> Row:
         rng = self.rng
@@ -144,10 +154,16 @@ class Generator:
         """年报 for each year from 2019 (or registration) to `last`, with 年检 conclusions."""
         rng = self.rng
         registered = date.fromisoformat(row["registered_on"])
-        deadline_month = 3 if row["kind"] == "foundation" else 5  # DOMAIN.md, deadlines
+        charity = row.get("charity_recognised_on")
+        charity_year = date.fromisoformat(charity).year if charity else None
         reports = []
         for year in range(max(FIRST_REPORT_YEAR, registered.year), last + 1):
-            submitted = _day(rng, date(year + 1, 1, 5), date(year + 1, deadline_month, 28))
+            # DOMAIN.md, deadlines: foundations, and charities from the year of recognition,
+            # by 31 March; the others by 31 May
+            early = row["kind"] == "foundation" or (
+                charity_year is not None and year >= charity_year
+            )
+            submitted = _day(rng, date(year + 1, 1, 5), date(year + 1, 3 if early else 5, 28))
             if submitted > until or rng.random() < 0.02:  # now and then a year is missed
                 continue
             report: Row = {"year": year, "submitted_on": submitted.isoformat()}
@@ -167,6 +183,10 @@ class Generator:
         # eligible only after two full years registered (39号 art. 6)
         registered = _day(rng, date(1995, 1, 1), date(decided.year - 3, 12, 31))
         row["registered_on"] = registered.isoformat()
+        # recognised first: a charity's reports from that year are due by 31 March
+        if row["kind"] == "foundation" or rng.random() < 0.05:
+            start = max(CHARITY_LAW, registered + timedelta(days=365))
+            row["charity_recognised_on"] = _day(rng, start, date(2024, 12, 31)).isoformat()
         self._reports(row, last=LAST_REPORT_YEAR)
         until = date(decided.year + 5, decided.month, decided.day) - timedelta(days=1)
         row["rating"] = {
@@ -174,9 +194,6 @@ class Generator:
             "decided_on": decided.isoformat(),
             "valid_until": until.isoformat(),
         }
-        if row["kind"] == "foundation" or rng.random() < 0.05:
-            start = max(CHARITY_LAW, registered + timedelta(days=365))
-            row["charity_recognised_on"] = _day(rng, start, date(2024, 12, 31)).isoformat()
 
     def _zombie(self, row: Row) -> None:
         """Stopped reporting: nothing on file for at least the last two years (DOMAIN.md)."""
@@ -201,10 +218,11 @@ class Generator:
             (True, p.urban, self.area.urban),
             (False, p.rural, self.area.rural),
         ):
-            ended = Picker(round(count * 0.02), count)
-            for _ in range(count):
+            # the counts are the filed organizations in existence; the ended come on top
+            ended = p.community_ended_of(count)
+            for i in range(count + ended):
                 row = self._filing(rng.choice(where), urban)
-                if ended.take(rng):
+                if i >= count:
                     filed = date.fromisoformat(row["filed_on"])
                     on = _day(rng, filed + timedelta(days=1), ON_FILE_UNTIL)
                     row["end"] = {

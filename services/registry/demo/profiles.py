@@ -24,10 +24,12 @@ class Profile:
     urban: int  # community organizations filed in 居委会 communities
     rural: int  # … and in 村委会 communities
     rated: dict[str, int]  # legal persons rated 3A and above, by grade
-    # Not in the published figures; shares of legal persons, the rest report every year.
-    zombies: float = 0.05  # stopped reporting 2+ years before the last year on file
-    deregistered: float = 0.03  # 注销
-    revoked: float = 0.01  # 撤销登记 (in liquidation)
+    # Not in the published figures. The counts above are organizations in existence (as the
+    # Ningbo reply counts them), so ended ones come on top of them, as shares of those counts.
+    zombies: float = 0.05  # of the unrated: stopped reporting 2+ years before the last year
+    deregistered: float = 0.03  # 注销, on top of the legal persons in existence
+    revoked: float = 0.01  # 撤销登记 (in liquidation), on top as well
+    community_ended: float = 0.02  # 注销 of filed community organizations, on top
     source: str = ""
     extras: dict[str, str] = field(default_factory=dict)
 
@@ -50,9 +52,24 @@ class Profile:
     def legal_total(self) -> int:
         return sum(self.legal.values())
 
+    def ended(self, kind: LegalKind) -> tuple[int, int]:
+        """How many of `kind` were revoked (撤销) and deregistered (注销), beyond `legal`."""
+        return round(self.legal[kind] * self.revoked), round(self.legal[kind] * self.deregistered)
+
+    def community_ended_of(self, filed: int) -> int:
+        return round(filed * self.community_ended)
+
+    @property
+    def in_existence(self) -> int:
+        """The organizations the published figures count: every one not ended."""
+        return self.legal_total + self.urban + self.rural
+
     @property
     def total(self) -> int:
-        return self.legal_total + self.urban + self.rural
+        """Every row generated: those in existence and the ended ones on top."""
+        ended = sum(sum(self.ended(k)) for k in KINDS)
+        filed_ended = self.community_ended_of(self.urban) + self.community_ended_of(self.rural)
+        return self.in_existence + ended + filed_ended
 
 
 NINGBO = Profile(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.contracts.registry import Kind
+from shared.contracts.registry import Kind, Level
 
 # GB 32100-2015 §4: 31 characters, no I, O, Z, S, V; a character's value is its index here.
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -26,7 +28,8 @@ TYPE_DIGIT_OF_KIND: dict[Kind, str] = {
 # Real registers hold codes issued before GB 32100 that fail a check character, and
 # foundations with type digit 1 or 2 (DOMAIN.md); a bureau may accept these with an
 # audited override. Anything else is not a civil-affairs credit code at all.
-OVERRIDABLE_CHECKS = frozenset({"c9", "c18", "kind_mismatch"})
+OVERRIDABLE_CHECKS = frozenset({"c9", "c18", "kind_mismatch", "level_mismatch"})
+NATIONAL_AUTHORITY = "100000"  # 民政部: national registration
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,48 @@ def c9_of(body: str) -> str:
     return {10: "X", 11: "0"}.get(value, str(value))
 
 
-def check_credit_code(code: str, kind: Kind | None = None) -> CodeCheck:
-    """Check every rule of a civil-affairs code; with `kind`, also its type digit."""
+def normalise_credit_code(raw: str) -> str:
+    """A code as people paste it, made canonical: NFKC (full-width → ASCII), trimmed, upper case.
+
+    Codes are copied from certificates, PDFs and spreadsheets typed with a Chinese input method,
+    which bring full-width digits and letters, ideographic spaces and lower case along.
+    """
+    return unicodedata.normalize("NFKC", raw).strip().upper()
+
+
+def authority_level(segment: str) -> Level:
+    """The level of the bureau a 6-digit GB/T 2260 authority code names (pp0000, ppcc00, …)."""
+    if segment == NATIONAL_AUTHORITY:
+        return "national"
+    if segment.endswith("0000"):
+        return "province"
+    if segment.endswith("00"):
+        return "city"
+    return "county"
+
+
+def check_credit_code(
+    code: str,
+    kind: Kind | None = None,
+    *,
+    level: Level | None = None,
+    known_authority: Callable[[str], bool] | None = None,
+) -> CodeCheck:
+    """Check every rule of a civil-affairs code (normalised first).
+
+    With `kind`, also its type digit; with `level`, that the authority registers at that level;
+    with `known_authority`, that digits 3–8 name a known place (or 100000, the ministry).
+    """
+    code = normalise_credit_code(code)
     shape = _shape_failures(code)
     if shape:  # the check characters mean nothing on a malformed code
         return CodeCheck(code, shape)
     failures = [
         *_segment_failures(code),
+        *_known_authority_failures(code, known_authority),
         *_check_character_failures(code),
         *_kind_failures(code, kind),
+        *_level_failures(code, level),
     ]
     return CodeCheck(code, tuple(failures))
 
@@ -154,6 +190,35 @@ def _kind_failures(code: str, kind: Kind | None) -> list[Failure]:
         Failure(
             "kind_mismatch",
             f"kind_mismatch: type digit {code[1]!r} does not match {kind} (expects {expected})",
+        )
+    ]
+
+
+def _known_authority_failures(code: str, known: Callable[[str], bool] | None) -> list[Failure]:
+    segment = code[2:8]
+    if known is None or not _is_authority(segment) or segment == NATIONAL_AUTHORITY:
+        return []
+    if known(segment):
+        return []
+    return [
+        Failure(
+            "unknown_authority",
+            f"unknown_authority: {segment!r} is not a known place nor {NATIONAL_AUTHORITY}",
+        )
+    ]
+
+
+def _level_failures(code: str, level: Level | None) -> list[Failure]:
+    segment = code[2:8]
+    if level is None or not _is_authority(segment):
+        return []
+    expected = authority_level(segment)
+    if level == expected:
+        return []
+    return [
+        Failure(
+            "level_mismatch",
+            f"level_mismatch: authority {segment} registers at {expected} level, not {level}",
         )
     ]
 

@@ -11,6 +11,7 @@ class Refusal(StrEnum):
     # the command itself is wrong
     INVALID_CREDIT_CODE = "invalid_credit_code"
     KIND_MISMATCH = "kind_mismatch"
+    LEVEL_MISMATCH = "level_mismatch"
     KIND_NOT_REGISTRABLE = "kind_not_registrable"
     INCOMPLETE_OVERRIDE = "incomplete_override"
     INVALID_FIELD = "invalid_field"
@@ -24,6 +25,7 @@ class Refusal(StrEnum):
     DUE_DATE_NOT_AFTER_ORDER = "due_date_not_after_order"
     INVALID_RATING = "invalid_rating"
     UNKNOWN_PLACE = "unknown_place"
+    UNKNOWN_CATEGORY = "unknown_category"
     DATE_IN_FUTURE = "date_in_future"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"

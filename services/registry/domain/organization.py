@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.registry.domain.annual import AnnualCycle
+from services.registry.domain.categories import Categories, shipped_categories
 from services.registry.domain.changes import diff_changes
 from services.registry.domain.decisions import BureauDecisions
 from services.registry.domain.errors import InvalidCommand, Refusal
@@ -20,6 +21,7 @@ from services.registry.domain.fields import (
     require_digits,
     require_text,
 )
+from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest, accept_credit_code
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
 from shared.contracts.registry import (
@@ -52,21 +54,28 @@ class Organization(AnnualCycle, BureauDecisions):
         registered_capital_yuan: int | None = None,
         business_scope: str | None = None,
         override: OverrideRequest | None = None,
+        places: Places | None = None,
+        categories: Categories | None = None,
     ) -> OrganizationRegistered:
-        """成立登记 of a social group, social service agency or foundation."""
+        """成立登记 of a social group, social service agency or foundation.
+
+        With `places`, the code's authority must be a known place; with `categories`, the
+        category must be one of the taxonomy's for this kind.
+        """
         self._require_new()
         if kind not in LEGAL_PERSON_KINDS:
             raise InvalidCommand(
                 Refusal.KIND_NOT_REGISTRABLE,
                 f"{kind} is filed (备案), not registered: file it as a community organization",
             )
-        code_override = accept_credit_code(credit_code, kind, override)
+        accepted = accept_credit_code(credit_code, kind, override, level=level, places=places)
+        credit_code = accepted.code
         return OrganizationRegistered(
             organization_id=self.organization_id,
             credit_code=credit_code,
             name=require_text("name", name),
             kind=kind,
-            category=category,
+            category=_category(categories, category, kind),
             level=level,
             # the code's digits 3–8 name the registering authority unless told otherwise
             registration_authority=require_digits(
@@ -80,7 +89,7 @@ class Organization(AnnualCycle, BureauDecisions):
                 "registered_capital_yuan", registered_capital_yuan
             ),
             business_scope=business_scope,
-            code_override=code_override,
+            code_override=accepted.override,
         )
 
     def file_community_organization(
@@ -93,6 +102,7 @@ class Organization(AnnualCycle, BureauDecisions):
         urban: bool,
         filed_on: date,
         category: str | None = None,
+        categories: Categories | None = None,
     ) -> CommunityOrganizationFiled:
         """社区社会组织备案 with a street/township (no legal personhood, no credit code)."""
         self._require_new()
@@ -103,7 +113,7 @@ class Organization(AnnualCycle, BureauDecisions):
             organization_id=self.organization_id,
             filing_number=require_text("filing_number", filing_number),
             name=require_text("name", name),
-            category=category,
+            category=_category(categories, category, "community_org"),
             street=street,
             community=community,
             urban=urban,
@@ -117,11 +127,20 @@ class Organization(AnnualCycle, BureauDecisions):
     ) -> RegistrationChanged:
         """变更登记: the fields that change, each with its old and new value."""
         self._require_open(changed_on)
+        if isinstance(category := changes.get("category"), str) and self.kind is not None:
+            changes = {**changes, "category": _category(None, category, self.kind)}
         return RegistrationChanged(
             organization_id=self.organization_id,
             changed_on=changed_on,
             changes=diff_changes(self, changes),
         )
+
+
+def _category(categories: Categories | None, name: str | None, kind: Kind) -> str | None:
+    """A known category for `kind`, stored by its name (the shipped taxonomy by default)."""
+    if name is None:
+        return None
+    return (categories or shipped_categories()).require(name, kind).name
 
 
 def domicile_of(org: Organization) -> str:

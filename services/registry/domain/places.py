@@ -1,7 +1,13 @@
 """Places (GB/T 2260 and NBS statistical codes): look-ups, parents, urban/rural communities.
 
 A place is a province or city (6 digits ending 0000 / 00), a county (6), a street/town/
-township (9) or a community-level unit (12). Community units carry the NBS committee type:
+township (9) or a community-level unit (12). A functional zone (功能区, e.g. 东湖新技术开发区)
+has no GB/T 2260 code: it is a configured place with a code of the locality's choosing that
+groups streets of one or more counties, so a street counts both in its county and its zone.
+A place removed by a later NBS edition stays readable by its old code (`removed_in`) but is
+no longer counted; a renamed one keeps its former name.
+
+Community units carry the NBS committee type:
 `resident` (居民委员会, an urban community), `village` (村民委员会, a rural community) or
 `other` (units similar to a village, e.g. farms). The plans' "城市社区 / 农村社区" are the
 committee types, not the NBS urban-rural code (shared/places/README.md, "Which denominator").
@@ -9,7 +15,7 @@ committee types, not the NBS urban-rural code (shared/places/README.md, "Which d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +25,7 @@ from shared.places import area_prefix
 
 __all__ = ["Committee", "Place", "PlaceLevel", "Places", "area_prefix"]
 
-PlaceLevel = Literal["province", "city", "county", "township", "village"]
+PlaceLevel = Literal["province", "city", "county", "zone", "township", "village"]
 Committee = Literal["resident", "village", "other"]
 
 
@@ -31,6 +37,12 @@ class Place:
     parent_code: str | None = None
     committee: Committee | None = None  # community-level units only
     urban_rural_code: str | None = None  # NBS 城乡分类代码, community-level units only
+    former_name: str | None = None  # the name before a later edition renamed it
+    removed_in: str | None = None  # the NBS edition that no longer lists it (an old code)
+
+    @property
+    def current(self) -> bool:
+        return self.removed_in is None
 
     @property
     def urban(self) -> bool | None:
@@ -45,12 +57,38 @@ class Place:
 class Places:
     """Every known place, by code; built from rows, so any city's file of the format fits."""
 
-    def __init__(self, places: Iterable[Place]) -> None:
+    def __init__(
+        self, places: Iterable[Place], zones: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         self._by_code: dict[str, Place] = {}
         for place in places:
             if place.code in self._by_code:
                 raise ValueError(f"place {place.code} appears twice")
             self._by_code[place.code] = place
+        self._zone_streets: dict[str, tuple[str, ...]] = {}
+        self._zones_of: dict[str, list[str]] = {}
+        for zone, streets in (zones or {}).items():
+            self._add_zone(zone, tuple(streets))
+
+    def _add_zone(self, zone: str, streets: tuple[str, ...]) -> None:
+        place = self.get(zone)
+        if place is None or place.level != "zone":
+            raise ValueError(f"zone {zone} is not a place of level zone")
+        for street in streets:
+            member = self.get(street)
+            if member is None or member.level != "township":
+                raise ValueError(f"zone {zone}: {street} is not a known street/town/township")
+            self._zones_of.setdefault(street, []).append(zone)
+        self._zone_streets[zone] = streets
+
+    def zone_streets(self, zone: str) -> tuple[str, ...]:
+        """The streets a functional zone groups (empty for any other place)."""
+        return self._zone_streets.get(zone, ())
+
+    def zones_of(self, code: str) -> list[Place]:
+        """The functional zones a street (or a community, through its street) belongs to."""
+        street = code[:9] if len(code) >= 9 else code
+        return [self._by_code[z] for z in self._zones_of.get(street, ())]
 
     def __len__(self) -> int:
         return len(self._by_code)
@@ -79,16 +117,21 @@ class Places:
         return chain
 
     def within(self, code: str) -> Iterator[Place]:
-        """Every place inside the area of `code` (itself excluded)."""
+        """Every place inside the area of `code` (itself excluded); a zone's are its streets'."""
+        if code in self._zone_streets:
+            prefixes = self._zone_streets[code]
+            return (p for p in self if p.code.startswith(prefixes))
         prefix = area_prefix(code)
-        return (p for p in self if p.code != code and p.code.startswith(prefix))
+        return (
+            p for p in self if p.code != code and p.code.startswith(prefix) and p.level != "zone"
+        )
 
     def communities(self, code: str, *, urban: bool | None = None) -> list[Place]:
-        """Community-level units inside a street, county, city or province; by urban flag."""
+        """Current community-level units inside a place (zones too); by urban flag."""
         return [
             p
             for p in self.within(code)
-            if p.level == "village" and (urban is None or p.urban == urban)
+            if p.level == "village" and p.current and (urban is None or p.urban == urban)
         ]
 
     def require(self, code: object, field: str = "domicile") -> Place:

@@ -33,3 +33,20 @@ async def test_a_street_lists_its_communities_and_parents_from_the_province_down
 async def test_unknown_and_malformed_place_codes_are_problems(api: httpx.AsyncClient) -> None:
     is_problem(await api.get("/v1/places/429999"), 404)
     is_problem(await api.get("/v1/places/4201"), 422)
+
+
+async def test_a_functional_zone_is_a_place_and_its_streets_count_in_both(
+    api: httpx.AsyncClient,
+) -> None:
+    zone = (await api.get("/v1/places/420191")).json()
+    assert (zone["name"], zone["level"]) == ("东湖新技术开发区", "zone")
+    streets = [c["code"] for c in zone["children"]]
+    assert streets[:4] == ["420111080", "420111081", "420111082", "420111083"]
+    assert streets[4:] == ["420115086", "420115087", "420115088", "420115089"]
+    totals = [(await api.get(f"/v1/places/{s}")).json() for s in streets]
+    assert zone["urban_communities"] == sum(t["urban_communities"] for t in totals) > 0
+    assert totals[0]["zones"] == [{"code": "420191", "name": "东湖新技术开发区", "level": "zone"}]
+    assert [p["code"] for p in totals[0]["parents"]] == ["420000", "420100", "420111"]
+    wuhan = (await api.get("/v1/places/420100")).json()
+    assert [z["code"] for z in wuhan["zones"]] == ["420191"]
+    assert (wuhan["urban_communities"], wuhan["rural_communities"]) == (1516, 1925)

@@ -6,10 +6,12 @@ import pytest
 
 from services.registry.domain.credit_code import (
     C18_WEIGHTS,
+    authority_level,
     c9_of,
     c18_of,
     check_credit_code,
     make_credit_code,
+    normalise_credit_code,
 )
 
 
@@ -51,7 +53,7 @@ def test_c18_writes_31_as_zero() -> None:
         ("52420100MJH27161X", "length"),
         ("52420100MJH27161X99", "length"),
         ("52420100MJH27161XI", "alphabet"),
-        ("52420100mjh27161x9", "alphabet"),
+        ("52420100MJH27161XS", "alphabet"),
         ("12420100MJH27161X9", "department"),
         ("54420100MJH27161X9", "type_digit"),
         ("5242010AMJH27161X9", "authority"),
@@ -116,3 +118,40 @@ def test_make_credit_code_refuses_parts_that_cannot_make_a_code(
 ) -> None:
     with pytest.raises(ValueError):
         make_credit_code(type_digit, authority, body)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        " 52420100MJH27161X9\n",  # copied with the line around it
+        "52420100mjh27161x9",  # typed in lower case
+        "５２４２０１００ＭＪＨ２７１６１Ｘ９",  # full-width, from a Chinese input method
+        "\u300052420100MJH27161X9\u3000",  # ideographic spaces
+    ],
+)
+def test_a_code_as_people_paste_it_is_normalised_before_the_checks(pasted: str) -> None:
+    result = check_credit_code(pasted)
+    assert result.valid and result.code == "52420100MJH27161X9"
+    assert normalise_credit_code(pasted) == "52420100MJH27161X9"
+
+
+@pytest.mark.parametrize(
+    ("authority", "level"),
+    [("100000", "national"), ("420000", "province"), ("420100", "city"), ("420106", "county")],
+)
+def test_the_authority_registers_at_the_level_its_code_names(authority: str, level: str) -> None:
+    assert authority_level(authority) == level
+
+
+def test_a_level_that_disagrees_with_the_authority_is_a_warning_an_override_accepts() -> None:
+    result = check_credit_code("52420100MJH27161X9", level="county")  # a city bureau's code
+    assert result.failed_checks == ("level_mismatch",) and result.overridable
+    assert check_credit_code("52420100MJH27161X9", level="city").valid
+
+
+def test_an_authority_that_is_no_known_place_is_refused_outright() -> None:
+    code = make_credit_code("1", "990100", "MJH27162")
+    result = check_credit_code(code, known_authority=lambda s: s == "420100")
+    assert result.failed_checks == ("unknown_authority",) and not result.overridable
+    national = check_credit_code("53100000500021676K", known_authority=lambda s: False)
+    assert national.valid  # 100000, the ministry, needs no place

@@ -47,10 +47,18 @@ def test_changing_the_c9_character_fails_c9(code: str, new: str) -> None:
     assert "c9" in check_credit_code(changed).failed_checks
 
 
-@given(codes, st.integers(0, 17), st.sampled_from("IOSVZ*a "))
+@given(codes, st.integers(0, 17), st.sampled_from("IOSVZ*io-"))
 def test_a_character_outside_the_alphabet_fails_the_alphabet_check(
     code: str, position: int, new: str
 ) -> None:
     changed = code[:position] + new + code[position + 1 :]
     result = check_credit_code(changed)
     assert result.failed_checks == ("alphabet",) and result.hard_failures
+
+
+@given(codes, st.sampled_from(["", " ", "\t", "\u3000", "\n"]))
+def test_a_valid_code_pasted_in_any_case_or_width_stays_valid(code: str, pad: str) -> None:
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in code)  # ASCII → ＡＢＣ
+    for pasted in (pad + code.lower() + pad, pad + full_width + pad):
+        result = check_credit_code(pasted)
+        assert result.valid and result.code == code

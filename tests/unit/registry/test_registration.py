@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from services.registry.adapters.places_file import load_places
+from services.registry.domain.credit_code import make_credit_code
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
 from services.registry.domain.organization import Organization
 from services.registry.domain.registration import OverrideRequest
@@ -32,7 +34,7 @@ def test_registering_a_valid_code_makes_an_active_organization() -> None:
 
 def test_registration_authority_defaults_to_the_codes_digits_3_to_8() -> None:
     assert registered(
-        credit_code="53100000500021676K", kind="foundation"
+        credit_code="53100000500021676K", kind="foundation", level="national"
     ).registration_authority == ("100000")
 
 
@@ -66,7 +68,9 @@ def test_a_kind_that_does_not_match_the_code_is_refused_without_override() -> No
 def test_an_audited_override_registers_a_legacy_code_and_records_who_and_why() -> None:
     override = OverrideRequest(allowed_by="张科长", reason="2015年前核发的代码")
     event = Organization("o").register(
-        **registration(credit_code=LEGACY_CODE, kind="social_group", override=override)
+        **registration(
+            credit_code=LEGACY_CODE, kind="social_group", level="national", override=override
+        )
     )
     assert event.code_override is not None
     assert event.code_override.allowed_by == "张科长"
@@ -174,3 +178,59 @@ def test_commands_on_an_organization_not_on_the_register_are_refused() -> None:
     with pytest.raises(StateConflict) as refused:
         Organization("nobody").change_registration({"name": "x"}, changed_on=date(2023, 1, 1))
     assert refused.value.code == Refusal.NOT_REGISTERED
+
+
+def test_a_pasted_code_is_stored_normalised() -> None:
+    org = registered(credit_code=" ５２４２０１００mjh27161x9 ", kind="social_service_agency")
+    assert org.credit_code == "52420100MJH27161X9"
+
+
+def test_a_level_the_authority_does_not_register_at_needs_the_override() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        Organization("o").register(**registration(level="county"))  # 420100: a city bureau
+    assert refused.value.code == Refusal.LEVEL_MISMATCH
+    override = OverrideRequest(allowed_by="张科长", reason="区局代管的市级社团")
+    event = Organization("o").register(**registration(level="county", override=override))
+    assert event.code_override is not None
+    assert event.code_override.failed_checks == ["level_mismatch"]
+
+
+def test_an_authority_outside_the_known_places_is_refused_even_with_an_override() -> None:
+    places = load_places()
+    code = make_credit_code("1", "110100", "MJH27162")  # Beijing: not in the shipped file
+    override = OverrideRequest(allowed_by="张科长", reason="历史数据")
+    with pytest.raises(InvalidCommand) as refused:
+        Organization("o").register(
+            **registration(credit_code=code, override=override), places=places
+        )
+    assert refused.value.code == Refusal.INVALID_CREDIT_CODE
+    assert "unknown_authority" in refused.value.message
+    known = Organization("o").register(**registration(), places=places)
+    assert known.code_override is None
+
+
+def test_an_unknown_category_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        Organization("o").register(**registration(category="体育类"))
+    assert refused.value.code == Refusal.UNKNOWN_CATEGORY
+    assert "体育类" in refused.value.message and "科技创新类" in refused.value.message
+
+
+def test_a_category_of_another_kind_is_refused() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        Organization("o").register(**registration(category="文体活动类"))  # community orgs'
+    assert refused.value.code == Refusal.UNKNOWN_CATEGORY
+
+
+def test_a_category_given_by_code_is_stored_by_name() -> None:
+    assert registered(category="tech_innovation").category == "科技创新类"
+
+
+def test_a_change_to_an_unknown_category_is_refused() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        registered().change_registration({"category": "体育类"}, changed_on=date(2021, 1, 1))
+    assert refused.value.code == Refusal.UNKNOWN_CATEGORY
+    event = registered().change_registration(
+        {"category": "社区社会组织联合会"}, changed_on=date(2021, 1, 1)
+    )
+    assert event.changes["category"] == (None, "社区社会组织联合会")

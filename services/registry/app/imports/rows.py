@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from services.registry.app.types import (
     ActDate,
     Category,
+    CreditCode,
     FilingNumber,
     LongText,
     Name,
@@ -77,7 +78,7 @@ class Later(Strict):
 
 class RegistrationRow(Later):
     kind: Literal["social_group", "social_service_agency", "foundation"]
-    credit_code: Annotated[str, Field(min_length=1, max_length=18)]
+    credit_code: CreditCode
     name: Name
     level: Literal["national", "province", "city", "county"]
     domicile: PlaceCode
