@@ -76,7 +76,8 @@ def serve(service: ServiceArg) -> None:
 @app.command()
 def relay(service: ServiceArg) -> None:
     """Run only the relay of a producing service (events table → JetStream)."""
-    from shared.relay import STREAMS, run_standalone
+    from shared.outbox.relay import run_standalone
+    from shared.outbox.stream import STREAMS
 
     if _service(service) not in STREAMS:
         raise typer.BadParameter(f"{service} publishes no events")
@@ -87,8 +88,8 @@ def relay(service: ServiceArg) -> None:
 @app.command("relay-status")
 def relay_status(service: ServiceArg) -> None:
     """Where the relay is, and any event NATS refused that it holds at (exit 1 while it does)."""
-    from shared.relay import STREAMS
-    from shared.relay_status import status
+    from shared.outbox.status import status
+    from shared.outbox.stream import STREAMS
 
     if _service(service) not in STREAMS:
         raise typer.BadParameter(f"{service} publishes no events")
@@ -107,8 +108,8 @@ def relay_skip(
 ) -> None:
     """Let the relay go on without a held event: JetStream never gets it (see
     docs/operations.md first); it stays in the store and the HTTP feed."""
-    from shared.relay import STREAMS
-    from shared.relay_status import skip
+    from shared.outbox.status import skip
+    from shared.outbox.stream import STREAMS
 
     if _service(service) not in STREAMS:
         raise typer.BadParameter(f"{service} publishes no events")
