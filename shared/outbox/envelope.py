@@ -5,13 +5,14 @@ place-hierarchical NATS subjects."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from shared.contracts.base import get_contract
-from shared.eventstore import RecordedEvent, json_text
+from shared.eventstore import RecordedEvent
 
 SPECVERSION = "1.0"
 _DIVISION = re.compile(r"^\d{6}$")
@@ -77,9 +78,9 @@ def envelope_head(
     return out
 
 
-def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
-    """The structured-mode CloudEvent for a stored event."""
-    head = envelope_head(
+def cloudevent_head(producer: str, e: RecordedEvent) -> dict[str, Any]:
+    """The envelope of a stored event but its `data`."""
+    return envelope_head(
         producer,
         event_id=str(e.event_id),
         stream_id=e.stream_id,
@@ -93,12 +94,20 @@ def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
         correlation_id=e.metadata.correlation_id,
         causation_id=e.metadata.causation_id,
     )
-    return {**head, "data": e.data}
+
+
+def to_cloudevent(producer: str, e: RecordedEvent) -> dict[str, Any]:
+    """The structured-mode CloudEvent for a stored event."""
+    return {**cloudevent_head(producer, e), "data": e.data}
+
+
+# The head as compact JSON, as ENVELOPE_SQL writes it (no space after `,` or `:`).
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def with_data(head: dict[str, Any], data_json: str) -> bytes:
     """The envelope as JSON bytes around `data` already serialised (never decoded again)."""
-    return (json_text(head)[:-1] + ',"data":' + data_json + "}").encode()
+    return (_compact(head)[:-1] + ',"data":' + data_json + "}").encode()
 
 
 # envelope_head + with_data as PostgreSQL writes them for a row of `events`, by concatenating
