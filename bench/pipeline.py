@@ -29,11 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import DIVISIONS, EVENT_TYPE, META, Figure, payload, timed
 from shared.consumer import ConsumerConfig, ConsumerRunner, Delivered
-from shared.contracts.envelope import subject, to_cloudevent
 from shared.eventstore import NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
-from shared.relay import Relay, RelayConfig, stream_config
+from shared.outbox.config import RelayConfig
+from shared.outbox.envelope import subject, to_cloudevent
+from shared.outbox.relay import Relay
+from shared.outbox.stream import stream_config
 
 PREFILL_BATCH = 100
 RAW_STREAM = "RAWPUB"

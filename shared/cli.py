@@ -97,7 +97,7 @@ def serve(service: ServiceArg) -> None:
 @app.command()
 def relay(service: ServiceArg) -> None:
     """Run only the relay of a producing service (events table → JetStream)."""
-    from shared.relay import run_standalone
+    from shared.outbox.relay import run_standalone
 
     settings = _settings(service)
     asyncio.run(run_standalone(_producer(service), settings))
@@ -106,7 +106,7 @@ def relay(service: ServiceArg) -> None:
 @app.command("relay-status")
 def relay_status(service: ServiceArg) -> None:
     """Where the relay is, and any event NATS refused that it holds at (exit 1 while it does)."""
-    from shared.relay_status import status
+    from shared.outbox.status import status
 
     _producer(service)
     report = asyncio.run(status(service, _settings(service).database_url.get_secret_value()))
@@ -124,7 +124,7 @@ def relay_skip(
 ) -> None:
     """Let the relay go on without a held event: JetStream never gets it (see
     docs/operations.md first); it stays in the store and the HTTP feed."""
-    from shared.relay_status import skip
+    from shared.outbox.status import skip
 
     _producer(service)
     if not reason.strip() or not by.strip():

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 import shared.contracts  # noqa: F401 - registers every contract a message may name
 from shared.contracts.base import EventContract, EventData, get_contract
-from shared.contracts.envelope import NO_PLACE, SPECVERSION
+from shared.outbox.envelope import NO_PLACE, SPECVERSION
 
 
 @dataclass(frozen=True)

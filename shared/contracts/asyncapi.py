@@ -10,7 +10,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from shared.contracts.base import all_contracts
-from shared.contracts.envelope import ce_type, dataschema
+from shared.outbox.envelope import ce_type, dataschema
 from shared.redact import hosts
 from shared.spec import ServiceSpec
 

@@ -1,6 +1,7 @@
 """The event store: append-only streams with optimistic concurrency and a global position."""
 
 from shared.eventstore.model import (
+    CommitOutcomeUnknown,
     EventMetadata,
     EventStore,
     EventTooLarge,
@@ -12,6 +13,7 @@ from shared.eventstore.model import (
 )
 
 __all__ = [
+    "CommitOutcomeUnknown",
     "EventMetadata",
     "EventStore",
     "EventTooLarge",

@@ -48,6 +48,12 @@ class EventTooLarge(ValueError):
         self.limit = limit
 
 
+class CommitOutcomeUnknown(Exception):
+    """The connection was lost once a transaction's COMMIT (or an autocommitted write) was
+    sent: the server may have committed it or not, and the client cannot tell. A caller retries
+    the same request under the same `Idempotency-Key`, which finds its stored outcome."""
+
+
 @dataclass(frozen=True)
 class EventMetadata:
     """Who caused an event and in answer to what; stored with every event."""

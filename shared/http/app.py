@@ -27,7 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import VERSION, logs, relay_blocked
+from shared import VERSION, logs
 from shared.consumer import ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import is_sqlite, make_async_engine
@@ -41,8 +41,10 @@ from shared.http.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.http.keys import KeyStore
 from shared.http.observe import ObserveMiddleware
 from shared.natslink import NatsLink
+from shared.outbox import blocked as relay_blocked
+from shared.outbox.config import RelayConfig
+from shared.outbox.relay import Relay
 from shared.redact import scrub
-from shared.relay import Relay, RelayConfig
 from shared.settings import ServiceSettings
 from shared.spec import ServiceSpec
 

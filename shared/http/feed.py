@@ -19,11 +19,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from shared.contracts.envelope import to_cloudevent
 from shared.eventstore import RecordedEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.http.auth import require
 from shared.http.problems import Problem
+from shared.outbox.envelope import to_cloudevent
 from shared.tables import events
 
 STREAM_BATCH = 500

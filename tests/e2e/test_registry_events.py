@@ -14,7 +14,7 @@ import pytest
 from services.registry.app.clock import FixedClock
 from services.registry.main import create_app
 from services.registry.settings import RegistrySettings
-from shared.contracts.envelope import parse_cloudevent
+from shared.outbox.envelope import parse_cloudevent
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
 from tests.integration.jetstream import wait_for_count

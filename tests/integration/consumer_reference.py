@@ -25,7 +25,8 @@ from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
-from shared.relay import Relay, RelayConfig
+from shared.outbox.config import RelayConfig
+from shared.outbox.relay import Relay
 
 META = EventMetadata(client="test")
 DIVISIONS = ("420106", "330203")

@@ -22,7 +22,9 @@ from shared.eventstore import (
 )
 from shared.eventstore.memory import InMemoryEventStore
 from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
+from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sql import SqlEventStore
+from shared.eventstore.sqlite import SqliteEventStore
 from shared.tables import leases
 
 META = EventMetadata(client="test-client", correlation_id="corr-1")
@@ -35,7 +37,28 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[EventStore]:
         return
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
     engine = make_async_engine(url)
-    yield SqlEventStore(engine)
+    backend = SqliteEventStore if request.param == "sqlite" else PostgresEventStore
+    yield backend(engine)
+    await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("db", "backend"),
+    [
+        ("sqlite", SqliteEventStore),
+        pytest.param("postgres", PostgresEventStore, marks=pytest.mark.postgres),
+    ],
+)
+async def test_the_sql_store_is_the_backend_of_the_engines_database(
+    request: pytest.FixtureRequest, db: str, backend: type[SqlEventStore]
+) -> None:
+    engine = make_async_engine(
+        request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
+    )
+    store = SqlEventStore(engine, max_event_bytes=1000)
+    assert type(store) is backend and store.max_event_bytes == 1000
+    [e] = await store.append("org-1", 0, [ev()], metadata=META)
+    assert [r.event_id for r in await store.read_all(0)] == [e.event_id]
     await engine.dispose()
 
 

@@ -16,13 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared import checkpoints, relay_blocked
+from shared import checkpoints
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
 from shared.natsserver import free_port
-from shared.relay import Relay, RelayConfig
+from shared.outbox import blocked as relay_blocked
+from shared.outbox.config import RelayConfig
+from shared.outbox.relay import Relay
 from tests.conftest import NatsServer
 from tests.integration.jetstream import stream_messages, wait_for_count
 
@@ -218,7 +220,7 @@ async def test_relay_lag_is_a_prometheus_metric(rig: Rig) -> None:
 
 
 async def test_the_published_envelope_is_exactly_the_stored_event_as_a_cloudevent(rig: Rig) -> None:
-    from shared.contracts.envelope import subject, to_cloudevent
+    from shared.outbox.envelope import subject, to_cloudevent
 
     data = {"名称": 'Wuhan "quoted" 协会', "nested": {"n": [1, 2.5, None, True]}, "empty": {}}
     meta = EventMetadata(client="c-1", correlation_id="req-9", causation_id="cmd-3")

@@ -18,13 +18,15 @@ import pytest
 from prometheus_client import REGISTRY
 
 from services.registry.settings import RegistrySettings
-from shared import catalog, relay_status
+from shared import catalog
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
 from shared.eventstore.sql import SqlEventStore
 from shared.http.app import create_service_app
 from shared.natslink import NatsLink
-from shared.relay import Relay, RelayConfig
+from shared.outbox import status as relay_status
+from shared.outbox.config import RelayConfig
+from shared.outbox.relay import Relay
 from tests.integration.jetstream import stream_messages, wait_for_count
 from tests.integration.servers import LimitedNats, serve
 

@@ -171,7 +171,7 @@ from shared.contracts.asyncapi import asyncapi_document
 from shared.db import make_async_engine
 from shared.eventstore.sql import SqlEventStore
 from shared.launcher import run_settings
-from shared.relay import Relay
+from shared.outbox.relay import Relay
 
 spec = catalog.get("alpha")
 doc = asyncapi_document(spec, version="1", nats_url="nats://127.0.0.1:4222")

@@ -18,9 +18,9 @@ from shared.contracts.base import (
     contract,
     upcaster,
 )
-from shared.contracts.envelope import parse_cloudevent, subject, to_cloudevent
 from shared.contracts.registry import OrganizationRegistered
 from shared.eventstore import EventMetadata, RecordedEvent
+from shared.outbox.envelope import parse_cloudevent, subject, to_cloudevent
 
 
 def registered() -> OrganizationRegistered:

@@ -6,7 +6,7 @@ import nats.errors
 import nats.js.errors as js_errors
 import pytest
 
-from shared.relay import is_refusal
+from shared.outbox.refusal import is_refusal
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,7 @@ def test_unknown_mode_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_relay_linger_comes_from_settings_in_milliseconds() -> None:
-    from shared.relay import RelayConfig
+    from shared.outbox.config import RelayConfig
 
     assert RelayConfig.from_settings(RegistrySettings(relay_linger_ms=5)).linger == 0.005
     assert RelayConfig.from_settings(RegistrySettings()).linger == 0.02

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from shared import checkpoints, relay_blocked
+from shared import checkpoints
 from shared.db import WRITE, make_async_engine
-from shared.relay_blocked import Blocked
+from shared.outbox import blocked as relay_blocked
+from shared.outbox.blocked import Blocked
 from shared.tables import events, leases
 
 

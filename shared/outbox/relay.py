@@ -1,5 +1,7 @@
 """The relay: the events table is the outbox; publish it to JetStream in position order.
 
+(Over 300 lines: one loop and the state its guarantees share; its parts are in shared.outbox.)
+
 Guarantees:
 - Order. Each message carries `Nats-Msg-Id` = event id and `Nats-Expected-Last-Msg-Id` = the
   previous event's id, so JetStream refuses a message whose predecessor did not land: a lost
@@ -19,7 +21,7 @@ Guarantees:
   the metric socorg_relay_blocked, `/readyz` failing, `socorg relay-status`. The relay holds
   at it, order being the guarantee, and tries it again every `blocked_retry` seconds: it goes
   on once the event is published (the server's limit raised) or an operator skipped it with
-  a reason (`socorg relay-skip`, shared.relay_blocked). NATS down or timing out is retried as
+  a reason (`socorg relay-skip`, shared.outbox.blocked). NATS down or timing out is retried as
   before, and never counts as a refusal.
 """
 
@@ -30,126 +32,42 @@ import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext, api
-from nats.js.errors import APIError, NotFoundError, ServerError, ServiceUnavailableError
-from prometheus_client import Counter, Gauge, start_http_server
+from prometheus_client import start_http_server
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared import catalog, checkpoints, relay_blocked
-from shared.contracts.envelope import subject
+from shared import catalog, checkpoints
 from shared.db import WRITE
-from shared.eventstore.sql import OutboxRow, SqlEventStore
-from shared.lease import Lease
+from shared.eventstore.sql import SqlEventStore
 from shared.natslink import NatsLink
+from shared.outbox import blocked as relay_blocked
+from shared.outbox.config import RelayConfig
+from shared.outbox.envelope import subject
+from shared.outbox.lease import Lease
+from shared.outbox.metrics import (
+    BLOCKED,
+    BLOCKED_POSITION,
+    IS_LEADER,
+    LAG_POSITIONS,
+    LAG_SECONDS,
+    PUBLISHED,
+)
+from shared.outbox.reader import OutboxReader, OutboxRow
+from shared.outbox.refusal import Refused, is_refusal
+from shared.outbox.stream import ensure_stream
 from shared.settings import ServiceSettings
 from shared.tables import events
 
 log = logging.getLogger("socorg.relay")
 
 HEAD_EVERY = 1.0  # seconds between reads of the outbox's head for the lag gauge
-LAG_POSITIONS = Gauge("socorg_relay_lag_positions", "events not yet published", ["producer"])
-LAG_SECONDS = Gauge("socorg_relay_lag_seconds", "age of the oldest unpublished event", ["producer"])
-PUBLISHED = Counter(
-    "socorg_relay_published_total", "events acknowledged by JetStream", ["producer"]
-)
-IS_LEADER = Gauge(
-    "socorg_relay_leader", "1 while this process is the publishing relay", ["producer"]
-)
-BLOCKED = Gauge(
-    "socorg_relay_blocked",
-    "1 while the relay holds at an event NATS refuses (socorg relay-status)",
-    ["producer"],
-)
-BLOCKED_POSITION = Gauge(
-    "socorg_relay_blocked_position",
-    "position of the event the relay holds at (0: none)",
-    ["producer"],
-)
-# JetStream's "wrong last msg ID": a predecessor did not land; resuming from what the stream
-# holds (_resync) is the cure, so it is not a refusal of the message itself.
-WRONG_LAST = {10070, 10071}  # wrong last msg ID, wrong last sequence
 # Room for the headers (Nats-Msg-Id, Nats-Expected-Last-Msg-Id) the server counts against
 # max_payload with the payload; the client checks the payload alone.
 HEADER_ROOM = 256
-
-
-class Refused(Exception):
-    """NATS refused one message for good: sending it again would meet the same answer."""
-
-    def __init__(self, row: OutboxRow, error: str) -> None:
-        super().__init__(error)
-        self.row = row
-        self.error = error
-
-
-def is_refusal(exc: BaseException) -> bool:
-    """Whether a publish failed for the message itself, not because NATS is away or slow."""
-    if isinstance(exc, MaxPayloadError):
-        return True
-    if isinstance(exc, APIError) and not isinstance(exc, ServiceUnavailableError | ServerError):
-        return exc.err_code not in WRONG_LAST
-    return False
-
-
-@dataclass(frozen=True)
-class RelayConfig:
-    batch_size: int = 1000
-    idle_poll: float = 0.25
-    # After a batch that emptied the outbox, wait this long before the next read: under a
-    # steady trickle of writes each cycle then carries the events of that while (not one
-    # event per cycle, with its reads and checkpoint), for this much more latency.
-    linger: float = 0.02
-    ack_timeout: float = 10.0
-    # How often the relay tries an event NATS refused again (or notices it was skipped).
-    blocked_retry: float = 30.0
-    lease_ttl: float = 10.0
-    stream_replicas: int = 1
-    # The longest relay or NATS outage designed for; see docs/operations.md.
-    duplicate_window: timedelta = timedelta(hours=24)
-
-    @classmethod
-    def from_settings(cls, settings: ServiceSettings) -> RelayConfig:
-        return cls(
-            batch_size=settings.relay_batch_size,
-            linger=settings.relay_linger_ms / 1000,
-            duplicate_window=timedelta(hours=settings.relay_duplicate_window_hours),
-            stream_replicas=settings.stream_replicas,
-            blocked_retry=settings.relay_blocked_retry_seconds,
-        )
-
-
-def stream_config(name: str, subjects: list[str], config: RelayConfig) -> api.StreamConfig:
-    """A producer's stream: file storage, keep everything, the configured duplicate window."""
-    return api.StreamConfig(
-        name=name,
-        subjects=subjects,
-        storage=api.StorageType.FILE,
-        retention=api.RetentionPolicy.LIMITS,
-        max_msgs=-1,
-        max_bytes=-1,
-        max_age=0,
-        discard=api.DiscardPolicy.OLD,
-        duplicate_window=config.duplicate_window.total_seconds(),
-        allow_direct=True,
-        num_replicas=config.stream_replicas,
-    )
-
-
-async def ensure_stream(js: JetStreamContext, producer: str, config: RelayConfig) -> None:
-    """Create or update the producer's stream."""
-    name = catalog.stream_of(producer)  # as the producer's spec names it
-    cfg = stream_config(name, [f"{producer}.>"], config)
-    try:
-        await js.stream_info(name)
-    except NotFoundError:
-        await js.add_stream(cfg)
-        return
-    await js.update_stream(cfg)
 
 
 class Relay:
@@ -163,6 +81,7 @@ class Relay:
         holder: str | None = None,
     ) -> None:
         self.store = store
+        self.outbox = OutboxReader(store, producer)
         self.engine: AsyncEngine = store.engine.execution_options(**WRITE)
         self.link = link
         self.producer = producer
@@ -265,8 +184,8 @@ class Relay:
             self._prefetched = None
             await self._resync(js)
         one_by_one = self.blocked is not None or self.position < self._one_by_one_to
-        batch = self._prefetched or await self.store.read_outbox(
-            self.position, 1 if one_by_one else self.config.batch_size, self.producer
+        batch = self._prefetched or await self.outbox.read(
+            self.position, 1 if one_by_one else self.config.batch_size
         )
         self._prefetched = None
         if batch and self._skipped:
@@ -288,7 +207,7 @@ class Relay:
         following = None
         if len(batch) == self.config.batch_size:
             following = asyncio.create_task(
-                self.store.read_outbox(batch[-1].position, self.config.batch_size, self.producer)
+                self.outbox.read(batch[-1].position, self.config.batch_size)
             )
             await asyncio.sleep(0)
         try:
