@@ -13,6 +13,7 @@ Kind = Literal["social_group", "social_service_agency", "foundation", "community
 Level = Literal["national", "province", "city", "county"]
 Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
 Grade = Literal["1A", "2A", "3A", "4A", "5A"]
+RatingRegime = Literal["mca_order_39", "revision_2026"]
 
 
 class CodeOverride(EventData):
@@ -114,6 +115,9 @@ class RegistrationRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -123,6 +127,9 @@ class CertificateRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -136,6 +143,9 @@ class Deregistered(EventData):
     organization_id: str
     deregistered_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -160,6 +170,15 @@ class RatingChanged(EventData):
     valid_until: date | None = None
     evaluation_id: str | None = None
     reason: str | None = None
+    # Added compatibly (absent on events recorded before them; readers derive them then):
+    announced_on: date | None = Field(None, description="公告: the day the result was announced")
+    regime: RatingRegime | None = Field(
+        None, description="mca_order_39 (decisions before 2026-03-01) or revision_2026"
+    )
+    valid_from: date | None = Field(None, description="the grade's first day in force")
+    override_reason: str | None = Field(
+        None, description="why the bureau recorded a validity or grade the regime would not give"
+    )
 
 
 # Every payload the registry publishes, for code that folds or dispatches on them.

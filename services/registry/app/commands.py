@@ -137,6 +137,9 @@ class ChangeRating(_OnOne):
     valid_until: date | None = None
     evaluation_id: str | None = None
     reason: str | None = None
+    announced_on: date | None = None
+    valid_from: date | None = None
+    override_reason: str | None = None
 
 
 OnOrganization = (

@@ -25,6 +25,8 @@ class Refusal(StrEnum):
     INVALID_RATING = "invalid_rating"
     UNKNOWN_PLACE = "unknown_place"
     DATE_IN_FUTURE = "date_in_future"
+    INVALID_RATING_VALIDITY = "invalid_rating_validity"
+    RATING_TOO_EARLY = "rating_too_early"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
@@ -38,6 +40,10 @@ class Refusal(StrEnum):
     RATING_UNCHANGED = "rating_unchanged"
     ORGANIZATION_IN_LIQUIDATION = "organization_in_liquidation"
     ORGANIZATION_DEREGISTERED = "organization_deregistered"
+    ACT_OUT_OF_ORDER = "act_out_of_order"
+    EVALUATION_ALREADY_RECORDED = "evaluation_already_recorded"
+    NOT_FILED = "not_filed"
+    NOT_REGISTERED_BUT_FILED = "not_registered_but_filed"
 
 
 class RegistryRefusal(Exception):

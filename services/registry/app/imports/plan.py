@@ -71,10 +71,13 @@ def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned
     org = Organization(organization_id(row))
     start = _start(row)
     first = decide(org, start, act_day(_day(start), today, start.act_field), places)
+    assert first is not None  # a creation is never already on record
     org = org.apply(first)
     states, events = [org], [first]
     for command in _later(row, today):  # dates checked, all of them, before any is decided
         event = decide(org, command, _day(command), places)
+        if event is None:  # already on record (a rating retried): nothing to add
+            continue
         org = org.apply(event)
         events.append(event)
         states.append(org)
