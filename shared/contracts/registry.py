@@ -14,6 +14,7 @@ Level = Literal["national", "province", "city", "county"]
 Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
 Grade = Literal["1A", "2A", "3A", "4A", "5A"]
 RatingRegime = Literal["mca_order_39", "revision_2026"]
+FilingEnd = Literal["deregistration", "revocation"]
 
 
 class CodeOverride(EventData):
@@ -165,7 +166,8 @@ class DisposalOrdered(EventData):
 @contract("registry", "rating_changed", 1, "等级评估结果: a grade, or none", act_date="decided_on")
 class RatingChanged(EventData):
     organization_id: str
-    grade: Grade | None
+    # optional: the store drops None values, and a cancellation must read back
+    grade: Grade | None = None
     decided_on: date
     valid_until: date | None = None
     evaluation_id: str | None = None
@@ -181,6 +183,22 @@ class RatingChanged(EventData):
     )
 
 
+@contract(
+    "registry",
+    "filing_cancelled",
+    1,
+    "注销备案 / 撤销备案: a community organization's filing ends",
+    act_date="cancelled_on",
+)
+class FilingCancelled(EventData):
+    organization_id: str
+    how: FilingEnd = Field(
+        description="deregistration (注销备案, on its application) or revocation (撤销备案)"
+    )
+    cancelled_on: date
+    reason: str
+
+
 # Every payload the registry publishes, for code that folds or dispatches on them.
 RegistryEvent = (
     OrganizationRegistered
@@ -194,4 +212,5 @@ RegistryEvent = (
     | Deregistered
     | DisposalOrdered
     | RatingChanged
+    | FilingCancelled
 )

@@ -69,6 +69,16 @@ class DeregistrationCreate(Strict):
     reason: LongText
 
 
+class FilingCancellationCreate(Strict):
+    model_config = _example(how="注销备案", cancelled_on="2025-02-01", reason="自行解散")
+
+    how: Literal["注销备案", "撤销备案", "deregistration", "revocation"] = Field(
+        description="注销备案 on the organization's application, 撤销备案 by the authority"
+    )
+    cancelled_on: ActDate | None = Field(None, description="default today")
+    reason: LongText
+
+
 class DisposalCreate(Strict):
     model_config = _example(ordered_on="2025-07-01", due_on="2025-10-01", reason="未按时年报")
 

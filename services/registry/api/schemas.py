@@ -18,7 +18,7 @@ from services.registry.app.types import (
     ShortText,
     Yuan,
 )
-from shared.contracts.registry import Conclusion, Grade, Kind, Level, RatingRegime
+from shared.contracts.registry import Conclusion, FilingEnd, Grade, Kind, Level, RatingRegime
 
 Status = Literal["active", "in_liquidation", "deregistered"]
 
@@ -186,6 +186,9 @@ class OrganizationRead(BaseModel):
     code_override: CodeOverrideRead | None = None
     revocation: RevocationRead | None = None
     deregistered_on: date | None = None
+    filing_cancelled: FilingEnd | None = Field(
+        None, description="how a community organization's filing ended (its deregistered_on)"
+    )
     annual_reports: list[AnnualReportRead] = []
     disposals: list[DisposalRead] = []
 

@@ -68,6 +68,7 @@ def organization_read(
         else None,
         revocation=_revocation(rev),
         deregistered_on=org.deregistered_on,
+        filing_cancelled=org.filing_cancellation and org.filing_cancellation.how,
         annual_reports=[
             AnnualReportRead(
                 year=year,

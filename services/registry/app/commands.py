@@ -142,6 +142,16 @@ class ChangeRating(_OnOne):
     override_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelFiling(_OnOne):
+    """注销备案 / 撤销备案 of a community organization."""
+
+    act_field: ClassVar[str] = "cancelled_on"
+    how: str
+    reason: str
+    cancelled_on: date | None = None
+
+
 OnOrganization = (
     ChangeRegistration
     | SubmitAnnualReport
@@ -152,5 +162,6 @@ OnOrganization = (
     | RevokeCertificate
     | Deregister
     | ChangeRating
+    | CancelFiling
 )
 Command = Creation | OnOrganization

@@ -117,6 +117,9 @@ _DECIDE: dict[
     c.RevokeCertificate: lambda o, m, day, _: o.revoke_certificate(revoked_on=day, reason=m.reason),
     c.Deregister: lambda o, m, day, _: o.deregister(deregistered_on=day, reason=m.reason),
     c.ChangeRating: _rating,
+    c.CancelFiling: lambda o, m, day, _: o.cancel_filing(
+        how=m.how, cancelled_on=day, reason=m.reason
+    ),
 }
 
 

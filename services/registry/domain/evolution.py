@@ -12,6 +12,7 @@ from shared.contracts.registry import (
     CommunityOrganizationFiled,
     Deregistered,
     DisposalOrdered,
+    FilingCancelled,
     InspectionConcluded,
     OrganizationRegistered,
     RatingChanged,
@@ -51,6 +52,12 @@ def changes(org: OrganizationState, event: RegistryEvent) -> Changes:
             }
         case DisposalOrdered():
             return {"disposals": (*org.disposals, event)}
+        case FilingCancelled():
+            return {
+                "status": "deregistered",
+                "deregistered_on": event.cancelled_on,
+                "filing_cancellation": event,
+            }
         case RatingChanged():
             # the grade before stays in force until a revision-2026 grade's 1 January
             return {"rating": event, "rating_before": org.rating}

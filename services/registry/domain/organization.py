@@ -13,6 +13,7 @@ from services.registry.domain.annual import AnnualCycle
 from services.registry.domain.changes import diff_changes
 from services.registry.domain.decisions import BureauDecisions
 from services.registry.domain.errors import InvalidCommand, Refusal
+from services.registry.domain.filing import FilingEnds
 from services.registry.domain.fields import (
     PLACE_CODE_LENGTHS,
     require_community_in_street,
@@ -31,7 +32,7 @@ from shared.contracts.registry import (
 )
 
 
-class Organization(AnnualCycle, BureauDecisions):
+class Organization(AnnualCycle, BureauDecisions, FilingEnds):
     """One organization on the register: its state and every command it accepts."""
 
     # ---- creation --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from shared.contracts.registry import (
     CertificateRevoked,
     CodeOverride,
     DisposalOrdered,
+    FilingCancelled,
     Grade,
     InspectionConcluded,
     Kind,
@@ -59,7 +60,8 @@ class OrganizationState:
     rating: RatingChanged | None = None
     rating_before: RatingChanged | None = None  # the rating the latest one replaced
     revocation: RegistrationRevoked | CertificateRevoked | None = None
-    deregistered_on: date | None = None
+    deregistered_on: date | None = None  # 注销, or the end of a filing (注销备案 / 撤销备案)
+    filing_cancellation: FilingCancelled | None = None
     grade_ended_on: date | None = None  # 撤销/吊销/注销: no grade from that day on
     last_act_on: date | None = None  # the latest act date recorded (acts in date order)
 
