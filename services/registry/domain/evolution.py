@@ -43,7 +43,11 @@ def changes(org: OrganizationState, event: RegistryEvent) -> Changes:
         case CharityRecognised():
             return {"charity_since": event.recognised_on}
         case RegistrationRevoked() | CertificateRevoked():
-            return {"status": "in_liquidation", "revocation": event, **_grade_ends(org, event.revoked_on)}
+            return {
+                "status": "in_liquidation",
+                "revocation": event,
+                **_grade_ends(org, event.revoked_on),
+            }
         case Deregistered():
             return {
                 "status": "deregistered",

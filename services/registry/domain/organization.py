@@ -13,7 +13,6 @@ from services.registry.domain.annual import AnnualCycle
 from services.registry.domain.changes import diff_changes
 from services.registry.domain.decisions import BureauDecisions
 from services.registry.domain.errors import InvalidCommand, Refusal
-from services.registry.domain.filing import FilingEnds
 from services.registry.domain.fields import (
     PLACE_CODE_LENGTHS,
     require_community_in_street,
@@ -21,6 +20,7 @@ from services.registry.domain.fields import (
     require_digits,
     require_text,
 )
+from services.registry.domain.filing import FilingEnds
 from services.registry.domain.registration import OverrideRequest, accept_credit_code
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
 from shared.contracts.registry import (

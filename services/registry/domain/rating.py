@@ -8,6 +8,7 @@ Two regimes: 《社会组织评估管理办法》 (民政部令第39号, in forc
 from __future__ import annotations
 
 from datetime import date, timedelta
+
 from shared.contracts.registry import RatingRegime as Regime
 
 REVISION_IN_FORCE = date(2026, 3, 1)  # the 2026 revision of 《社会组织评估管理办法》

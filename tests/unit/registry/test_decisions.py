@@ -23,9 +23,7 @@ Command = Callable[[Organization], object]
 
 def rated(grade: str = "4A") -> Organization:
     org = registered()
-    return org.apply(
-        org.change_rating(grade=grade, decided_on=date(2023, 3, 1))
-    )
+    return org.apply(org.change_rating(grade=grade, decided_on=date(2023, 3, 1)))
 
 
 # ---- charity -------------------------------------------------------------------------------
