@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from shared.contracts.registry import RatingRegime as Regime
+from shared.contracts.registry import RatingRegime
+
+Regime = RatingRegime
 
 REVISION_IN_FORCE = date(2026, 3, 1)  # the 2026 revision of 《社会组织评估管理办法》
 VALID_YEARS = 5  # 39号 art. 28; the 2026 revision keeps five (calendar) years
