@@ -298,3 +298,15 @@ async def test_export_returns_every_organization_at_the_head_position(
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert len(rows) == 9 and {row["urban"] for row in rows} == {"true"}
     assert r.headers["x-export-position"] == str(position)
+
+
+async def test_an_imported_community_organization_ends_by_a_filing_cancellation(
+    api: httpx.AsyncClient,
+) -> None:
+    ended = community(3, end={"how": "注销", "on": "2024-09-01", "reason": "自行解散"})
+    summary, errors = await imported(api, ndjson(ended))
+    assert (summary["created"], errors) == (1, [])
+    org = (await api.get("/v1/organizations/by-filing-number/武昌积玉桥备2021-0003")).json()
+    assert (org["status"], org["filing_cancelled"]) == ("deregistered", "deregistration")
+    history = (await api.get(f"/v1/organizations/{org['id']}/history")).json()["items"]
+    assert history[-1]["type"] == "filing_cancelled"
