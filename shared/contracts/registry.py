@@ -13,6 +13,8 @@ Kind = Literal["social_group", "social_service_agency", "foundation", "community
 Level = Literal["national", "province", "city", "county"]
 Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
 Grade = Literal["1A", "2A", "3A", "4A", "5A"]
+RatingRegime = Literal["mca_order_39", "revision_2026"]
+FilingEnd = Literal["deregistration", "revocation"]
 
 
 class CodeOverride(EventData):
@@ -114,6 +116,9 @@ class RegistrationRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -123,6 +128,9 @@ class CertificateRevoked(EventData):
     organization_id: str
     revoked_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -136,6 +144,9 @@ class Deregistered(EventData):
     organization_id: str
     deregistered_on: date
     reason: str
+    voided_grade: Grade | None = Field(
+        None, description="the grade in force that the end voids, as of the act date"
+    )
 
 
 @contract(
@@ -155,11 +166,37 @@ class DisposalOrdered(EventData):
 @contract("registry", "rating_changed", 1, "等级评估结果: a grade, or none", act_date="decided_on")
 class RatingChanged(EventData):
     organization_id: str
-    grade: Grade | None
+    # optional: the store drops None values, and a cancellation must read back
+    grade: Grade | None = None
     decided_on: date
     valid_until: date | None = None
     evaluation_id: str | None = None
     reason: str | None = None
+    # Added compatibly (absent on events recorded before them; readers derive them then):
+    announced_on: date | None = Field(None, description="公告: the day the result was announced")
+    regime: RatingRegime | None = Field(
+        None, description="mca_order_39 (decisions before 2026-03-01) or revision_2026"
+    )
+    valid_from: date | None = Field(None, description="the grade's first day in force")
+    override_reason: str | None = Field(
+        None, description="why the bureau recorded a validity or grade the regime would not give"
+    )
+
+
+@contract(
+    "registry",
+    "filing_cancelled",
+    1,
+    "注销备案 / 撤销备案: a community organization's filing ends",
+    act_date="cancelled_on",
+)
+class FilingCancelled(EventData):
+    organization_id: str
+    how: FilingEnd = Field(
+        description="deregistration (注销备案, on its application) or revocation (撤销备案)"
+    )
+    cancelled_on: date
+    reason: str
 
 
 # Every payload the registry publishes, for code that folds or dispatches on them.
@@ -175,4 +212,5 @@ RegistryEvent = (
     | Deregistered
     | DisposalOrdered
     | RatingChanged
+    | FilingCancelled
 )

@@ -59,7 +59,8 @@ class SqlOrganizationRows:
 
 def row_of(org: Organization, places: Places) -> dict[str, Any]:
     domicile = domicile_of(org)
-    rating = org.rating
+    # a grade ends with the organization (撤销/吊销/注销): an ended one is not rated
+    rating = org.rating if org.grade_ended_on is None else None
     urban = org.urban
     if urban is None and len(domicile) == 12 and (place := places.get(domicile)) is not None:
         urban = place.urban

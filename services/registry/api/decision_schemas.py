@@ -69,6 +69,16 @@ class DeregistrationCreate(Strict):
     reason: LongText
 
 
+class FilingCancellationCreate(Strict):
+    model_config = _example(how="注销备案", cancelled_on="2025-02-01", reason="自行解散")
+
+    how: Literal["注销备案", "撤销备案", "deregistration", "revocation"] = Field(
+        description="注销备案 on the organization's application, 撤销备案 by the authority"
+    )
+    cancelled_on: ActDate | None = Field(None, description="default today")
+    reason: LongText
+
+
 class DisposalCreate(Strict):
     model_config = _example(ordered_on="2025-07-01", due_on="2025-10-01", reason="未按时年报")
 
@@ -79,14 +89,25 @@ class DisposalCreate(Strict):
 
 class RatingUpdate(Strict):
     model_config = _example(
-        grade="4A", decided_on="2024-12-20", valid_until="2029-12-31", evaluation_id="round-2024-7"
+        grade="4A", decided_on="2024-12-20", valid_until="2029-12-19", evaluation_id="round-2024-7"
     )
 
     grade: Grade | None = Field(description="1A–5A, or null when the grade is cancelled")
-    decided_on: ActDate | None = Field(None, description="default today")
-    valid_until: ActDate | None = Field(None, description="required with a grade")
-    evaluation_id: ShortText | None = None
+    decided_on: ActDate | None = Field(
+        None, description="default today; chooses the regime (the 2026 revision from 2026-03-01)"
+    )
+    announced_on: ActDate | None = Field(None, description="公告 date; default decided_on")
+    valid_from: ActDate | None = Field(None, description="default: as the regime gives it")
+    valid_until: ActDate | None = Field(None, description="default: as the regime gives it")
+    evaluation_id: ShortText | None = Field(
+        None, description="a repeat with the same evaluation and grade answers 200, unchanged"
+    )
     reason: LongText | None = None
+    override_reason: LongText | None = Field(
+        None,
+        description="why a validity the regime would not give, or a grade within two years "
+        "of registration, is recorded",
+    )
 
 
 class EventRead(BaseModel):

@@ -18,7 +18,7 @@ from services.registry.app.types import (
     ShortText,
     Yuan,
 )
-from shared.contracts.registry import Conclusion, Grade, Kind, Level
+from shared.contracts.registry import Conclusion, FilingEnd, Grade, Kind, Level, RatingRegime
 
 Status = Literal["active", "in_liquidation", "deregistered"]
 
@@ -126,6 +126,16 @@ class RatingRead(BaseModel):
     decided_on: date
     valid_until: date | None = None
     evaluation_id: str | None = None
+    announced_on: date | None = None
+    regime: RatingRegime | None = Field(
+        None, description="mca_order_39 (decided before 2026-03-01) or revision_2026"
+    )
+    valid_from: date | None = None
+    override_reason: str | None = None
+    reason: str | None = None
+    ended_on: date | None = Field(
+        None, description="撤销/吊销/注销 ended the organization, and the grade with it, that day"
+    )
 
 
 class RevocationRead(BaseModel):
@@ -176,6 +186,9 @@ class OrganizationRead(BaseModel):
     code_override: CodeOverrideRead | None = None
     revocation: RevocationRead | None = None
     deregistered_on: date | None = None
+    filing_cancelled: FilingEnd | None = Field(
+        None, description="how a community organization's filing ended (its deregistered_on)"
+    )
     annual_reports: list[AnnualReportRead] = []
     disposals: list[DisposalRead] = []
 

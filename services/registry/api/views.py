@@ -60,12 +60,15 @@ def organization_read(
         business_scope=org.business_scope,
         charity_since=org.charity_since,
         grade=org.grade_on(as_of or today),
-        rating=RatingRead.model_validate(r.model_dump()) if r else None,
+        rating=RatingRead.model_validate({**r.model_dump(), "ended_on": org.grade_ended_on})
+        if r
+        else None,
         code_override=CodeOverrideRead.model_validate(org.code_override.model_dump())
         if org.code_override
         else None,
         revocation=_revocation(rev),
         deregistered_on=org.deregistered_on,
+        filing_cancelled=org.filing_cancellation and org.filing_cancellation.how,
         annual_reports=[
             AnnualReportRead(
                 year=year,

@@ -137,6 +137,19 @@ class ChangeRating(_OnOne):
     valid_until: date | None = None
     evaluation_id: str | None = None
     reason: str | None = None
+    announced_on: date | None = None
+    valid_from: date | None = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelFiling(_OnOne):
+    """注销备案 / 撤销备案 of a community organization."""
+
+    act_field: ClassVar[str] = "cancelled_on"
+    how: str
+    reason: str
+    cancelled_on: date | None = None
 
 
 OnOrganization = (
@@ -149,5 +162,6 @@ OnOrganization = (
     | RevokeCertificate
     | Deregister
     | ChangeRating
+    | CancelFiling
 )
 Command = Creation | OnOrganization

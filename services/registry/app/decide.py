@@ -33,8 +33,11 @@ def day_of(command: c.Command, today: date) -> date:
     return act_day(given, today, field)
 
 
-def decide(org: Organization, command: c.Command, day: date, places: Places) -> RegistryEvent:
-    """The event `org` decides for `command` on `day` (or the domain's refusal)."""
+def decide(
+    org: Organization, command: c.Command, day: date, places: Places
+) -> RegistryEvent | None:
+    """The event `org` decides for `command` on `day` (or the domain's refusal); None when
+    the command is already on record (a repeated rating of the same evaluation)."""
     return _DECIDE[type(command)](org, command, day, places)
 
 
@@ -88,11 +91,16 @@ def _rating(org: Organization, m: c.ChangeRating, day: date, _: Places) -> Any:
         valid_until=m.valid_until,
         evaluation_id=m.evaluation_id,
         reason=m.reason,
+        announced_on=m.announced_on,
+        valid_from=m.valid_from,
+        override_reason=m.override_reason,
     )
 
 
 # One line a command where the aggregate's method is all there is to it.
-_DECIDE: dict[type[c.Command], Callable[[Organization, Any, date, Places], RegistryEvent]] = {
+_DECIDE: dict[
+    type[c.Command], Callable[[Organization, Any, date, Places], RegistryEvent | None]
+] = {
     c.RegisterOrganization: _register,
     c.FileCommunityOrganization: _file,
     c.ChangeRegistration: _change,
@@ -110,6 +118,9 @@ _DECIDE: dict[type[c.Command], Callable[[Organization, Any, date, Places], Regis
     c.RevokeCertificate: lambda o, m, day, _: o.revoke_certificate(revoked_on=day, reason=m.reason),
     c.Deregister: lambda o, m, day, _: o.deregister(deregistered_on=day, reason=m.reason),
     c.ChangeRating: _rating,
+    c.CancelFiling: lambda o, m, day, _: o.cancel_filing(
+        how=m.how, cancelled_on=day, reason=m.reason
+    ),
 }
 
 

@@ -42,6 +42,12 @@ class DateOutOfRange(ApplicationError):
     slug = "date-out-of-range"
 
 
+class AsOfInFuture(ApplicationError):
+    """An `as_of` after today: the register answers for days that have happened."""
+
+    slug = "as-of-in-future"
+
+
 class MissingScope(ApplicationError):
     """The client's key lacks a scope the command needs; `details['required_scope']`."""
 

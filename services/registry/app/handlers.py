@@ -80,7 +80,10 @@ class RegistryHandlers:
             org = Organization(uuid.uuid4().hex)
         else:
             org = await self._existing(command.organization_id, command.expected_version, actor)
-        return await self._save(actor, org, decide(org, command, day, self.places))
+        event = decide(org, command, day, self.places)
+        if event is None:  # already on record: answered as it stands, nothing written
+            return org
+        return await self._save(actor, org, event)
 
     async def _as_written(self, stream: str, version: int) -> Organization:
         """A retry of a request whose write is stored though its answer was lost: the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.registry.app.clock import Clock
-from services.registry.app.errors import OrganizationNotFound
+from services.registry.app.errors import AsOfInFuture, OrganizationNotFound
 from services.registry.app.handlers import organizations
 from services.registry.app.ports import Register
 from services.registry.app.search import Filters, Found
@@ -23,7 +23,10 @@ class RegistryQueries:
     async def organization(
         self, organization_id: str, *, as_of: date | None = None
     ) -> Organization:
-        """The organization from its events; with `as_of`, from acts dated that day or before."""
+        """The organization from its events; with `as_of`, from acts dated that day or before
+        (never after today: acts are in date order, so a past day's state is final)."""
+        if as_of is not None and as_of > (today := self.clock.today()):
+            raise AsOfInFuture(f"as_of {as_of} is after today ({today})", today=today.isoformat())
         bound = None if as_of is None else end_of(as_of)
         org = await self.organizations.load(organization_id, as_of=bound)
         if org is None:

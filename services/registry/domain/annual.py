@@ -32,7 +32,7 @@ class AnnualCycle(OrganizationState):
         figures: Mapping[str, float] | None = None,
     ) -> AnnualReportSubmitted:
         """年报 on `year`, accepted once the year has ended, once per year."""
-        self._require_open(submitted_on)
+        self._require_open(submitted_on, late=True)
         self._require_legal_person("an annual report (年报)")
         self._require_reportable_year(year, submitted_on)
         return AnnualReportSubmitted(
@@ -52,7 +52,7 @@ class AnnualCycle(OrganizationState):
         not taking part is its own finding (the zombie rule and rating bars read it from the
         missing report), not 不合格. One conclusion per year.
         """
-        self._require_open(concluded_on)
+        self._require_open(concluded_on, late=True)
         self._require_legal_person("an inspection conclusion (年检结论)")
         self._require_inspectable_year(year, concluded_on)
         if conclusion not in CONCLUSION_OF:

@@ -27,6 +27,8 @@ class Refusal(StrEnum):
     UNKNOWN_PLACE = "unknown_place"
     UNKNOWN_CATEGORY = "unknown_category"
     DATE_IN_FUTURE = "date_in_future"
+    INVALID_RATING_VALIDITY = "invalid_rating_validity"
+    RATING_TOO_EARLY = "rating_too_early"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
@@ -40,6 +42,10 @@ class Refusal(StrEnum):
     RATING_UNCHANGED = "rating_unchanged"
     ORGANIZATION_IN_LIQUIDATION = "organization_in_liquidation"
     ORGANIZATION_DEREGISTERED = "organization_deregistered"
+    ACT_OUT_OF_ORDER = "act_out_of_order"
+    EVALUATION_ALREADY_RECORDED = "evaluation_already_recorded"
+    NOT_FILED = "not_filed"
+    NOT_REGISTERED_BUT_FILED = "not_registered_but_filed"
 
 
 class RegistryRefusal(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from shared.contracts.registry import (
@@ -11,6 +12,7 @@ from shared.contracts.registry import (
     CommunityOrganizationFiled,
     Deregistered,
     DisposalOrdered,
+    FilingCancelled,
     InspectionConcluded,
     OrganizationRegistered,
     RatingChanged,
@@ -41,14 +43,35 @@ def changes(org: OrganizationState, event: RegistryEvent) -> Changes:
         case CharityRecognised():
             return {"charity_since": event.recognised_on}
         case RegistrationRevoked() | CertificateRevoked():
-            return {"status": "in_liquidation", "revocation": event}
+            return {
+                "status": "in_liquidation",
+                "revocation": event,
+                **_grade_ends(org, event.revoked_on),
+            }
         case Deregistered():
-            return {"status": "deregistered", "deregistered_on": event.deregistered_on}
+            return {
+                "status": "deregistered",
+                "deregistered_on": event.deregistered_on,
+                **_grade_ends(org, event.deregistered_on),
+            }
         case DisposalOrdered():
             return {"disposals": (*org.disposals, event)}
+        case FilingCancelled():
+            return {
+                "status": "deregistered",
+                "deregistered_on": event.cancelled_on,
+                "filing_cancellation": event,
+            }
         case RatingChanged():
-            return {"rating": event}
+            # the grade before stays in force until a revision-2026 grade's 1 January
+            return {"rating": event, "rating_before": org.rating}
     raise TypeError(f"{type(event).__name__} is not a registry event")
+
+
+def _grade_ends(org: OrganizationState, day: date) -> Changes:
+    """撤销, 吊销 and 注销 end the grade with the organization, as of the act's date; the
+    first end counts (a 注销 after a revocation changes nothing more)."""
+    return {} if org.grade_ended_on is not None else {"grade_ended_on": day}
 
 
 def _registered(e: OrganizationRegistered) -> Changes:

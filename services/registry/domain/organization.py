@@ -21,6 +21,7 @@ from services.registry.domain.fields import (
     require_digits,
     require_text,
 )
+from services.registry.domain.filing import FilingEnds
 from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest, accept_credit_code
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
@@ -33,7 +34,7 @@ from shared.contracts.registry import (
 )
 
 
-class Organization(AnnualCycle, BureauDecisions):
+class Organization(AnnualCycle, BureauDecisions, FilingEnds):
     """One organization on the register: its state and every command it accepts."""
 
     # ---- creation --------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from typing import Any, Literal, Self
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
 from services.registry.domain.evolution import changes
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
+from shared.contracts import contract_of
 from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
     CodeOverride,
     DisposalOrdered,
+    FilingCancelled,
     Grade,
     InspectionConcluded,
     Kind,
@@ -56,8 +58,12 @@ class OrganizationState:
     inspections: Mapping[int, InspectionConcluded] = field(default_factory=dict)
     disposals: tuple[DisposalOrdered, ...] = ()
     rating: RatingChanged | None = None
+    rating_before: RatingChanged | None = None  # the rating the latest one replaced
     revocation: RegistrationRevoked | CertificateRevoked | None = None
-    deregistered_on: date | None = None
+    deregistered_on: date | None = None  # 注销, or the end of a filing (注销备案 / 撤销备案)
+    filing_cancellation: FilingCancelled | None = None
+    grade_ended_on: date | None = None  # 撤销/吊销/注销: no grade from that day on
+    last_act_on: date | None = None  # the latest act date recorded (acts in date order)
 
     # ---- folding -------------------------------------------------------------------------
 
@@ -71,7 +77,9 @@ class OrganizationState:
     def apply(self, event: RegistryEvent) -> Self:
         if event.organization_id != self.organization_id:
             raise ValueError(f"event for {event.organization_id} applied to {self.organization_id}")
-        return self._with(version=self.version + 1, **changes(self, event))
+        day = contract_of(event).act_date(event)
+        last = self.last_act_on if self.last_act_on is not None and self.last_act_on > day else day
+        return self._with(version=self.version + 1, last_act_on=last, **changes(self, event))
 
     def _with(self, **new: Any) -> Self:
         """A copy with `new` values: what dataclasses.replace does, without running __init__
@@ -98,11 +106,19 @@ class OrganizationState:
         return self.charity_since is not None
 
     def grade_on(self, day: date) -> Grade | None:
-        """The grade in force on `day`: decided by then and not yet expired."""
+        """The grade in force on `day`: decided by then, not expired, the organization not ended.
+
+        A grade that starts later (the 2026 revision: 1 January after the announcement) leaves
+        the one before it in force until then.
+        """
+        if self.grade_ended_on is not None and day >= self.grade_ended_on:
+            return None  # the organization ended: its grade ended with it
         r = self.rating
-        if r is None or r.grade is None or r.decided_on > day:
+        if r is None or r.decided_on > day:
             return None
-        return r.grade if r.valid_until is None or day <= r.valid_until else None
+        if r.valid_from is not None and day < r.valid_from:
+            return _in_force(self.rating_before, day)
+        return _in_force(r, day)
 
     # ---- guards ----------------------------------------------------------------------------
 
@@ -125,8 +141,9 @@ class OrganizationState:
                 f"deregistered (注销) on {self.deregistered_on}: its history is read-only",
             )
 
-    def _require_open(self, day: date) -> None:
-        """Active, and `day` is not before it came onto the register."""
+    def _require_open(self, day: date, *, late: bool = False) -> None:
+        """Active, and `day` is not before it came onto the register, nor (unless `late`:
+        a report or an inspection of a past year) before its latest recorded act."""
         self._require_exists()
         self._require_not_deregistered()
         if self.status == "in_liquidation":
@@ -135,6 +152,18 @@ class OrganizationState:
                 "in liquidation after 撤销/吊销: only 注销 (deregistration) is accepted",
             )
         self._require_not_before(day, self.started_on, "registration")
+        if not late:
+            self._require_in_order(day)
+
+    def _require_in_order(self, day: date) -> None:
+        """Acts are recorded in date order (docs/registry.md, Acts in date order): an act
+        dated before the latest recorded act would rewrite what followed it."""
+        if self.last_act_on is not None and day < self.last_act_on:
+            raise StateConflict(
+                Refusal.ACT_OUT_OF_ORDER,
+                f"{day} is before the latest act on the register, dated {self.last_act_on}: "
+                "acts are recorded in date order",
+            )
 
     def _require_legal_person(self, what: str) -> None:
         if not self.is_legal_person:
@@ -152,6 +181,12 @@ class OrganizationState:
     ) -> None:
         if start is not None and day < start:
             raise InvalidCommand(refusal, f"{day} is before the {what} on {start}")
+
+
+def _in_force(r: RatingChanged | None, day: date) -> Grade | None:
+    if r is None or r.grade is None or day < (r.valid_from or r.decided_on):
+        return None
+    return r.grade if r.valid_until is None or day <= r.valid_until else None
 
 
 _FIELDS = frozenset(f.name for f in fields(OrganizationState))

@@ -17,7 +17,12 @@ async def test_as_of_returns_the_past_state(api: httpx.AsyncClient) -> None:
     )
     await api.put(
         f"{url}/rating",
-        json={"grade": "3A", "decided_on": "2023-06-01", "valid_until": "2024-05-31"},
+        json={
+            "grade": "3A",
+            "decided_on": "2023-06-01",
+            "valid_until": "2024-05-31",
+            "override_reason": "评估委员会决定有效期一年",
+        },
     )
     await api.post(
         f"{url}/registration-revocation", json={"revoked_on": "2025-01-20", "reason": "x"}

@@ -125,7 +125,7 @@ async def test_ndjson_import_creates_organizations_events_and_read_model(
     gone = (await api.get(f"/v1/organizations/by-credit-code/{code('1', 2)}")).json()
     assert gone["status"] == "deregistered"
     found = (await api.get("/v1/organizations", params={"grade": "4A"})).json()
-    assert found["total"] == 2
+    assert found["total"] == 1  # the grade ended with the deregistered one
     assert head(registry_url) == summary["position"] == 5 + 1 + 6
 
 
@@ -368,3 +368,15 @@ async def test_an_import_body_in_utf16_is_refused_as_not_utf8(
             problem = is_problem(r, 415, "not-utf-8")
             assert "UTF-8" in problem["detail"]
     assert head(registry_url) == 0
+
+
+async def test_an_imported_community_organization_ends_by_a_filing_cancellation(
+    api: httpx.AsyncClient,
+) -> None:
+    ended = community(3, end={"how": "注销", "on": "2024-09-01", "reason": "自行解散"})
+    summary, errors = await imported(api, ndjson(ended))
+    assert (summary["created"], errors) == (1, [])
+    org = (await api.get("/v1/organizations/by-filing-number/武昌积玉桥备2021-0003")).json()
+    assert (org["status"], org["filing_cancelled"]) == ("deregistered", "deregistration")
+    history = (await api.get(f"/v1/organizations/{org['id']}/history")).json()["items"]
+    assert history[-1]["type"] == "filing_cancelled"

@@ -87,19 +87,18 @@ async def test_report_inspection_charity_disposal_and_rating(api: httpx.AsyncCli
     assert r.json()["annual_reports"][0]["submitted_on"] == "2025-06-15"  # the clock's today
     r = await api.post(f"{url}/inspections", json={"year": 2024, "conclusion": "基本合格"})
     assert r.json()["annual_reports"][0]["conclusion"] == "basically_qualified"
-    r = await api.post(f"{url}/charity-recognition", json={"recognised_on": "2025-01-02"})
-    assert r.json()["charity_since"] == "2025-01-02"
+    # acts in date order: nothing dated before the inspection recorded today
+    r = await api.post(f"{url}/charity-recognition", json={"recognised_on": "2025-06-15"})
+    assert r.json()["charity_since"] == "2025-06-15"
     r = await api.post(
         f"{url}/disposals", json={"due_on": "2025-09-30", "reason": "财务制度不健全"}
     )
     assert r.json()["disposals"] == [
         {"ordered_on": "2025-06-15", "due_on": "2025-09-30", "reason": "财务制度不健全"}
     ]
-    r = await api.put(
-        f"{url}/rating",
-        json={"grade": "4A", "decided_on": "2025-03-01", "valid_until": "2030-02-28"},
-    )
+    r = await api.put(f"{url}/rating", json={"grade": "4A"})
     assert r.status_code == 200, r.text
+    assert r.json()["rating"]["valid_until"] == "2030-06-14"  # 39号 art. 28: five years
     assert r.json()["grade"] == "4A" and r.json()["version"] == 6
     page = (await api.get("/v1/organizations", params={"grade": "4A"})).json()
     assert page["total"] == 1 and page["items"][0]["charity"] is True

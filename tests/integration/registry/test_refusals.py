@@ -37,7 +37,7 @@ async def test_a_revoked_organization_accepts_only_reads_and_deregistration(
         await api.patch(url, json={"name": "新名称"}, headers={"If-Match": '"2"'}),
         await api.post(f"{url}/charity-recognition", json={}),
         await api.post(f"{url}/disposals", json={"due_on": "2025-12-01", "reason": "整改"}),
-        await api.put(f"{url}/rating", json={"grade": None}),
+        await api.put(f"{url}/rating", json={"grade": "3A"}),
         await api.post(f"{url}/registration-revocation", json={"reason": "再次撤销"}),
     ]
     for r in refused:

@@ -23,9 +23,7 @@ Command = Callable[[Organization], object]
 
 def rated(grade: str = "4A") -> Organization:
     org = registered()
-    return org.apply(
-        org.change_rating(grade=grade, decided_on=date(2023, 3, 1), valid_until=date(2028, 3, 1))
-    )
+    return org.apply(org.change_rating(grade=grade, decided_on=date(2023, 3, 1)))
 
 
 # ---- charity -------------------------------------------------------------------------------
@@ -88,7 +86,7 @@ def test_rating_a_community_organization_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("grade", "valid_until"),
-    [("6A", date(2029, 1, 1)), ("3A", None), ("3A", DAY), (None, date(2029, 1, 1))],
+    [("6A", date(2029, 1, 1)), ("3A", DAY), (None, date(2029, 1, 1))],
 )
 def test_a_rating_without_a_proper_grade_and_validity_is_refused(
     grade: str | None, valid_until: date | None
@@ -100,9 +98,7 @@ def test_a_rating_without_a_proper_grade_and_validity_is_refused(
 
 def test_recording_the_same_rating_again_is_refused() -> None:
     with pytest.raises(StateConflict) as refused:
-        rated("4A").change_rating(
-            grade="4A", decided_on=date(2023, 3, 1), valid_until=date(2028, 3, 1)
-        )
+        rated("4A").change_rating(grade="4A", decided_on=date(2023, 3, 1))
     assert refused.value.code == Refusal.RATING_UNCHANGED
 
 
@@ -148,7 +144,7 @@ def test_deregistration_dated_before_the_revocation_is_refused() -> None:
         lambda o: o.submit_annual_report(year=2023, submitted_on=DAY),
         lambda o: o.recognise_as_charity(recognised_on=DAY),
         lambda o: o.order_disposal(ordered_on=DAY, due_on=date(2025, 1, 1), reason="整改"),
-        lambda o: o.change_rating(grade=None, decided_on=DAY),
+        lambda o: o.change_rating(grade="3A", decided_on=DAY),
         lambda o: o.revoke_registration(revoked_on=DAY, reason="再次撤销"),
     ],
 )

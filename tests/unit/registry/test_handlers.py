@@ -171,7 +171,7 @@ async def test_every_command_on_an_organization_reaches_its_aggregate_method(
         c.SubmitAnnualReport(organization_id=oid, year=2024, staff_employed=3),
         c.ConcludeInspection(organization_id=oid, year=2024, conclusion="qualified"),
         c.RecogniseAsCharity(organization_id=oid),
-        c.ChangeRating(organization_id=oid, grade="4A", valid_until=date(2030, 6, 14)),
+        c.ChangeRating(organization_id=oid, grade="4A", override_reason="评估委员会决定"),
         c.OrderDisposal(organization_id=oid, due_on=date(2025, 9, 1), reason="整改"),
         c.RevokeCertificate(organization_id=oid, reason="违法"),
         c.Deregister(organization_id=oid, reason="清算完毕"),

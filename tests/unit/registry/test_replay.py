@@ -28,9 +28,7 @@ def a_full_life() -> tuple[Organization, list[RegistryEvent]]:
             year=2020, conclusion="基本合格", concluded_on=date(2021, 7, 1)
         ),
         lambda o: o.recognise_as_charity(recognised_on=date(2022, 1, 1)),
-        lambda o: o.change_rating(
-            grade="3A", decided_on=date(2022, 6, 1), valid_until=date(2027, 6, 1)
-        ),
+        lambda o: o.change_rating(grade="3A", decided_on=date(2022, 6, 1)),
         lambda o: o.order_disposal(
             ordered_on=date(2024, 7, 1), due_on=date(2024, 10, 1), reason="未年检"
         ),

@@ -71,10 +71,13 @@ def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned
     org = Organization(organization_id(row))
     start = _start(row)
     first = decide(org, start, act_day(_day(start), today, start.act_field), places)
+    assert first is not None  # a creation is never already on record
     org = org.apply(first)
     states, events = [org], [first]
     for command in _later(row, today):  # dates checked, all of them, before any is decided
         event = decide(org, command, _day(command), places)
+        if event is None:  # already on record (a rating retried): nothing to add
+            continue
         org = org.apply(event)
         events.append(event)
         states.append(org)
@@ -129,7 +132,8 @@ def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
     if (rating := row.rating) is not None:
         dated.append((rating.decided_on, 3, _rating(oid, rating)))
     if (end := row.end) is not None:
-        dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason)))
+        filed = isinstance(row, FilingRow)
+        dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason, filed=filed)))
     dated.sort(key=lambda d: (d[0], d[1]))
     for day, _, _ in dated:
         act_day(day, today)
@@ -157,7 +161,10 @@ def _rating(oid: str, r: RatingIn) -> c.ChangeRating:
     )
 
 
-def _end(oid: str, how: str, on: date, reason: str) -> c.OnOrganization:
+def _end(oid: str, how: str, on: date, reason: str, *, filed: bool) -> c.OnOrganization:
+    if filed:  # a community organization's filing ends: 注销备案 / 撤销备案
+        end = "deregistration" if how == "deregistered" else "revocation"
+        return c.CancelFiling(organization_id=oid, how=end, cancelled_on=on, reason=reason)
     if how == "deregistered":
         return c.Deregister(organization_id=oid, deregistered_on=on, reason=reason)
     return c.RevokeRegistration(organization_id=oid, revoked_on=on, reason=reason)
