@@ -51,7 +51,7 @@ def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None 
     @asynccontextmanager
     async def registry_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
         places = load_places(settings.places_file)
-        app.state.registry = sql_registry(platform.store, places, the_clock)
+        app.state.registry = sql_registry(platform.store, places, the_clock, settings.reporting())
         yield
 
     app = create_service_app(

@@ -50,6 +50,14 @@ organizations = Table(
     Column("charity", Boolean, nullable=False),
     Column("code_override", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    # Annual-report standing (registry_0005_credit; adapters/reporting_sql.py reads them):
+    # the first year it must report on, the last one if it ended, its first charity year, and
+    # the year after its unbroken run of reports from the first year (first + reports filed)
+    Column("report_from_year", Integer),
+    Column("report_until_year", Integer),
+    Column("charity_from_year", Integer),
+    Column("last_report_year", Integer),
+    Column("overdue_base", Integer),
     Index(
         "ix_organizations_kind",
         "kind",
@@ -67,6 +75,7 @@ organizations = Table(
         postgresql_include=["registered_on", "id"],
     ),
     Index("ix_organizations_grade", "grade"),
+    Index("ix_organizations_overdue", "overdue_base"),
     # prefix searches (LIKE '4201%') use it on PostgreSQL only with the pattern operator class;
     # on PostgreSQL both search indexes carry the filter columns (registry_0003), so a search
     # counts and orders its matches from the index alone

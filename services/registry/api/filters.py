@@ -33,6 +33,10 @@ async def search_filters(
     code_override: bool | None = None,
     charity: bool | None = None,
     urban: bool | None = None,
+    overdue_years: Annotated[
+        int | None,
+        Query(ge=1, le=100, description="at least this many required annual reports overdue today"),
+    ] = None,
 ) -> Filters:
     """The filters; a place code must name a known place. (`async`: no thread hop.)"""
     if place is not None:
@@ -50,6 +54,7 @@ async def search_filters(
         code_override=code_override,
         charity=charity,
         urban=urban,
+        overdue_years=overdue_years,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.api.reporting_schemas import ReportingRead
 from services.registry.app.types import (
     ActDate,
     Category,
@@ -178,6 +179,9 @@ class OrganizationRead(BaseModel):
     deregistered_on: date | None = None
     annual_reports: list[AnnualReportRead] = []
     disposals: list[DisposalRead] = []
+    reporting: ReportingRead | None = Field(
+        None, description="annual reports owed, filed and overdue (legal persons only)"
+    )
 
 
 class OrganizationSummary(BaseModel):

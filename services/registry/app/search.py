@@ -21,6 +21,7 @@ class Filters:
     code_override: bool | None = None
     charity: bool | None = None
     urban: bool | None = None
+    overdue_years: int | None = None  # at least this many required years overdue today
 
 
 @dataclass(frozen=True)
