@@ -21,6 +21,7 @@ from services.registry.api import (
     history,
     imports,
     organizations,
+    penalties,
     places,
 )
 from services.registry.app.clock import Clock, ShanghaiClock
@@ -37,6 +38,7 @@ ROUTERS = (
     community.router,
     annual.router,
     decisions.router,
+    penalties.router,
     history.router,
     imports.router,
     exports.router,

@@ -13,6 +13,8 @@ Kind = Literal["social_group", "social_service_agency", "foundation", "community
 Level = Literal["national", "province", "city", "county"]
 Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
 Grade = Literal["1A", "2A", "3A", "4A", "5A"]
+# 行政处罚 the registration authority imposes: 警告, 罚款, 限期停止活动, 没收 (违法所得/财产)
+PenaltyKind = Literal["warning", "fine", "suspension", "confiscation"]
 
 
 class CodeOverride(EventData):
@@ -162,6 +164,51 @@ class RatingChanged(EventData):
     reason: str | None = None
 
 
+@contract(
+    "registry",
+    "penalty_imposed",
+    1,
+    "行政处罚: 警告, 罚款, 限期停止活动 or 没收, by decision number",
+    act_date="decided_on",
+)
+class PenaltyImposed(EventData):
+    organization_id: str
+    penalty: PenaltyKind
+    decision_number: str = Field(description="the decision's number (处罚决定书文号)")
+    decided_on: date
+    minor: bool = Field(False, description="轻微行政处罚 (the 2026 rating rules depend on it)")
+    amount_yuan: int | None = Field(None, description="the fine; the value confiscated, if known")
+    suspended_from: date | None = Field(None, description="限期停止活动: the first day")
+    suspended_until: date | None = Field(None, description="限期停止活动: the last day")
+    reason: str | None = None
+
+
+@contract(
+    "registry",
+    "penalty_carried_out",
+    1,
+    "行政处罚执行完毕: a penalty carried out",
+    act_date="carried_out_on",
+)
+class PenaltyCarriedOut(EventData):
+    organization_id: str
+    decision_number: str
+    carried_out_on: date
+
+
+@contract(
+    "registry",
+    "rectification_completed",
+    1,
+    "整改完成: the 限期整改 ordered on a day is completed",
+    act_date="completed_on",
+)
+class RectificationCompleted(EventData):
+    organization_id: str
+    ordered_on: date = Field(description="the order date of the 限期整改 it closes")
+    completed_on: date
+
+
 # Every payload the registry publishes, for code that folds or dispatches on them.
 RegistryEvent = (
     OrganizationRegistered
@@ -175,4 +222,7 @@ RegistryEvent = (
     | Deregistered
     | DisposalOrdered
     | RatingChanged
+    | PenaltyImposed
+    | PenaltyCarriedOut
+    | RectificationCompleted
 )

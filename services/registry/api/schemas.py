@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.api.penalty_schemas import PenaltyRead
 from services.registry.api.reporting_schemas import ReportingRead
 from services.registry.app.types import (
     ActDate,
@@ -147,6 +148,7 @@ class DisposalRead(BaseModel):
     ordered_on: date
     due_on: date
     reason: str
+    completed_on: date | None = Field(None, description="整改完成; none: not yet")
 
 
 class OrganizationRead(BaseModel):
@@ -179,6 +181,7 @@ class OrganizationRead(BaseModel):
     deregistered_on: date | None = None
     annual_reports: list[AnnualReportRead] = []
     disposals: list[DisposalRead] = []
+    penalties: list[PenaltyRead] = Field([], description="行政处罚, by decision date")
     reporting: ReportingRead | None = Field(
         None, description="annual reports owed, filed and overdue (legal persons only)"
     )

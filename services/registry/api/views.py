@@ -8,6 +8,7 @@ from fastapi import Response
 
 from services.registry.api.decision_schemas import EventRead, HistoryRead
 from services.registry.api.deps import etag
+from services.registry.api.penalty_schemas import PenaltyRead
 from services.registry.api.reporting_schemas import ReportingRead
 from services.registry.api.schemas import (
     AnnualReportRead,
@@ -84,7 +85,17 @@ def organization_read(
             )
             for year, report in sorted(org.reports.items())
         ],
-        disposals=[DisposalRead.model_validate(d.model_dump()) for d in org.disposals],
+        disposals=[
+            DisposalRead(**d.model_dump(), completed_on=org.rectified.get(d.ordered_on))
+            for d in org.disposals
+        ],
+        penalties=[
+            PenaltyRead(
+                **p.model_dump(exclude={"organization_id"}),
+                carried_out_on=org.penalties_carried_out.get(n),
+            )
+            for n, p in sorted(org.penalties.items(), key=lambda np: np[1].decided_on)
+        ],
         reporting=_reporting(org, as_of or today, reporting),
     )
 

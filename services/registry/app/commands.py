@@ -139,6 +139,39 @@ class ChangeRating(_OnOne):
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImposePenalty(_OnOne):
+    """行政处罚: 警告, 罚款 (an amount), 限期停止活动 (from, until) or 没收, by decision number."""
+
+    act_field: ClassVar[str] = "decided_on"
+    penalty: str
+    decision_number: str
+    decided_on: date | None = None
+    minor: bool = False
+    amount_yuan: int | None = None
+    suspended_from: date | None = None
+    suspended_until: date | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordPenaltyCarriedOut(_OnOne):
+    """执行完毕: the penalty of a decision carried out."""
+
+    act_field: ClassVar[str] = "carried_out_on"
+    decision_number: str
+    carried_out_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompleteRectification(_OnOne):
+    """整改完成: the 限期整改 ordered on a day completed."""
+
+    act_field: ClassVar[str] = "completed_on"
+    ordered_on: date
+    completed_on: date | None = None
+
+
 OnOrganization = (
     ChangeRegistration
     | SubmitAnnualReport
@@ -149,5 +182,8 @@ OnOrganization = (
     | RevokeCertificate
     | Deregister
     | ChangeRating
+    | ImposePenalty
+    | RecordPenaltyCarriedOut
+    | CompleteRectification
 )
 Command = Creation | OnOrganization

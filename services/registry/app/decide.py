@@ -109,6 +109,22 @@ _DECIDE: dict[type[c.Command], Callable[[Organization, Any, date, Places], Regis
     c.RevokeCertificate: lambda o, m, day, _: o.revoke_certificate(revoked_on=day, reason=m.reason),
     c.Deregister: lambda o, m, day, _: o.deregister(deregistered_on=day, reason=m.reason),
     c.ChangeRating: _rating,
+    c.ImposePenalty: lambda o, m, day, _: o.impose_penalty(
+        penalty=m.penalty,
+        decision_number=m.decision_number,
+        decided_on=day,
+        minor=m.minor,
+        amount_yuan=m.amount_yuan,
+        suspended_from=m.suspended_from,
+        suspended_until=m.suspended_until,
+        reason=m.reason,
+    ),
+    c.RecordPenaltyCarriedOut: lambda o, m, day, _: o.record_penalty_carried_out(
+        decision_number=m.decision_number, carried_out_on=day
+    ),
+    c.CompleteRectification: lambda o, m, day, _: o.complete_rectification(
+        ordered_on=m.ordered_on, completed_on=day
+    ),
 }
 
 

@@ -25,6 +25,9 @@ class Refusal(StrEnum):
     INVALID_RATING = "invalid_rating"
     UNKNOWN_PLACE = "unknown_place"
     DATE_IN_FUTURE = "date_in_future"
+    INVALID_PENALTY = "invalid_penalty"
+    DATE_BEFORE_DECISION = "date_before_decision"
+    DATE_BEFORE_ORDER = "date_before_order"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
@@ -38,6 +41,11 @@ class Refusal(StrEnum):
     RATING_UNCHANGED = "rating_unchanged"
     ORGANIZATION_IN_LIQUIDATION = "organization_in_liquidation"
     ORGANIZATION_DEREGISTERED = "organization_deregistered"
+    DUPLICATE_PENALTY = "duplicate_penalty"
+    UNKNOWN_PENALTY = "unknown_penalty"
+    PENALTY_ALREADY_CARRIED_OUT = "penalty_already_carried_out"
+    UNKNOWN_DISPOSAL = "unknown_disposal"
+    RECTIFICATION_ALREADY_COMPLETED = "rectification_already_completed"
 
 
 class RegistryRefusal(Exception):

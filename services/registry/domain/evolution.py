@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from services.registry.domain.sanctions_fold import SANCTIONS, sanction_changes
 from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
@@ -48,6 +49,8 @@ def changes(org: OrganizationState, event: RegistryEvent) -> Changes:
             return {"disposals": (*org.disposals, event)}
         case RatingChanged():
             return {"rating": event}
+    if isinstance(event, SANCTIONS):
+        return sanction_changes(org, event)
     raise TypeError(f"{type(event).__name__} is not a registry event")
 
 

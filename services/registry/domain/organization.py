@@ -20,6 +20,7 @@ from services.registry.domain.fields import (
     require_digits,
     require_text,
 )
+from services.registry.domain.penalties import Sanctions
 from services.registry.domain.registration import OverrideRequest, accept_credit_code
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
 from shared.contracts.registry import (
@@ -31,7 +32,7 @@ from shared.contracts.registry import (
 )
 
 
-class Organization(AnnualCycle, BureauDecisions):
+class Organization(AnnualCycle, BureauDecisions, Sanctions):
     """One organization on the register: its state and every command it accepts."""
 
     # ---- creation --------------------------------------------------------------------------

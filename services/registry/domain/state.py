@@ -19,6 +19,7 @@ from shared.contracts.registry import (
     InspectionConcluded,
     Kind,
     Level,
+    PenaltyImposed,
     RatingChanged,
     RegistrationRevoked,
     RegistryEvent,
@@ -58,6 +59,10 @@ class OrganizationState:
     rating: RatingChanged | None = None
     revocation: RegistrationRevoked | CertificateRevoked | None = None
     deregistered_on: date | None = None
+    # 行政处罚 by decision number, when each was carried out, and 整改完成 by order date
+    penalties: Mapping[str, PenaltyImposed] = field(default_factory=dict)
+    penalties_carried_out: Mapping[str, date] = field(default_factory=dict)
+    rectified: Mapping[date, date] = field(default_factory=dict)
 
     # ---- folding -------------------------------------------------------------------------
 
