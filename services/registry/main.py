@@ -15,6 +15,7 @@ from services.registry.adapters.places_file import load_places
 from services.registry.api import (
     annual,
     community,
+    credit_lists,
     decisions,
     errors,
     exports,
@@ -39,6 +40,7 @@ ROUTERS = (
     annual.router,
     decisions.router,
     penalties.router,
+    credit_lists.router,
     history.router,
     imports.router,
     exports.router,

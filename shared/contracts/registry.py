@@ -209,6 +209,76 @@ class RectificationCompleted(EventData):
     completed_on: date
 
 
+# 社会组织信用信息管理办法 (民政部令第60号): the two lists and what puts an organization on them
+CreditList = Literal["abnormal", "serious"]  # 活动异常名录, 严重违法失信名单
+CreditTrigger = Literal[
+    # 活动异常名录 (art. 13)
+    "report_not_filed",  # 未按时/按要求报送年度工作报告
+    "rectification_not_completed",  # 未在限期内完成整改
+    "unreachable_at_address",  # 通过登记的住所无法取得联系
+    "warning_or_small_fine",  # 警告或不满5万元罚款
+    # 严重违法失信名单 (art. 17)
+    "abnormal_two_years",  # 被列入活动异常名录满2年
+    "registration_revoked",  # 被撤销登记 / 吊销登记证书
+    "large_fine",  # 5万元以上罚款
+    "repeated_penalties",  # 3年内2次以上警告或不满5万元罚款
+    "suspension",  # 限期停止活动
+    "fraudulent_change",  # 弄虚作假办理变更登记
+    "change_revoked",  # 被撤销变更登记
+    "dishonest_debtor",  # 失信被执行人
+]
+CreditRemoval = Literal[
+    "obligation_fulfilled",  # 履行义务 (e.g. the late report filed): leaves the abnormal list
+    "clean_two_years",  # 2 years on the serious list with no new fact
+    "deregistered",  # 注销 after 撤销/吊销: the only way off the serious list then
+    "corrected",  # an objection (异议) found the listing wrong
+]
+
+
+@contract(
+    "registry",
+    "unreachable_recorded",
+    1,
+    "通过登记的住所无法联系: the organization cannot be reached at its registered address",
+    act_date="found_on",
+)
+class UnreachableRecorded(EventData):
+    organization_id: str
+    found_on: date
+    note: str | None = None
+
+
+@contract(
+    "registry",
+    "credit_listed",
+    1,
+    "列入活动异常名录 / 严重违法失信名单: a decision with its trigger",
+    act_date="listed_on",
+)
+class CreditListed(EventData):
+    organization_id: str
+    list: CreditList
+    trigger: CreditTrigger
+    listed_on: date
+    decision_number: str | None = None
+    basis: str | None = Field(None, description="the fact it rests on, e.g. 'annual report 2023'")
+
+
+@contract(
+    "registry",
+    "credit_delisted",
+    1,
+    "移出活动异常名录 / 严重违法失信名单: a decision with its reason",
+    act_date="delisted_on",
+)
+class CreditDelisted(EventData):
+    organization_id: str
+    list: CreditList
+    reason: CreditRemoval
+    delisted_on: date
+    decision_number: str | None = None
+
+
 # Every payload the registry publishes, for code that folds or dispatches on them.
 RegistryEvent = (
     OrganizationRegistered
@@ -225,4 +295,7 @@ RegistryEvent = (
     | PenaltyImposed
     | PenaltyCarriedOut
     | RectificationCompleted
+    | UnreachableRecorded
+    | CreditListed
+    | CreditDelisted
 )

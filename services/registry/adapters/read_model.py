@@ -92,6 +92,8 @@ def row_of(
         "code_override": org.code_override is not None,
         "version": org.version,
         **reporting_columns(org, reporting),
+        "abnormal_list": "abnormal" in org.credit_listings,
+        "serious_list": "serious" in org.credit_listings,
     }
 
 

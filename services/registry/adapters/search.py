@@ -78,6 +78,8 @@ def conditions(
     for flag in ("code_override", "charity", "urban"):
         if (value := getattr(f, flag)) is not None:
             where.append(o.c[flag].is_(value))
+    if f.credit_list is not None:
+        where.append(o.c[f"{f.credit_list}_list"].is_(True))
     if f.overdue_years is not None:
         where.append(overdue_at_least(f.overdue_years, today, reporting))
     return where

@@ -11,6 +11,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
+    text,
 )
 
 metadata = MetaData()
@@ -58,6 +60,9 @@ organizations = Table(
     Column("charity_from_year", Integer),
     Column("last_report_year", Integer),
     Column("overdue_base", Integer),
+    # on the credit lists (民政部令第60号) now: 活动异常名录, 严重违法失信名单
+    Column("abnormal_list", Boolean, nullable=False, server_default=false()),
+    Column("serious_list", Boolean, nullable=False, server_default=false()),
     Index(
         "ix_organizations_kind",
         "kind",
@@ -76,6 +81,19 @@ organizations = Table(
     ),
     Index("ix_organizations_grade", "grade"),
     Index("ix_organizations_overdue", "overdue_base"),
+    # partial: few organizations are listed, and the search asks for the listed ones
+    Index(
+        "ix_organizations_abnormal",
+        "registered_on",
+        postgresql_where=text("abnormal_list"),
+        sqlite_where=text("abnormal_list"),
+    ),
+    Index(
+        "ix_organizations_serious",
+        "registered_on",
+        postgresql_where=text("serious_list"),
+        sqlite_where=text("serious_list"),
+    ),
     # prefix searches (LIKE '4201%') use it on PostgreSQL only with the pattern operator class;
     # on PostgreSQL both search indexes carry the filter columns (registry_0003), so a search
     # counts and orders its matches from the index alone

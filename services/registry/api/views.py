@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import Response
 
+from services.registry.api.credit_schemas import CreditListingRead, CreditListsRead
 from services.registry.api.decision_schemas import EventRead, HistoryRead
 from services.registry.api.deps import etag
 from services.registry.api.penalty_schemas import PenaltyRead
@@ -96,6 +97,13 @@ def organization_read(
             )
             for n, p in sorted(org.penalties.items(), key=lambda np: np[1].decided_on)
         ],
+        credit_lists=CreditListsRead(
+            **{
+                name: CreditListingRead.model_validate(listing.model_dump())
+                for name, listing in org.credit_listings.items()
+            }
+        ),
+        unreachable_on=list(org.unreachable_on),
         reporting=_reporting(org, as_of or today, reporting),
     )
 

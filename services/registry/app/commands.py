@@ -13,7 +13,7 @@ from datetime import date
 from typing import ClassVar
 
 from services.registry.domain.registration import OverrideRequest
-from shared.contracts.registry import Kind, Level
+from shared.contracts.registry import CreditList, CreditRemoval, Kind, Level
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +172,38 @@ class CompleteRectification(_OnOne):
     completed_on: date | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordUnreachable(_OnOne):
+    """无法取得联系: not reachable at its registered address (a credit-list fact)."""
+
+    act_field: ClassVar[str] = "found_on"
+    found_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListOnCredit(_OnOne):
+    """列入活动异常名录 / 严重违法失信名单, naming its trigger."""
+
+    act_field: ClassVar[str] = "listed_on"
+    list: CreditList
+    trigger: str
+    listed_on: date | None = None
+    decision_number: str | None = None
+    basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelistFromCredit(_OnOne):
+    """移出 a credit list, with the reason."""
+
+    act_field: ClassVar[str] = "delisted_on"
+    list: CreditList
+    reason: CreditRemoval
+    delisted_on: date | None = None
+    decision_number: str | None = None
+
+
 OnOrganization = (
     ChangeRegistration
     | SubmitAnnualReport
@@ -185,5 +217,8 @@ OnOrganization = (
     | ImposePenalty
     | RecordPenaltyCarriedOut
     | CompleteRectification
+    | RecordUnreachable
+    | ListOnCredit
+    | DelistFromCredit
 )
 Command = Creation | OnOrganization

@@ -125,6 +125,17 @@ _DECIDE: dict[type[c.Command], Callable[[Organization, Any, date, Places], Regis
     c.CompleteRectification: lambda o, m, day, _: o.complete_rectification(
         ordered_on=m.ordered_on, completed_on=day
     ),
+    c.RecordUnreachable: lambda o, m, day, _: o.record_unreachable(found_on=day, note=m.note),
+    c.ListOnCredit: lambda o, m, day, _: o.list_on_credit(
+        list=m.list,
+        trigger=m.trigger,
+        listed_on=day,
+        decision_number=m.decision_number,
+        basis=m.basis,
+    ),
+    c.DelistFromCredit: lambda o, m, day, _: o.delist_from_credit(
+        list=m.list, reason=m.reason, delisted_on=day, decision_number=m.decision_number
+    ),
 }
 
 

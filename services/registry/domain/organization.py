@@ -11,6 +11,7 @@ from datetime import date
 
 from services.registry.domain.annual import AnnualCycle
 from services.registry.domain.changes import diff_changes
+from services.registry.domain.credit import CreditDecisions
 from services.registry.domain.decisions import BureauDecisions
 from services.registry.domain.errors import InvalidCommand, Refusal
 from services.registry.domain.fields import (
@@ -32,7 +33,7 @@ from shared.contracts.registry import (
 )
 
 
-class Organization(AnnualCycle, BureauDecisions, Sanctions):
+class Organization(AnnualCycle, BureauDecisions, Sanctions, CreditDecisions):
     """One organization on the register: its state and every command it accepts."""
 
     # ---- creation --------------------------------------------------------------------------

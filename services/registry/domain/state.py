@@ -14,6 +14,8 @@ from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
     CodeOverride,
+    CreditDelisted,
+    CreditListed,
     DisposalOrdered,
     Grade,
     InspectionConcluded,
@@ -63,6 +65,11 @@ class OrganizationState:
     penalties: Mapping[str, PenaltyImposed] = field(default_factory=dict)
     penalties_carried_out: Mapping[str, date] = field(default_factory=dict)
     rectified: Mapping[date, date] = field(default_factory=dict)
+    # credit lists (民政部令第60号): the listing in force on each list, the last removal from
+    # each, and the days it was found unreachable at its registered address
+    credit_listings: Mapping[str, CreditListed] = field(default_factory=dict)
+    credit_removals: Mapping[str, CreditDelisted] = field(default_factory=dict)
+    unreachable_on: tuple[date, ...] = ()
 
     # ---- folding -------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""organizations: annual-report standing (the columns of `overdue_years` searches)
+"""organizations: annual-report standing (`overdue_years` searches) and the credit lists
 
 Revision ID: registry_0005_credit
 Revises: registry_0004
@@ -28,11 +28,25 @@ def upgrade() -> None:
     with op.batch_alter_table("organizations") as batch:
         for name in COLUMNS:
             batch.add_column(sa.Column(name, sa.Integer))
+        for name in ("abnormal_list", "serious_list"):
+            batch.add_column(sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false()))
     op.create_index("ix_organizations_overdue", "organizations", ["overdue_base"])
+    for name in ("abnormal", "serious"):
+        op.create_index(
+            f"ix_organizations_{name}",
+            "organizations",
+            ["registered_on"],
+            postgresql_where=sa.text(f"{name}_list"),
+            sqlite_where=sa.text(f"{name}_list"),
+        )
 
 
 def downgrade() -> None:
+    for name in ("abnormal", "serious"):
+        op.drop_index(f"ix_organizations_{name}", "organizations")
     op.drop_index("ix_organizations_overdue", "organizations")
     with op.batch_alter_table("organizations") as batch:
+        batch.drop_column("serious_list")
+        batch.drop_column("abnormal_list")
         for name in reversed(COLUMNS):
             batch.drop_column(name)
