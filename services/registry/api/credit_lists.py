@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from services.registry.api.common import READ_ERRORS, WRITE_ERRORS, Write
+from services.registry.api.common import PROBLEM, READ_ERRORS, WRITE_ERRORS, Write
 from services.registry.api.credit_schemas import (
     CandidatePage,
     CandidateRead,
@@ -63,7 +63,7 @@ async def delist_from_credit(
     )
 
 
-@router.get("/v1/credit-list-candidates", responses={**READ_ERRORS, 422: READ_ERRORS[404]})
+@router.get("/v1/credit-list-candidates", responses={**READ_ERRORS, 422: PROBLEM})
 async def candidates(
     _: Reader,
     queries: Queries,
