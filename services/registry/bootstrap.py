@@ -15,6 +15,7 @@ from services.registry.app.ports import Register
 from services.registry.app.queries import RegistryQueries
 from services.registry.domain.places import Places
 from shared.eventstore.sql import SqlEventStore
+from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
 @dataclass(frozen=True)
@@ -26,18 +27,29 @@ class Registry:
     register: Register
     places: Places
     clock: Clock
+    reporting: ReportingConfig = NATIONAL  # the locality's annual-report rules
 
 
-def bootstrap(*, register: Register, places: Places, clock: Clock) -> Registry:
+def bootstrap(
+    *, register: Register, places: Places, clock: Clock, reporting: ReportingConfig = NATIONAL
+) -> Registry:
     return Registry(
         handlers=RegistryHandlers(register=register, places=places, clock=clock),
         queries=RegistryQueries(register=register, clock=clock),
         register=register,
         places=places,
         clock=clock,
+        reporting=reporting,
     )
 
 
-def sql_registry(store: SqlEventStore, places: Places, clock: Clock) -> Registry:
+def sql_registry(
+    store: SqlEventStore, places: Places, clock: Clock, reporting: ReportingConfig = NATIONAL
+) -> Registry:
     """The registry on the platform's SQL event store and the read model beside it."""
-    return bootstrap(register=SqlRegister(store, places), places=places, clock=clock)
+    return bootstrap(
+        register=SqlRegister(store, places, reporting),
+        places=places,
+        clock=clock,
+        reporting=reporting,
+    )

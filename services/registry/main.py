@@ -16,12 +16,14 @@ from services.registry.api import (
     annual,
     categories,
     community,
+    credit_lists,
     decisions,
     errors,
     exports,
     history,
     imports,
     organizations,
+    penalties,
     places,
 )
 from services.registry.app.clock import Clock, ShanghaiClock
@@ -35,6 +37,8 @@ ROUTERS = (
     community.router,
     annual.router,
     decisions.router,
+    penalties.router,
+    credit_lists.router,
     history.router,
     imports.router,
     exports.router,
@@ -50,7 +54,7 @@ def create_app(settings: RegistrySettings | None = None, *, clock: Clock | None 
     @asynccontextmanager
     async def registry_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
         places = load_places(settings.places_file, settings.zones_file)
-        app.state.registry = sql_registry(platform.store, places, the_clock)
+        app.state.registry = sql_registry(platform.store, places, the_clock, settings.reporting())
         yield
 
     app = create_service_app(SPEC, settings, routers=ROUTERS, extend=registry_parts)

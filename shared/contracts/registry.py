@@ -15,6 +15,8 @@ Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
 Grade = Literal["1A", "2A", "3A", "4A", "5A"]
 RatingRegime = Literal["mca_order_39", "revision_2026"]
 FilingEnd = Literal["deregistration", "revocation"]
+# 行政处罚 the registration authority imposes: 警告, 罚款, 限期停止活动, 没收 (违法所得/财产)
+PenaltyKind = Literal["warning", "fine", "suspension", "confiscation"]
 
 
 class CodeOverride(EventData):
@@ -199,6 +201,121 @@ class FilingCancelled(EventData):
     reason: str
 
 
+@contract(
+    "registry",
+    "penalty_imposed",
+    1,
+    "行政处罚: 警告, 罚款, 限期停止活动 or 没收, by decision number",
+    act_date="decided_on",
+)
+class PenaltyImposed(EventData):
+    organization_id: str
+    penalty: PenaltyKind
+    decision_number: str = Field(description="the decision's number (处罚决定书文号)")
+    decided_on: date
+    minor: bool = Field(False, description="轻微行政处罚 (the 2026 rating rules depend on it)")
+    amount_yuan: int | None = Field(None, description="the fine; the value confiscated, if known")
+    suspended_from: date | None = Field(None, description="限期停止活动: the first day")
+    suspended_until: date | None = Field(None, description="限期停止活动: the last day")
+    reason: str | None = None
+
+
+@contract(
+    "registry",
+    "penalty_carried_out",
+    1,
+    "行政处罚执行完毕: a penalty carried out",
+    act_date="carried_out_on",
+)
+class PenaltyCarriedOut(EventData):
+    organization_id: str
+    decision_number: str
+    carried_out_on: date
+
+
+@contract(
+    "registry",
+    "rectification_completed",
+    1,
+    "整改完成: the 限期整改 ordered on a day is completed",
+    act_date="completed_on",
+)
+class RectificationCompleted(EventData):
+    organization_id: str
+    ordered_on: date = Field(description="the order date of the 限期整改 it closes")
+    completed_on: date
+
+
+# 社会组织信用信息管理办法 (民政部令第60号): the two lists and what puts an organization on them
+CreditList = Literal["abnormal", "serious"]  # 活动异常名录, 严重违法失信名单
+CreditTrigger = Literal[
+    # 活动异常名录 (art. 13)
+    "report_not_filed",  # 未按时/按要求报送年度工作报告
+    "rectification_not_completed",  # 未在限期内完成整改
+    "unreachable_at_address",  # 通过登记的住所无法取得联系
+    "warning_or_small_fine",  # 警告或不满5万元罚款
+    # 严重违法失信名单 (art. 17)
+    "abnormal_two_years",  # 被列入活动异常名录满2年
+    "registration_revoked",  # 被撤销登记 / 吊销登记证书
+    "large_fine",  # 5万元以上罚款
+    "repeated_penalties",  # 3年内2次以上警告或不满5万元罚款
+    "suspension",  # 限期停止活动
+    "fraudulent_change",  # 弄虚作假办理变更登记
+    "change_revoked",  # 被撤销变更登记
+    "dishonest_debtor",  # 失信被执行人
+]
+CreditRemoval = Literal[
+    "obligation_fulfilled",  # 履行义务 (e.g. the late report filed): leaves the abnormal list
+    "clean_two_years",  # 2 years on the serious list with no new fact
+    "deregistered",  # 注销 after 撤销/吊销: the only way off the serious list then
+    "corrected",  # an objection (异议) found the listing wrong
+]
+
+
+@contract(
+    "registry",
+    "unreachable_recorded",
+    1,
+    "通过登记的住所无法联系: the organization cannot be reached at its registered address",
+    act_date="found_on",
+)
+class UnreachableRecorded(EventData):
+    organization_id: str
+    found_on: date
+    note: str | None = None
+
+
+@contract(
+    "registry",
+    "credit_listed",
+    1,
+    "列入活动异常名录 / 严重违法失信名单: a decision with its trigger",
+    act_date="listed_on",
+)
+class CreditListed(EventData):
+    organization_id: str
+    list: CreditList
+    trigger: CreditTrigger
+    listed_on: date
+    decision_number: str | None = None
+    basis: str | None = Field(None, description="the fact it rests on, e.g. 'annual report 2023'")
+
+
+@contract(
+    "registry",
+    "credit_delisted",
+    1,
+    "移出活动异常名录 / 严重违法失信名单: a decision with its reason",
+    act_date="delisted_on",
+)
+class CreditDelisted(EventData):
+    organization_id: str
+    list: CreditList
+    reason: CreditRemoval
+    delisted_on: date
+    decision_number: str | None = None
+
+
 # Every payload the registry publishes, for code that folds or dispatches on them.
 RegistryEvent = (
     OrganizationRegistered
@@ -213,4 +330,10 @@ RegistryEvent = (
     | DisposalOrdered
     | RatingChanged
     | FilingCancelled
+    | PenaltyImposed
+    | PenaltyCarriedOut
+    | RectificationCompleted
+    | UnreachableRecorded
+    | CreditListed
+    | CreditDelisted
 )

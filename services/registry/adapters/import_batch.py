@@ -23,6 +23,7 @@ from shared.db import among, insert_rows
 from shared.eventstore import EventMetadata, EventTooLarge
 from shared.eventstore.model import check_sizes
 from shared.eventstore.sql import SqlUnitOfWork
+from shared.rules.reporting import NATIONAL, ReportingConfig
 from shared.tables import events
 
 
@@ -33,6 +34,7 @@ async def commit_batch(
     metadata: Callable[[Planned], EventMetadata],
     *,
     thorough: bool = True,
+    reporting: ReportingConfig = NATIONAL,
 ) -> list[Outcome]:
     """Append the batch's new events in `uow` and write the read model; one outcome per row.
 
@@ -68,7 +70,7 @@ async def commit_batch(
             if start is not None:
                 tails.append((p, start))
     # the read model first; the appends go with the COMMIT
-    await _project(uow, tails, places)
+    await _project(uow, tails, places, reporting)
     for p, start in tails:
         _append(uow, p, start, metadata(p))
     return outcomes
@@ -98,17 +100,22 @@ def _append(uow: SqlUnitOfWork, p: Planned, start: int, meta: EventMetadata) -> 
     )
 
 
-async def _project(uow: SqlUnitOfWork, tails: list[tuple[Planned, int]], places: Places) -> None:
+async def _project(
+    uow: SqlUnitOfWork,
+    tails: list[tuple[Planned, int]],
+    places: Places,
+    reporting: ReportingConfig,
+) -> None:
     """New organizations in two bulk inserts; organizations that grew, event by event."""
     rows, reports = [], []
     for p, start in tails:
         org = p.organization
         if start == 0:
-            rows.append(row_of(org, places))
+            rows.append(row_of(org, places, reporting))
             reports.extend(_report_rows(org))
             continue
         for state, event in zip(p.states[start:], p.events[start:], strict=True):
-            await project(uow, state, event, places)
+            await project(uow, state, event, places, reporting)
     await insert_rows(uow.connection, organizations, rows)
     await insert_rows(uow.connection, annual_reports, reports)
 

@@ -10,22 +10,29 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.registry.adapters.reporting_sql import reporting_columns
 from services.registry.adapters.tables import annual_reports, organizations
 from services.registry.domain.errors import IdentifierTaken
 from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
 from shared.contracts.registry import AnnualReportSubmitted, InspectionConcluded, RegistryEvent
 from shared.eventstore.sql import SqlUnitOfWork
+from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
 class SqlOrganizationRows:
     """The read model's rows; `put` needs the unit of work whose appends it goes with."""
 
     def __init__(
-        self, engine: AsyncEngine, places: Places, uow: SqlUnitOfWork | None = None
+        self,
+        engine: AsyncEngine,
+        places: Places,
+        uow: SqlUnitOfWork | None = None,
+        reporting: ReportingConfig = NATIONAL,
     ) -> None:
         self._engine = engine
         self._places = places
+        self._reporting = reporting
         self._uow = uow
         self._put: list[Organization] = []
 
@@ -33,7 +40,7 @@ class SqlOrganizationRows:
         if self._uow is None:
             raise RuntimeError("the read model is written in a unit of work")
         self._put.append(org)
-        await project(self._uow, org, event, self._places)
+        await project(self._uow, org, event, self._places, self._reporting)
 
     async def holder_of(
         self, *, credit_code: str | None = None, filing_number: str | None = None
@@ -57,7 +64,9 @@ class SqlOrganizationRows:
         return IdentifierTaken("identifier", value, None)
 
 
-def row_of(org: Organization, places: Places) -> dict[str, Any]:
+def row_of(
+    org: Organization, places: Places, reporting: ReportingConfig = NATIONAL
+) -> dict[str, Any]:
     domicile = domicile_of(org)
     # a grade ends with the organization (撤销/吊销/注销): an ended one is not rated
     rating = org.rating if org.grade_ended_on is None else None
@@ -83,6 +92,9 @@ def row_of(org: Organization, places: Places) -> dict[str, Any]:
         "charity": org.is_charity,
         "code_override": org.code_override is not None,
         "version": org.version,
+        **reporting_columns(org, reporting),
+        "abnormal_list": "abnormal" in org.credit_listings,
+        "serious_list": "serious" in org.credit_listings,
     }
 
 
@@ -91,12 +103,16 @@ _UPDATE = update(organizations).where(organizations.c.id == bindparam("_id"))
 
 
 async def project(
-    uow: SqlUnitOfWork, org: Organization, event: RegistryEvent, places: Places
+    uow: SqlUnitOfWork,
+    org: Organization,
+    event: RegistryEvent,
+    places: Places,
+    reporting: ReportingConfig = NATIONAL,
 ) -> None:
     """Write the organization's row (and its annual report row) after `event`, in the unit of
     work that appends it. A credit code or filing number another organization holds fails on
     the unique key (at commit on PostgreSQL)."""
-    row = row_of(org, places)
+    row = row_of(org, places, reporting)
     if org.version == 1:
         await uow.write(_INSERT, row)
     else:

@@ -26,14 +26,18 @@ from services.registry.domain.places import Places
 from shared.eventstore import EventMetadata
 from shared.eventstore.sql import SqlEventStore, SqlUnitOfWork
 from shared.http.idempotency import stored_write, written_mark
+from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
 class SqlImportBatch:
     """One batch of an import in one transaction (services/registry/adapters/import_batch.py)."""
 
-    def __init__(self, uow: SqlUnitOfWork, places: Places) -> None:
+    def __init__(
+        self, uow: SqlUnitOfWork, places: Places, reporting: ReportingConfig = NATIONAL
+    ) -> None:
         self._uow = uow
         self._places = places
+        self._reporting = reporting
 
     async def commit(
         self,
@@ -42,7 +46,9 @@ class SqlImportBatch:
         *,
         thorough: bool,
     ) -> list[Outcome]:
-        return await commit_batch(self._uow, batch, self._places, metadata, thorough=thorough)
+        return await commit_batch(
+            self._uow, batch, self._places, metadata, thorough=thorough, reporting=self._reporting
+        )
 
     @property
     def last_position(self) -> int | None:
@@ -51,10 +57,13 @@ class SqlImportBatch:
 
 
 class SqlRegister:
-    def __init__(self, store: SqlEventStore, places: Places) -> None:
+    def __init__(
+        self, store: SqlEventStore, places: Places, reporting: ReportingConfig = NATIONAL
+    ) -> None:
         self.store = store
         self.places = places
-        self.organizations = SqlOrganizationRows(store.engine, places)
+        self.reporting = reporting
+        self.organizations = SqlOrganizationRows(store.engine, places, reporting=reporting)
 
     @property
     def events(self) -> SqlEventStore:
@@ -69,7 +78,7 @@ class SqlRegister:
         rows: SqlOrganizationRows | None = None
         try:
             async with self.store.unit_of_work() as uow:
-                rows = SqlOrganizationRows(self.engine, self.places, uow)
+                rows = SqlOrganizationRows(self.engine, self.places, uow, self.reporting)
                 yield RegistryUnitOfWork(uow, rows, partial(_mark_written, uow))
         except IntegrityError as exc:
             if rows is None:
@@ -81,7 +90,7 @@ class SqlRegister:
         batch: SqlImportBatch | None = None
         try:
             async with self.store.unit_of_work() as uow:
-                batch = SqlImportBatch(uow, self.places)
+                batch = SqlImportBatch(uow, self.places, self.reporting)
                 yield batch
         except (IntegrityError, DBAPIError) as exc:
             raise BatchFailed(str(exc)) from exc
@@ -93,11 +102,11 @@ class SqlRegister:
         self, filters: Filters, *, today: date, limit: int, cursor: str | None
     ) -> Found:
         return await sql_search.search(
-            self.engine, filters, today=today, limit=limit, cursor=cursor
+            self.engine, filters, today=today, limit=limit, cursor=cursor, reporting=self.reporting
         )
 
     async def open_snapshot(self) -> SqlSnapshot:
-        return await SqlSnapshot.open(self.engine)
+        return await SqlSnapshot.open(self.engine, self.reporting)
 
 
 async def _mark_written(uow: SqlUnitOfWork, stream: str, version: int) -> None:

@@ -12,10 +12,12 @@ from sqlalchemy import ColumnElement, Select, Text, and_, func, or_, select, tup
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.registry.adapters.reporting_sql import overdue_at_least
 from services.registry.adapters.tables import organizations as o
 from services.registry.app.search import Filters, Found
 from services.registry.domain.places import area_prefix
 from shared.db import among
+from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
 class BadCursor(ValueError):
@@ -49,7 +51,9 @@ def name_keys(text: str, prefix: str = "") -> list[str]:
     return sorted({city + text[i : i + 2] for i in range(len(text) - 1)})
 
 
-def conditions(f: Filters, today: date, dialect: str) -> list[ColumnElement[bool]]:
+def conditions(
+    f: Filters, today: date, dialect: str, reporting: ReportingConfig = NATIONAL
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     for column in ("kind", "category", "level", "status"):
         if (value := getattr(f, column)) is not None:
@@ -77,6 +81,10 @@ def conditions(f: Filters, today: date, dialect: str) -> list[ColumnElement[bool
     for flag in ("code_override", "charity", "urban"):
         if (value := getattr(f, flag)) is not None:
             where.append(o.c[flag].is_(value))
+    if f.credit_list is not None:
+        where.append(o.c[f"{f.credit_list}_list"].is_(True))
+    if f.overdue_years is not None:
+        where.append(overdue_at_least(f.overdue_years, today, reporting))
     return where
 
 
@@ -87,6 +95,7 @@ async def search(
     today: date,
     limit: int,
     cursor: str | None = None,
+    reporting: ReportingConfig = NATIONAL,
 ) -> Found:
     """A page in registration order (date, then id), the total matching, the next cursor.
 
@@ -99,7 +108,7 @@ async def search(
        says "at least TOTAL_CAP"), the rows met first walking the registration-order index,
        where a broad match is met early.
     """
-    where = conditions(filters, today, engine.dialect.name)
+    where = conditions(filters, today, engine.dialect.name, reporting)
     start = decode_cursor(cursor) if cursor else None
     async with engine.connect() as conn:
         matches = select(o.c.id, o.c.registered_on).where(*where).limit(TOTAL_CAP + 1).subquery()

@@ -19,19 +19,27 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.registry.adapters.search import conditions
 from services.registry.adapters.tables import organizations as o
 from services.registry.app.search import COLUMNS, Filters
+from shared.rules.reporting import NATIONAL, ReportingConfig
 from shared.tables import events
 
 
 class SqlSnapshot:
     """An open read transaction; `close()` ends it (the export streams until then)."""
 
-    def __init__(self, stack: AsyncExitStack, conn: AsyncConnection, position: int) -> None:
+    def __init__(
+        self,
+        stack: AsyncExitStack,
+        conn: AsyncConnection,
+        position: int,
+        reporting: ReportingConfig = NATIONAL,
+    ) -> None:
         self._stack = stack
         self.conn = conn
         self.position = position
+        self.reporting = reporting
 
     @classmethod
-    async def open(cls, engine: AsyncEngine) -> SqlSnapshot:
+    async def open(cls, engine: AsyncEngine, reporting: ReportingConfig = NATIONAL) -> SqlSnapshot:
         stack = AsyncExitStack()
         try:
             conn = await stack.enter_async_context(engine.connect())
@@ -43,13 +51,13 @@ class SqlSnapshot:
         except BaseException:
             await stack.aclose()
             raise
-        return cls(stack, conn, position)
+        return cls(stack, conn, position, reporting)
 
     async def rows(self, filters: Filters, *, today: date) -> AsyncIterator[dict[str, Any]]:
         """The matching organizations in registration order, fetched in pages by the driver."""
         q = (
             select(*(o.c[c] for c in COLUMNS))
-            .where(*conditions(filters, today, self.conn.dialect.name))
+            .where(*conditions(filters, today, self.conn.dialect.name, self.reporting))
             .order_by(o.c.registered_on, o.c.id)
             .execution_options(yield_per=1000)
         )

@@ -11,6 +11,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
+    text,
 )
 
 metadata = MetaData()
@@ -50,6 +52,17 @@ organizations = Table(
     Column("charity", Boolean, nullable=False),
     Column("code_override", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    # Annual-report standing (registry_0005_credit; adapters/reporting_sql.py reads them):
+    # the first year it must report on, the last one if it ended, its first charity year, and
+    # the year after its unbroken run of reports from the first year (first + reports filed)
+    Column("report_from_year", Integer),
+    Column("report_until_year", Integer),
+    Column("charity_from_year", Integer),
+    Column("last_report_year", Integer),
+    Column("overdue_base", Integer),
+    # on the credit lists (民政部令第60号) now: 活动异常名录, 严重违法失信名单
+    Column("abnormal_list", Boolean, nullable=False, server_default=false()),
+    Column("serious_list", Boolean, nullable=False, server_default=false()),
     Index(
         "ix_organizations_kind",
         "kind",
@@ -67,6 +80,20 @@ organizations = Table(
         postgresql_include=["registered_on", "id"],
     ),
     Index("ix_organizations_grade", "grade"),
+    Index("ix_organizations_overdue", "overdue_base"),
+    # partial: few organizations are listed, and the search asks for the listed ones
+    Index(
+        "ix_organizations_abnormal",
+        "registered_on",
+        postgresql_where=text("abnormal_list"),
+        sqlite_where=text("abnormal_list"),
+    ),
+    Index(
+        "ix_organizations_serious",
+        "registered_on",
+        postgresql_where=text("serious_list"),
+        sqlite_where=text("serious_list"),
+    ),
     # prefix searches (LIKE '4201%') use it on PostgreSQL only with the pattern operator class;
     # on PostgreSQL both search indexes carry the filter columns (registry_0003), so a search
     # counts and orders its matches from the index alone

@@ -104,7 +104,13 @@ def shown(
     """The organization as read; its version as ETag unless read as of a date."""
     if as_of is None:
         with_etag(response, org)
-    return organization_read(org, registry.places, today=registry.clock.today(), as_of=as_of)
+    return organization_read(
+        org,
+        registry.places,
+        today=registry.clock.today(),
+        as_of=as_of,
+        reporting=registry.reporting,
+    )
 
 
 @dataclass(frozen=True)

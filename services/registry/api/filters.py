@@ -10,7 +10,7 @@ from services.registry.api.deps import RegistryDep
 from services.registry.api.schemas import Status
 from services.registry.app.search import Filters
 from services.registry.app.types import Category, IsoDate, Name
-from shared.contracts.registry import Grade, Kind, Level
+from shared.contracts.registry import CreditList, Grade, Kind, Level
 
 PlaceFilter = Annotated[
     str | None,
@@ -32,6 +32,16 @@ async def search_filters(
     code_override: bool | None = None,
     charity: bool | None = None,
     urban: bool | None = None,
+    credit_list: Annotated[
+        CreditList | None,
+        Query(
+            description="on the abnormal list (活动异常名录) or the serious list (严重违法失信名单)"
+        ),
+    ] = None,
+    overdue_years: Annotated[
+        int | None,
+        Query(ge=1, le=100, description="at least this many required annual reports overdue today"),
+    ] = None,
 ) -> Filters:
     """The filters; a place code must name a known place. (`async`: no thread hop.)"""
     if place is not None:
@@ -50,6 +60,8 @@ async def search_filters(
         code_override=code_override,
         charity=charity,
         urban=urban,
+        overdue_years=overdue_years,
+        credit_list=credit_list,
     )
 
 

@@ -7,6 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.registry.api.credit_schemas import CreditListsRead
+from services.registry.api.penalty_schemas import PenaltyRead
+from services.registry.api.reporting_schemas import ReportingRead
 from services.registry.app.types import (
     ActDate,
     Category,
@@ -156,6 +159,7 @@ class DisposalRead(BaseModel):
     ordered_on: date
     due_on: date
     reason: str
+    completed_on: date | None = Field(None, description="整改完成; none: not yet")
 
 
 class OrganizationRead(BaseModel):
@@ -191,6 +195,14 @@ class OrganizationRead(BaseModel):
     )
     annual_reports: list[AnnualReportRead] = []
     disposals: list[DisposalRead] = []
+    penalties: list[PenaltyRead] = Field([], description="行政处罚, by decision date")
+    credit_lists: CreditListsRead = Field(
+        default_factory=CreditListsRead, description="its listings in force (民政部令第60号)"
+    )
+    unreachable_on: list[date] = Field([], description="days found unreachable at its address")
+    reporting: ReportingRead | None = Field(
+        None, description="annual reports owed, filed and overdue (legal persons only)"
+    )
 
 
 class OrganizationSummary(BaseModel):

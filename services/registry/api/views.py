@@ -6,8 +6,11 @@ from datetime import date
 
 from fastapi import Response
 
+from services.registry.api.credit_schemas import CreditListingRead, CreditListsRead
 from services.registry.api.decision_schemas import EventRead, HistoryRead
 from services.registry.api.deps import etag
+from services.registry.api.penalty_schemas import PenaltyRead
+from services.registry.api.reporting_schemas import ReportingRead
 from services.registry.api.schemas import (
     AnnualReportRead,
     CodeOverrideRead,
@@ -18,8 +21,10 @@ from services.registry.api.schemas import (
 )
 from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
+from services.registry.domain.reporting import reporting_status
 from shared.contracts.registry import CertificateRevoked, RegistrationRevoked
 from shared.eventstore import RecordedEvent
+from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
 def place_name(places: Places, code: str) -> str | None:
@@ -30,7 +35,12 @@ def place_name(places: Places, code: str) -> str | None:
 
 
 def organization_read(
-    org: Organization, places: Places, *, today: date, as_of: date | None = None
+    org: Organization,
+    places: Places,
+    *,
+    today: date,
+    as_of: date | None = None,
+    reporting: ReportingConfig = NATIONAL,
 ) -> OrganizationRead:
     assert org.kind is not None and org.status is not None and org.name is not None
     assert org.started_on is not None
@@ -79,7 +89,38 @@ def organization_read(
             )
             for year, report in sorted(org.reports.items())
         ],
-        disposals=[DisposalRead.model_validate(d.model_dump()) for d in org.disposals],
+        disposals=[
+            DisposalRead(**d.model_dump(), completed_on=org.rectified.get(d.ordered_on))
+            for d in org.disposals
+        ],
+        penalties=[
+            PenaltyRead(
+                **p.model_dump(exclude={"organization_id"}),
+                carried_out_on=org.penalties_carried_out.get(n),
+            )
+            for n, p in sorted(org.penalties.items(), key=lambda np: np[1].decided_on)
+        ],
+        credit_lists=CreditListsRead(
+            **{
+                name: CreditListingRead.model_validate(listing.model_dump())
+                for name, listing in org.credit_listings.items()
+            }
+        ),
+        unreachable_on=list(org.unreachable_on),
+        reporting=_reporting(org, as_of or today, reporting),
+    )
+
+
+def _reporting(org: Organization, day: date, config: ReportingConfig) -> ReportingRead | None:
+    standing = reporting_status(org, day, config)
+    if standing is None:
+        return None
+    return ReportingRead(
+        as_of=standing.as_of,
+        required_years=list(standing.required),
+        filed_on_time=list(standing.on_time),
+        filed_late=list(standing.late),
+        overdue_years=list(standing.overdue),
     )
 
 

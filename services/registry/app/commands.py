@@ -13,7 +13,7 @@ from datetime import date
 from typing import ClassVar
 
 from services.registry.domain.registration import OverrideRequest
-from shared.contracts.registry import Kind, Level
+from shared.contracts.registry import CreditList, CreditRemoval, Kind, Level
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +152,71 @@ class CancelFiling(_OnOne):
     cancelled_on: date | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImposePenalty(_OnOne):
+    """行政处罚: 警告, 罚款 (an amount), 限期停止活动 (from, until) or 没收, by decision number."""
+
+    act_field: ClassVar[str] = "decided_on"
+    penalty: str
+    decision_number: str
+    decided_on: date | None = None
+    minor: bool = False
+    amount_yuan: int | None = None
+    suspended_from: date | None = None
+    suspended_until: date | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordPenaltyCarriedOut(_OnOne):
+    """执行完毕: the penalty of a decision carried out."""
+
+    act_field: ClassVar[str] = "carried_out_on"
+    decision_number: str
+    carried_out_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompleteRectification(_OnOne):
+    """整改完成: the 限期整改 ordered on a day completed."""
+
+    act_field: ClassVar[str] = "completed_on"
+    ordered_on: date
+    completed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordUnreachable(_OnOne):
+    """无法取得联系: not reachable at its registered address (a credit-list fact)."""
+
+    act_field: ClassVar[str] = "found_on"
+    found_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListOnCredit(_OnOne):
+    """列入活动异常名录 / 严重违法失信名单, naming its trigger."""
+
+    act_field: ClassVar[str] = "listed_on"
+    list: CreditList
+    trigger: str
+    listed_on: date | None = None
+    decision_number: str | None = None
+    basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelistFromCredit(_OnOne):
+    """移出 a credit list, with the reason."""
+
+    act_field: ClassVar[str] = "delisted_on"
+    list: CreditList
+    reason: CreditRemoval
+    delisted_on: date | None = None
+    decision_number: str | None = None
+
+
 OnOrganization = (
     ChangeRegistration
     | SubmitAnnualReport
@@ -163,5 +228,11 @@ OnOrganization = (
     | Deregister
     | ChangeRating
     | CancelFiling
+    | ImposePenalty
+    | RecordPenaltyCarriedOut
+    | CompleteRectification
+    | RecordUnreachable
+    | ListOnCredit
+    | DelistFromCredit
 )
 Command = Creation | OnOrganization

@@ -121,6 +121,33 @@ _DECIDE: dict[
     c.CancelFiling: lambda o, m, day, _: o.cancel_filing(
         how=m.how, cancelled_on=day, reason=m.reason
     ),
+    c.ImposePenalty: lambda o, m, day, _: o.impose_penalty(
+        penalty=m.penalty,
+        decision_number=m.decision_number,
+        decided_on=day,
+        minor=m.minor,
+        amount_yuan=m.amount_yuan,
+        suspended_from=m.suspended_from,
+        suspended_until=m.suspended_until,
+        reason=m.reason,
+    ),
+    c.RecordPenaltyCarriedOut: lambda o, m, day, _: o.record_penalty_carried_out(
+        decision_number=m.decision_number, carried_out_on=day
+    ),
+    c.CompleteRectification: lambda o, m, day, _: o.complete_rectification(
+        ordered_on=m.ordered_on, completed_on=day
+    ),
+    c.RecordUnreachable: lambda o, m, day, _: o.record_unreachable(found_on=day, note=m.note),
+    c.ListOnCredit: lambda o, m, day, _: o.list_on_credit(
+        list=m.list,
+        trigger=m.trigger,
+        listed_on=day,
+        decision_number=m.decision_number,
+        basis=m.basis,
+    ),
+    c.DelistFromCredit: lambda o, m, day, _: o.delist_from_credit(
+        list=m.list, reason=m.reason, delisted_on=day, decision_number=m.decision_number
+    ),
 }
 
 

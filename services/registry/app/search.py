@@ -23,6 +23,8 @@ class Filters:
     code_override: bool | None = None
     charity: bool | None = None
     urban: bool | None = None
+    overdue_years: int | None = None  # at least this many required years overdue today
+    credit_list: str | None = None  # "abnormal" or "serious": on that list now
 
 
 @dataclass(frozen=True)
@@ -53,4 +55,6 @@ COLUMNS = (
     "charity",
     "code_override",
     "version",
+    "abnormal_list",
+    "serious_list",
 )

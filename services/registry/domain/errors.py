@@ -29,6 +29,11 @@ class Refusal(StrEnum):
     DATE_IN_FUTURE = "date_in_future"
     INVALID_RATING_VALIDITY = "invalid_rating_validity"
     RATING_TOO_EARLY = "rating_too_early"
+    INVALID_PENALTY = "invalid_penalty"
+    DATE_BEFORE_DECISION = "date_before_decision"
+    DATE_BEFORE_ORDER = "date_before_order"
+    INVALID_CREDIT_TRIGGER = "invalid_credit_trigger"
+    DATE_BEFORE_LISTING = "date_before_listing"
     # the organization's state forbids it
     ALREADY_REGISTERED = "already_registered"
     NOT_REGISTERED = "not_registered"
@@ -46,6 +51,13 @@ class Refusal(StrEnum):
     EVALUATION_ALREADY_RECORDED = "evaluation_already_recorded"
     NOT_FILED = "not_filed"
     NOT_REGISTERED_BUT_FILED = "not_registered_but_filed"
+    DUPLICATE_PENALTY = "duplicate_penalty"
+    UNKNOWN_PENALTY = "unknown_penalty"
+    PENALTY_ALREADY_CARRIED_OUT = "penalty_already_carried_out"
+    UNKNOWN_DISPOSAL = "unknown_disposal"
+    RECTIFICATION_ALREADY_COMPLETED = "rectification_already_completed"
+    NOT_ON_CREDIT_LIST = "not_on_credit_list"
+    CREDIT_REMOVAL_REFUSED = "credit_removal_refused"
 
 
 class RegistryRefusal(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from services.registry.domain.sanctions_fold import SANCTIONS, sanction_changes
 from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
@@ -65,6 +66,8 @@ def changes(org: OrganizationState, event: RegistryEvent) -> Changes:
         case RatingChanged():
             # the grade before stays in force until a revision-2026 grade's 1 January
             return {"rating": event, "rating_before": org.rating}
+    if isinstance(event, SANCTIONS):
+        return sanction_changes(org, event)
     raise TypeError(f"{type(event).__name__} is not a registry event")
 
 

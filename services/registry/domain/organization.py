@@ -12,6 +12,7 @@ from datetime import date
 from services.registry.domain.annual import AnnualCycle
 from services.registry.domain.categories import Categories, shipped_categories
 from services.registry.domain.changes import diff_changes
+from services.registry.domain.credit import CreditDecisions
 from services.registry.domain.decisions import BureauDecisions
 from services.registry.domain.errors import InvalidCommand, Refusal
 from services.registry.domain.fields import (
@@ -22,6 +23,7 @@ from services.registry.domain.fields import (
     require_text,
 )
 from services.registry.domain.filing import FilingEnds
+from services.registry.domain.penalties import Sanctions
 from services.registry.domain.places import Places
 from services.registry.domain.registration import OverrideRequest, accept_credit_code
 from services.registry.domain.reporting import LEGAL_PERSON_KINDS
@@ -34,7 +36,7 @@ from shared.contracts.registry import (
 )
 
 
-class Organization(AnnualCycle, BureauDecisions, FilingEnds):
+class Organization(AnnualCycle, BureauDecisions, FilingEnds, Sanctions, CreditDecisions):
     """One organization on the register: its state and every command it accepts."""
 
     # ---- creation --------------------------------------------------------------------------

@@ -1,59 +1,35 @@
-"""Annual report (年报/年检) rules: the deadline for year Y and who must report for it."""
+"""Annual report (年报/年检) rules on the register: shared/rules/reporting.py applied to an
+organization's state (its kind, registration, charity recognition, end and reports on file)."""
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from shared.contracts.registry import Kind
+from shared.rules import reporting as shared_rules
+from shared.rules.reporting import NATIONAL, Reporter, ReportingConfig, ReportingStatus
 
-MonthDay = tuple[int, int]
+if TYPE_CHECKING:
+    from services.registry.domain.state import OrganizationState
 
-
-@dataclass(frozen=True)
-class ReportingRules:
-    """Locality settings; the defaults are the national rules (DOMAIN.md)."""
-
-    # Deadlines fall in year Y+1 for the report on year Y.
-    # 社会团体登记管理条例 art. 28; 民办非企业单位登记管理暂行条例 art. 23;
-    # 民政部令第27号 art. 4: social groups and social service agencies by 31 May.
-    social_group_deadline: MonthDay = (5, 31)
-    social_service_agency_deadline: MonthDay = (5, 31)
-    # 基金会年度检查办法 (民政部令第30号) art. 3: foundations by 31 March.
-    foundation_deadline: MonthDay = (3, 31)
-    # 民办函〔2024〕8号: every recognised charity by 31 March, whatever its kind.
-    charity_deadline: MonthDay = (3, 31)
-    # Organizations with a 业务主管单位 must reach it by 31 March for its first review.
-    supervisory_review_deadline: MonthDay = (3, 31)
-    # 民政部令第27号 art. 3: an agency registered less than 6 months before 31 December
-    # does not report for its registration year.
-    agency_exempt_within_months: int = 6
-    # Social groups registered by 31 December report (national practice); some localities
-    # exempt those registered after a day, e.g. Shandong 鲁民函〔2021〕19号: (6, 30).
-    social_group_exempt_after: MonthDay | None = None
-
-
-NATIONAL_RULES = ReportingRules()
+ReportingRules = ReportingConfig  # the locality's settings (the registry's settings build it)
+NATIONAL_RULES = NATIONAL
 LEGAL_PERSON_KINDS: frozenset[Kind] = frozenset(
     {"social_group", "social_service_agency", "foundation"}
 )
+_ALWAYS = date(1, 1, 1)  # a charity since before any year asked about
 
 
 def report_deadline(
     year: int, kind: Kind, *, charity: bool = False, rules: ReportingRules = NATIONAL_RULES
 ) -> date:
     """The last day to file the report on `year` with the registration authority."""
-    if kind not in LEGAL_PERSON_KINDS:
-        raise ValueError(f"{kind} files no annual report")
-    month, day = _deadline_of(kind, charity, rules)
-    return date(year + 1, month, day)
+    return shared_rules.deadline_of_kind(year, kind, charity=charity, config=rules)
 
 
 def supervisory_review_deadline(year: int, rules: ReportingRules = NATIONAL_RULES) -> date:
-    """The last day to reach the 业务主管单位, for organizations that have one."""
-    month, day = rules.supervisory_review_deadline
-    return date(year + 1, month, day)
+    return shared_rules.supervisory_review_deadline(year, rules)
 
 
 def required_to_report(
@@ -65,46 +41,41 @@ def required_to_report(
     rules: ReportingRules = NATIONAL_RULES,
 ) -> bool:
     """Whether an organization registered on `registered_on` must report on `year`."""
-    if kind not in LEGAL_PERSON_KINDS or year < registered_on.year:
-        return False
-    if year > registered_on.year or charity or kind == "foundation":
-        return True
-    return not _exempt_in_registration_year(kind, registered_on, rules)
+    org = Reporter(kind, registered_on, _ALWAYS if charity else None)
+    return shared_rules.required(year, org, rules)
 
 
 def latest_year_past_deadline(
     as_of: date, kind: Kind, *, charity: bool = False, rules: ReportingRules = NATIONAL_RULES
 ) -> int:
     """The most recent year whose report deadline has passed by `as_of` (the day after it)."""
-    year = as_of.year - 1
-    while report_deadline(year, kind, charity=charity, rules=rules) >= as_of:
-        year -= 1
-    return year
+    org = Reporter(kind, date(1, 1, 1), _ALWAYS if charity else None)
+    return shared_rules.latest_year_past_deadline(as_of, org, rules)
 
 
-def _deadline_of(kind: Kind, charity: bool, rules: ReportingRules) -> MonthDay:
-    if charity:
-        return rules.charity_deadline
-    if kind == "foundation":
-        return rules.foundation_deadline
-    if kind == "social_service_agency":
-        return rules.social_service_agency_deadline
-    return rules.social_group_deadline
+def reporter_of(org: OrganizationState) -> Reporter | None:
+    """The record the reporting rules read, for a legal person on the register (else None)."""
+    if org.kind not in LEGAL_PERSON_KINDS or org.started_on is None:
+        return None
+    return Reporter(
+        kind=org.kind,
+        registered_on=org.started_on,
+        charity_since=org.charity_since,
+        ended_on=ended_on(org),
+        filed={year: report.submitted_on for year, report in org.reports.items()},
+    )
 
 
-def _exempt_in_registration_year(kind: Kind, registered_on: date, rules: ReportingRules) -> bool:
-    if kind == "social_service_agency":
-        year_end = date(registered_on.year, 12, 31)
-        return registered_on > _months_before(year_end, rules.agency_exempt_within_months)
-    if kind == "social_group" and rules.social_group_exempt_after is not None:
-        month, day = rules.social_group_exempt_after
-        return registered_on > date(registered_on.year, month, day)
-    return False
+def ended_on(org: OrganizationState) -> date | None:
+    """The day the organization stopped owing reports: its 撤销/吊销, else its 注销."""
+    if org.revocation is not None:
+        return org.revocation.revoked_on
+    return org.deregistered_on
 
 
-def _months_before(day: date, months: int) -> date:
-    """`day` moved back by whole months, clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+def reporting_status(
+    org: OrganizationState, as_of: date, config: ReportingRules = NATIONAL_RULES
+) -> ReportingStatus | None:
+    """Which years `org` had to report on by `as_of`, filed on time or late, and overdue."""
+    reporter = reporter_of(org)
+    return None if reporter is None else shared_rules.status(reporter, as_of, config)

@@ -15,12 +15,15 @@ from shared.contracts.registry import (
     AnnualReportSubmitted,
     CertificateRevoked,
     CodeOverride,
+    CreditDelisted,
+    CreditListed,
     DisposalOrdered,
     FilingCancelled,
     Grade,
     InspectionConcluded,
     Kind,
     Level,
+    PenaltyImposed,
     RatingChanged,
     RegistrationRevoked,
     RegistryEvent,
@@ -64,6 +67,15 @@ class OrganizationState:
     filing_cancellation: FilingCancelled | None = None
     grade_ended_on: date | None = None  # 撤销/吊销/注销: no grade from that day on
     last_act_on: date | None = None  # the latest act date recorded (acts in date order)
+    # 行政处罚 by decision number, when each was carried out, and 整改完成 by order date
+    penalties: Mapping[str, PenaltyImposed] = field(default_factory=dict)
+    penalties_carried_out: Mapping[str, date] = field(default_factory=dict)
+    rectified: Mapping[date, date] = field(default_factory=dict)
+    # credit lists (民政部令第60号): the listing in force on each list, the last removal from
+    # each, and the days it was found unreachable at its registered address
+    credit_listings: Mapping[str, CreditListed] = field(default_factory=dict)
+    credit_removals: Mapping[str, CreditDelisted] = field(default_factory=dict)
+    unreachable_on: tuple[date, ...] = ()
 
     # ---- folding -------------------------------------------------------------------------
 

@@ -94,7 +94,12 @@ async def test_report_inspection_charity_disposal_and_rating(api: httpx.AsyncCli
         f"{url}/disposals", json={"due_on": "2025-09-30", "reason": "财务制度不健全"}
     )
     assert r.json()["disposals"] == [
-        {"ordered_on": "2025-06-15", "due_on": "2025-09-30", "reason": "财务制度不健全"}
+        {
+            "ordered_on": "2025-06-15",
+            "due_on": "2025-09-30",
+            "reason": "财务制度不健全",
+            "completed_on": None,
+        }
     ]
     r = await api.put(f"{url}/rating", json={"grade": "4A"})
     assert r.status_code == 200, r.text

@@ -11,6 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from services.registry.app.imports.penalty_columns import (
+    flat_penalties,
+    nested_penalties,
+    take_penalty_cell,
+)
+
 OVERRIDE = {"override_allowed_by": "allowed_by", "override_reason": "reason"}
 RATING = {"grade": "grade", "rated_on": "decided_on", "rating_valid_until": "valid_until"}
 END = {"end": "how", "ended_on": "on", "end_reason": "reason"}
@@ -28,8 +34,9 @@ def nest(flat: dict[str, str]) -> dict[str, object]:
     row: dict[str, Any] = {}
     reports: dict[int, dict[str, str]] = {}
     groups: dict[str, dict[str, str]] = {"code_override": {}, "rating": {}, "end": {}}
+    penalties: dict[int, dict[str, str]] = {}
     for column, cell in flat.items():
-        if cell == "":
+        if cell == "" or take_penalty_cell(column, cell, penalties):
             continue
         if m := _PER_YEAR.match(column):
             reports.setdefault(int(m.group(2)), {})[REPORT[m.group(1)]] = cell
@@ -48,6 +55,8 @@ def nest(flat: dict[str, str]) -> dict[str, object]:
         row["rating"]["grade"] = None  # a rating date without a grade: the grade was cancelled
     if reports:
         row["annual_reports"] = [{"year": y, **r} for y, r in sorted(reports.items())]
+    if penalties:
+        row["penalties"] = nested_penalties(penalties)
     return row
 
 
@@ -55,7 +64,9 @@ def flatten(row: dict[str, Any]) -> dict[str, str]:
     """A nested row as CSV cells (the inverse of `nest`, for writing CSV files)."""
     flat: dict[str, str] = {}
     for key, value in row.items():
-        if key == "annual_reports":
+        if key == "penalties":
+            flat |= flat_penalties(value)
+        elif key == "annual_reports":
             for report in value:
                 for column, field in REPORT.items():
                     if report.get(field) is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from services.registry.app import commands as c
 from services.registry.app.decide import act_day, decide
+from services.registry.app.imports.penalty_columns import penalty_commands
 from services.registry.app.imports.rows import (
     END_OF,
     FilingRow,
@@ -131,6 +132,8 @@ def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
             dated.append((on, 2, _inspection(oid, r.year, r.conclusion, on)))
     if (rating := row.rating) is not None:
         dated.append((rating.decided_on, 3, _rating(oid, rating)))
+    for day, command in penalty_commands(oid, row.penalties):
+        dated.append((day, 3, command))
     if (end := row.end) is not None:
         filed = isinstance(row, FilingRow)
         dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason, filed=filed)))

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from services.registry.app.imports.penalty_columns import PenaltyIn
 from services.registry.app.types import (
     ActDate,
     Category,
@@ -74,6 +75,7 @@ class Later(Strict):
     annual_reports: list[ReportIn] = Field(default_factory=list, max_length=200)
     rating: RatingIn | None = None
     end: EndIn | None = None
+    penalties: list[PenaltyIn] = Field(default_factory=list, max_length=100)
 
 
 class RegistrationRow(Later):
