@@ -64,8 +64,12 @@ class Sanctions(OrganizationState):
         self, *, decision_number: str, carried_out_on: date
     ) -> PenaltyCarriedOut:
         """执行完毕: the penalty of a decision carried out, on or after its decision."""
-        self._require_open(carried_out_on)
         imposed = self.penalties.get(decision_number)
+        if imposed is not None:  # the specific refusal before the general one of act order
+            self._require_not_before(
+                carried_out_on, imposed.decided_on, "decision", Refusal.DATE_BEFORE_DECISION
+            )
+        self._require_open(carried_out_on)
         if imposed is None:
             raise StateConflict(
                 Refusal.UNKNOWN_PENALTY, f"no penalty decision {decision_number} on record"
@@ -75,9 +79,6 @@ class Sanctions(OrganizationState):
                 Refusal.PENALTY_ALREADY_CARRIED_OUT,
                 f"carried out on {self.penalties_carried_out[decision_number]}",
             )
-        self._require_not_before(
-            carried_out_on, imposed.decided_on, "decision", Refusal.DATE_BEFORE_DECISION
-        )
         return PenaltyCarriedOut(
             organization_id=self.organization_id,
             decision_number=decision_number,
@@ -88,6 +89,8 @@ class Sanctions(OrganizationState):
         self, *, ordered_on: date, completed_on: date
     ) -> RectificationCompleted:
         """整改完成: closes the 限期整改 ordered on `ordered_on` (late or not)."""
+        if any(d.ordered_on == ordered_on for d in self.disposals):  # specific refusal first
+            self._require_not_before(completed_on, ordered_on, "order", Refusal.DATE_BEFORE_ORDER)
         self._require_open(completed_on)
         if not any(d.ordered_on == ordered_on for d in self.disposals):
             raise StateConflict(Refusal.UNKNOWN_DISPOSAL, f"no 限期整改 ordered on {ordered_on}")
@@ -96,7 +99,6 @@ class Sanctions(OrganizationState):
                 Refusal.RECTIFICATION_ALREADY_COMPLETED,
                 f"the 限期整改 of {ordered_on} was completed on {self.rectified[ordered_on]}",
             )
-        self._require_not_before(completed_on, ordered_on, "order", Refusal.DATE_BEFORE_ORDER)
         return RectificationCompleted(
             organization_id=self.organization_id, ordered_on=ordered_on, completed_on=completed_on
         )
