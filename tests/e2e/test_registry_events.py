@@ -48,7 +48,7 @@ async def lifecycle(api: httpx.AsyncClient, n: int) -> str:
         ).is_success
     r = await api.patch(
         f"/v1/organizations/{org['id']}",
-        json={"name": f"武昌区软件和信息服务业协会{n}", "changed_on": "2025-01-10"},
+        json={"name": f"武昌区软件和信息服务业协会{n}", "changed_on": "2025-03-10"},
         headers={"If-Match": '"3"'},
     )
     assert r.status_code == 200, r.text
