@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from services.registry.api.common import QUERY_ERRORS
 from services.registry.api.deps import Reader
 from services.registry.domain.categories import shipped_categories
 
@@ -20,7 +21,7 @@ class CategoryRead(BaseModel):
     source: str = Field(description="where the taxonomy takes it from")
 
 
-@router.get("")
+@router.get("", responses=QUERY_ERRORS)
 async def list_categories(_: Reader) -> list[CategoryRead]:
     """Every known category, with the kinds it applies to."""
     return [

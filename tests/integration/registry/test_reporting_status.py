@@ -47,12 +47,12 @@ async def a_register(api: httpx.AsyncClient) -> dict[str, str]:
         await report(api, ids["diligent"], year, f"{year + 1}-05-01")
     await report(api, ids["late"], 2022, "2023-07-01")
     await report(api, ids["late"], 2024, "2025-05-20")
-    await report(api, ids["charity"], 2023, "2024-03-01")
-    r = await api.post(
+    r = await api.post(  # acts are recorded in date order: the recognition before the report
         f"/v1/organizations/{ids['charity']}/charity-recognition",
         json={"recognised_on": "2024-02-01"},
     )
     assert r.status_code == 201, r.text
+    await report(api, ids["charity"], 2023, "2024-03-01")
     r = await api.post(
         f"/v1/organizations/{ids['revoked']}/registration-revocation",
         json={"revoked_on": "2023-01-10", "reason": "连续两年未参加年检"},
