@@ -79,7 +79,7 @@ class Counter:
         self, conn: AsyncConnection, ind: Indicator, area: str, day: date
     ) -> set[str]:
         width = 9 if ind.unit_level == "street" else 6
-        q = select(func.substr(self.s.c.place, 1, width).distinct()).where(
+        q = select(func.substr(self.s.c.place, 1, width)).distinct().where(
             *_where(self.s, ind, area, day)
         )
         found = {str(row[0]) for row in await conn.execute(q)}
