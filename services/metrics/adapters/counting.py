@@ -32,6 +32,8 @@ def _where(
         out.append(s.c.level.in_(ind.levels))
     if categories and ind.categories:
         out.append(s.c.category.in_(ind.categories))
+    if ind.statuses:
+        out.append(s.c.status.in_(ind.statuses))
     if ind.urban is not None:
         out.append(s.c.urban.is_(ind.urban))
     return out
@@ -79,8 +81,10 @@ class Counter:
         self, conn: AsyncConnection, ind: Indicator, area: str, day: date
     ) -> set[str]:
         width = 9 if ind.unit_level == "street" else 6
-        q = select(func.substr(self.s.c.place, 1, width)).distinct().where(
-            *_where(self.s, ind, area, day)
+        q = (
+            select(func.substr(self.s.c.place, 1, width))
+            .distinct()
+            .where(*_where(self.s, ind, area, day))
         )
         found = {str(row[0]) for row in await conn.execute(q)}
         return found & set(self.places.units(area, ind.unit_level or "street"))

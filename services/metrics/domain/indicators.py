@@ -1,8 +1,9 @@
 """The indicators the metrics service computes, named by a small grammar (pure).
 
-- `orgs`, `orgs.kind.<kind>`, `orgs.level.<level>`, `orgs.category.<c>[+<c>…]`: legal-person
-  organizations (社会团体, 社会服务机构, 基金会) in existence; `community_orgs[.urban|.rural]`:
-  filed community organizations (社区社会组织);
+- `orgs`, `orgs.kind.<kind>`, `orgs.level.<level>`, `orgs.status.<status>`: legal-person
+  organizations (社会团体, 社会服务机构, 基金会) in existence; `orgs.category.<c>[+<c>…]`:
+  organizations of any kind in those categories; `community_orgs[.urban|.rural]`: filed
+  community organizations (社区社会组织);
 - `share.category.<c>[+<c>…]`: percent of legal persons in those categories;
 - `per_community.urban|rural`: community organizations per 居委会 / 村委会 of the area;
 - `coverage.street|county.<category>`: percent of streets / counties of the area with at least
@@ -34,6 +35,7 @@ KINDS = ("social_group", "social_service_agency", "foundation", "community_org")
 LEVELS = ("national", "province", "city", "county")
 GRADES = ("1A", "2A", "3A", "4A", "5A")
 THREE_A_UP = ("3A", "4A", "5A")
+STATUSES = ("active", "in_liquidation")
 LEGAL_PERSONS = ("social_group", "social_service_agency", "foundation")
 
 
@@ -49,6 +51,7 @@ class Indicator:
     levels: tuple[str, ...] = ()  # empty: any
     categories: tuple[str, ...] = ()  # empty: any
     urban: bool | None = None
+    statuses: tuple[str, ...] = ()  # empty: any (active, or in liquidation after 撤销/吊销)
     unit_level: Literal["street", "county"] | None = None
     grades: tuple[str, ...] = ()
 
@@ -81,6 +84,8 @@ def _parse(name: str, head: str, rest: list[str]) -> Indicator:
             return Indicator(name, "count", kinds=(kind,))
         case "orgs", ["level", levels] if set(_names(levels)) <= set(LEVELS):
             return Indicator(name, "count", levels=_names(levels))
+        case "orgs", ["status", status] if status in STATUSES:
+            return Indicator(name, "count", statuses=(status,))
         case "orgs", ["category", cats]:
             return Indicator(name, "count", kinds=KINDS, categories=_names(cats))
         case "community_orgs", []:
@@ -125,6 +130,7 @@ STANDARD = (
     "orgs.kind.foundation",
     "orgs.level.city",
     "orgs.level.county",
+    "orgs.status.in_liquidation",
     "community_orgs",
     "community_orgs.urban",
     "community_orgs.rural",

@@ -124,5 +124,5 @@ def test_a_file_with_an_unknown_indicator_is_refused(tmp_path: Path) -> None:
         'comparison = ">="\nthreshold = 1\ndeadline = 2025-12-31\naim = false\n',
         encoding="utf-8",
     )
-    with pytest.raises(BadTargetFile, match="orgs.kind.firm"):
+    with pytest.raises(BadTargetFile, match=r"orgs\.kind\.firm"):
         load_target_sets(tmp_path)
