@@ -128,6 +128,11 @@ async def populate(rig: Rig) -> dict[str, str]:
         f"/v1/organizations/{b['id']}/deregistration",
         {"deregistered_on": "2024-09-30", "reason": "自行解散,清算完毕"},
     )
+    await post(
+        api,
+        f"/v1/organizations/{fed['id']}/registration-revocation",
+        {"revoked_on": "2024-11-01", "reason": "连续两年未参加年检"},
+    )
     await post(api, "/v1/community-organizations", community_org(1, filed_on="2024-04-01"))
     await post(
         api,
@@ -146,6 +151,10 @@ async def test_counts_follow_act_dates_at_their_boundaries(rig: Rig) -> None:
     assert await value(rig, "orgs", WUCHANG, "2024-09-29") == 3
     assert await value(rig, "orgs", WUCHANG, "2024-09-30") == 2  # 注销 that day: no longer
     assert await value(rig, "orgs", "420102", "2024-01-01") == 0  # 江岸区: none there
+    # 撤销: still in existence, in liquidation, from the revocation's date.
+    assert await value(rig, "orgs.status.in_liquidation", WUCHANG, "2024-10-31") == 0
+    assert await value(rig, "orgs.status.in_liquidation", WUCHANG, "2024-11-01") == 1
+    assert await value(rig, "orgs", WUCHANG, "2024-11-01") == 2
     assert await value(rig, "share.category.科技创新类", WUHAN, "2024-01-01") == pytest.approx(
         100 / 3
     )
