@@ -25,7 +25,7 @@ def _has_example(op: dict[str, Any]) -> bool:
         for p in op.get("parameters", [])
     ):
         return True
-    for part in [op.get("requestBody", {})] + list(op.get("responses", {}).values()):
+    for part in [op.get("requestBody", {}), *op.get("responses", {}).values()]:
         for media in part.get("content", {}).values():
             if "example" in media or "examples" in _schema(media.get("schema", {})):
                 return True
