@@ -155,7 +155,7 @@ class DisposalOrdered(EventData):
 @contract("registry", "rating_changed", 1, "等级评估结果: a grade, or none", act_date="decided_on")
 class RatingChanged(EventData):
     organization_id: str
-    grade: Grade | None
+    grade: Grade | None = None  # a cancellation is stored without it (exclude_none)
     decided_on: date
     valid_until: date | None = None
     evaluation_id: str | None = None

@@ -303,3 +303,33 @@ async def test_a_rebuild_from_sequence_one_gives_exactly_the_live_numbers(rig: R
     assert all(d == live for d in during)
     assert await numbers() == live
     assert await snapshot(rig.database_url) == live_rows
+
+
+async def test_a_move_and_a_cancelled_grade_change_the_counts_from_their_dates(rig: Rig) -> None:
+    api = rig.registry
+    a = await post(api, "/v1/organizations", organization(9, registered_on="2023-01-10"))
+    r = await api.put(
+        f"/v1/organizations/{a['id']}/rating",
+        json={"grade": "3A", "decided_on": "2023-06-01", "valid_until": "2028-05-31"},
+    )
+    assert r.status_code == 200, r.text
+    r = await api.put(
+        f"/v1/organizations/{a['id']}/rating", json={"grade": None, "decided_on": "2024-03-01"}
+    )
+    assert r.status_code == 200, r.text
+    r = await api.patch(
+        f"/v1/organizations/{a['id']}",
+        json={"domicile": "420102002", "category": "科技创新类", "changed_on": "2024-07-01"},
+        headers={"If-Match": f'"{r.json()["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    await settled(rig, "orgs", "420102", "2024-07-01", 1)
+    assert await value(rig, "orgs", WUCHANG, "2024-06-30") == 1
+    assert await value(rig, "orgs", "420102", "2024-06-30") == 0
+    assert await value(rig, "orgs", WUCHANG, "2024-07-01") == 0
+    assert await value(rig, "orgs", "420102002", "2024-07-01") == 1
+    assert await value(rig, "orgs", WUHAN, "2024-07-01") == 1
+    assert await value(rig, "orgs.category.科技创新类", WUHAN, "2024-06-30") == 0
+    assert await value(rig, "orgs.category.科技创新类", WUHAN, "2024-07-01") == 1
+    assert await value(rig, "grade3a.count", WUHAN, "2024-02-29") == 1
+    assert await value(rig, "grade3a.count", WUHAN, "2024-03-01") == 0
