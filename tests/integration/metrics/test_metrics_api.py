@@ -110,7 +110,12 @@ async def populate(rig: Rig) -> dict[str, str]:
     )
     r = await api.put(
         f"/v1/organizations/{a['id']}/rating",
-        json={"grade": "4A", "decided_on": "2023-06-01", "valid_until": "2024-05-31"},
+        json={
+            "grade": "4A",
+            "decided_on": "2023-06-01",
+            "valid_until": "2024-05-31",
+            "override_reason": "评估结论有效期一年",
+        },
     )
     assert r.status_code == 200, r.text
     await post(
@@ -310,7 +315,12 @@ async def test_a_move_and_a_cancelled_grade_change_the_counts_from_their_dates(r
     a = await post(api, "/v1/organizations", organization(9, registered_on="2023-01-10"))
     r = await api.put(
         f"/v1/organizations/{a['id']}/rating",
-        json={"grade": "3A", "decided_on": "2023-06-01", "valid_until": "2028-05-31"},
+        json={
+            "grade": "3A",
+            "decided_on": "2023-06-01",
+            "valid_until": "2028-05-31",
+            "override_reason": "a grade the bureau records before two full years",
+        },
     )
     assert r.status_code == 200, r.text
     r = await api.put(
