@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from shared.rules import reporting
-from shared.rules.reporting import NATIONAL, LEGAL_PERSON_KINDS, MonthDay, Reporter, ReportingConfig
+from shared.rules.reporting import LEGAL_PERSON_KINDS, NATIONAL, MonthDay, Reporter, ReportingConfig
 
 COMMUNITY = "community_org"
 NO_REPORT_SINCE_REGISTRATION = "no_report_since_registration"
