@@ -50,6 +50,13 @@ async def active_flags(
     return found
 
 
+async def judged_after(conn: AsyncConnection, on: date) -> set[tuple[str, str]]:
+    """The (organization, flag) pairs whose latest event is dated after `on`: a scan of `on`
+    leaves them as they are (a fact of a later day, e.g. a late report, decided them)."""
+    q = select(f.c.organization_id, f.c.flag).where(f.c.as_of > on)
+    return {(r.organization_id, r.flag) for r in await conn.execute(q)}
+
+
 async def record(
     uow: SqlUnitOfWork,
     changes: Sequence[FlagChange],

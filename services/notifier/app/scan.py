@@ -1,7 +1,9 @@
 """The zombie scan of one day: candidates found in SQL, diffed against the flags raised,
 the differences recorded as events (zombie_flagged / zombie_cleared, and each signal's).
 
-A scan of a day already scanned finds the flags as it left them and records nothing. Scans
+A scan of a day already scanned finds the flags as it left them and records nothing; a scan
+never undoes a flag's event of a later day (a late report cleared it on the 10th: a scan of
+the 1st leaves it cleared). Scans
 run one at a time in a process (the schedule and on-demand ones share the lock); the flags'
 stream versions refuse a concurrent writer elsewhere.
 """
@@ -17,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifier.adapters import scan_sql
-from services.notifier.adapters.flags_sql import ActiveFlag, active_flags, record
+from services.notifier.adapters.flags_sql import ActiveFlag, active_flags, judged_after, record
 from services.notifier.adapters.tables import organizations as o
 from services.notifier.adapters.tables import reports as r
 from services.notifier.domain.flags import ZOMBIE, FlagChange
@@ -57,7 +59,12 @@ class Scanner:
                 flags = await active_flags(conn)
                 zombie_changes = await self._zombie_changes(conn, on, found, flags)
                 signal_changes = await self._signal_changes(conn, on, signal, flags)
-            changes = zombie_changes + signal_changes
+                later = await judged_after(conn, on)
+            changes = [
+                c for c in zombie_changes + signal_changes if (c.organization_id, c.flag) not in later
+            ]
+            zombie_changes = [c for c in changes if c.flag == ZOMBIE]
+            signal_changes = [c for c in changes if c.flag != ZOMBIE]
             metadata = EventMetadata(
                 client=client, actor="zombie scan", extra={"scan_on": on.isoformat()}
             )

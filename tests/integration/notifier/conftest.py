@@ -44,3 +44,18 @@ def notifier_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     _truncate_all(url)
     return url
+
+
+@pytest.fixture
+def paired_urls(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, str]:
+    """The registry's database (SQLite or PostgreSQL) and the notifier's, on the same backend."""
+    from shared.db import is_sqlite
+    from tests.conftest import _truncate_all
+
+    if is_sqlite(database_url):
+        url = f"sqlite:///{tmp_path / 'notifier.db'}"
+        upgrade("notifier", url)
+        return database_url, url
+    url = str(request.getfixturevalue("notifier_pg_url"))
+    _truncate_all(url)
+    return database_url, url
