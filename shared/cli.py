@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from services.notifier.cli import zombie_scan
 from services.registry.demo.cli import demo
 from shared import catalog, migrate
 from shared.settings import ServiceSettings
@@ -19,6 +20,7 @@ app = typer.Typer(no_args_is_help=True, help="socorg — the register of social 
 keys = typer.Typer(no_args_is_help=True, help="API keys of one service (stored hashed).")
 app.add_typer(keys, name="keys")
 app.command()(demo)  # socorg demo <profile>: a demo register through the import API
+app.command("zombie-scan")(zombie_scan)  # the notifier's scan of a day
 console = Console()
 
 ServiceArg = Annotated[str, typer.Argument(help=f"one of {', '.join(catalog.SERVICES)}")]

@@ -15,7 +15,9 @@ Place = Annotated[
     str | None,
     Query(pattern=PLACE, description="GB/T 2260 code (6, 9 or 12 digits); default: the key's area"),
 ]
-FORBIDDEN: dict[int | str, dict[str, Any]] = {403: {"description": "the place lies outside the key's area (problem+json)"}}
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"description": "the place lies outside the key's area (problem+json)"}
+}
 
 
 @router.get("", responses=FORBIDDEN)

@@ -61,7 +61,9 @@ class Scanner:
                 signal_changes = await self._signal_changes(conn, on, signal, flags)
                 later = await judged_after(conn, on)
             changes = [
-                c for c in zombie_changes + signal_changes if (c.organization_id, c.flag) not in later
+                c
+                for c in zombie_changes + signal_changes
+                if (c.organization_id, c.flag) not in later
             ]
             zombie_changes = [c for c in changes if c.flag == ZOMBIE]
             signal_changes = [c for c in changes if c.flag != ZOMBIE]

@@ -47,7 +47,9 @@ def notifier_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def paired_urls(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, str]:
+def paired_urls(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> tuple[str, str]:
     """The registry's database (SQLite or PostgreSQL) and the notifier's, on the same backend."""
     from shared.db import is_sqlite
     from tests.conftest import _truncate_all

@@ -96,19 +96,25 @@ def generate(n: int, seed: int = 15) -> list[Generated]:
                 elif roll < 0.7:
                     filed[year] = _day(rng, date(year + 1, 6, 1), 700)  # late
             for year, day in sorted(filed.items()):
-                events.append(r.AnnualReportSubmitted(organization_id=org, year=year, submitted_on=day))
+                events.append(
+                    r.AnnualReportSubmitted(organization_id=org, year=year, submitted_on=day)
+                )
         ended = None
         if rng.random() < 0.1:
             ended = _day(rng, registered + timedelta(days=1), 365 * 6)
             if rng.random() < 0.5:
-                events.append(r.RegistrationRevoked(organization_id=org, revoked_on=ended, reason="x"))
+                events.append(
+                    r.RegistrationRevoked(organization_id=org, revoked_on=ended, reason="x")
+                )
                 events.append(
                     r.Deregistered(
                         organization_id=org, deregistered_on=ended + timedelta(days=90), reason="x"
                     )
                 )
             else:
-                events.append(r.Deregistered(organization_id=org, deregistered_on=ended, reason="x"))
+                events.append(
+                    r.Deregistered(organization_id=org, deregistered_on=ended, reason="x")
+                )
         record = Record(kind, registered, charity, ended, filed, supervised)
         out.append(Generated(org, division, record, events))
     return out

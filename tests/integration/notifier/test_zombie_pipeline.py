@@ -85,14 +85,16 @@ async def projected(url: str, n: int, table: Table = organizations, within: floa
         while True:
             async with engine.connect() as conn:
                 got = (await conn.execute(select(func.count()).select_from(table))).scalar()
-            if got is not None and got >= n or loop.time() > deadline:
+            if (got is not None and got >= n) or loop.time() > deadline:
                 return
             await asyncio.sleep(0.1)
     finally:
         await engine.dispose()
 
 
-async def flag_state(url: str, org: str, flag: str = "zombie", within: float = 60) -> tuple[bool, str | None]:
+async def flag_state(
+    url: str, org: str, flag: str = "zombie", within: float = 60
+) -> tuple[bool, str | None]:
     """The flag's (active, cleared_reason) once it is cleared (or after `within` seconds)."""
     engine = make_async_engine(url)
     try:
@@ -104,7 +106,7 @@ async def flag_state(url: str, org: str, flag: str = "zombie", within: float = 6
                     zombie_flags.c.organization_id == org, zombie_flags.c.flag == flag
                 )
                 row = (await conn.execute(q)).first()
-            if row is not None and not row.active or loop.time() > deadline:
+            if (row is not None and not row.active) or loop.time() > deadline:
                 return (row.active, row.cleared_reason) if row else (True, None)
             await asyncio.sleep(0.1)
     finally:
@@ -117,7 +119,10 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
     reg, note = services.registry, services.notifier
     a = await register(reg, 1, {2020: "2021-03-01", 2021: "2022-03-01"}, registered_on="2020-05-01")
     b = await register(
-        reg, 2, {2020: "2021-03-01", 2021: "2022-03-01", 2022: "2023-03-01"}, registered_on="2020-05-01"
+        reg,
+        2,
+        {2020: "2021-03-01", 2021: "2022-03-01", 2022: "2023-03-01"},
+        registered_on="2020-05-01",
     )
     await register(
         reg, 3, {y: f"{y + 1}-03-01" for y in range(2021, 2025)}, registered_on="2021-01-05"
@@ -165,7 +170,10 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
     assert [m["year"] for m in by_id[b]["missed"]] == [2023, 2024]
     assert by_id[b]["missed"][1]["deadline"] == "2025-05-31"
     assert by_id[b]["candidate_since"] == "2025-06-01"
-    assert by_id[a]["disposal"]["kind"] == "限期整改" and by_id[a]["disposal"]["due_on"] == "2025-09-30"
+    assert (
+        by_id[a]["disposal"]["kind"] == "限期整改"
+        and by_id[a]["disposal"]["due_on"] == "2025-09-30"
+    )
     assert by_id[b]["disposal"] is None
 
     # A late report of B's last missed year, and D's end: both cleared without another scan.
@@ -174,7 +182,8 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
     )
     assert r.status_code == 201, r.text
     r = await reg.post(
-        f"/v1/organizations/{d}/deregistration", json={"deregistered_on": "2025-06-12", "reason": "注销"}
+        f"/v1/organizations/{d}/deregistration",
+        json={"deregistered_on": "2025-06-12", "reason": "注销"},
     )
     assert r.status_code == 201, r.text
     assert await flag_state(services.notifier_url, b) == (False, "late_report")
@@ -217,14 +226,19 @@ async def test_keys_see_candidates_of_their_area_only(services: Services) -> Non
     assert (await note.post("/v1/scans", json={"on": "2025-06-01"})).status_code == 200
     engine = make_async_engine(services.notifier_url)
     keys = KeyStore(engine)
-    _, wuchang = await keys.create(name="武昌区民政局", scopes=["notifier:read", "notifier:scan"], place="420106")
+    _, wuchang = await keys.create(
+        name="武昌区民政局", scopes=["notifier:read", "notifier:scan"], place="420106"
+    )
     _, reader = await keys.create(name="市局", scopes=["notifier:read"])
     await engine.dispose()
-    async with httpx.AsyncClient(
-        base_url=services.notifier_base, headers={"X-API-Key": wuchang}
-    ) as district, httpx.AsyncClient(
-        base_url=services.notifier_base, headers={"X-API-Key": reader}
-    ) as national:
+    async with (
+        httpx.AsyncClient(
+            base_url=services.notifier_base, headers={"X-API-Key": wuchang}
+        ) as district,
+        httpx.AsyncClient(
+            base_url=services.notifier_base, headers={"X-API-Key": reader}
+        ) as national,
+    ):
         mine = (await district.get("/v1/zombies")).json()["items"]
         assert [c["organization_id"] for c in mine] == [a]
         r = await district.get("/v1/zombies", params={"place": "330203"})

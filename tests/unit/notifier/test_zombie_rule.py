@@ -17,6 +17,7 @@ from services.notifier.domain.zombie import (
 from shared.rules.reporting import ReportingConfig
 
 D = date
+NATIONAL_RULE = ZombieConfig()
 SHANDONG = ZombieConfig(reporting=ReportingConfig(social_group_exempt_after=(6, 30)))
 THREE = ZombieConfig(consecutive_years=3)
 COMMUNITY = ZombieConfig(community_deadline=(5, 31))
@@ -30,7 +31,7 @@ class Case:
     candidate: bool
     missed: list[int] = field(default_factory=list)
     since: date | None = None
-    config: ZombieConfig = ZombieConfig()
+    config: ZombieConfig = NATIONAL_RULE
 
 
 def group(registered: date, **kw: object) -> Record:

@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.Column("deregistered_on", sa.Date),
         sa.Column("ended_on", sa.Date),
     )
-    op.create_index(
-        "ix_notifier_organizations_division", "notifier_organizations", ["division"]
-    )
+    op.create_index("ix_notifier_organizations_division", "notifier_organizations", ["division"])
     op.create_table(
         "notifier_reports",
         sa.Column("organization_id", sa.String(64), primary_key=True),
@@ -67,9 +65,7 @@ def upgrade() -> None:
         sa.Column("cleared_on", sa.Date),
         sa.Column("cleared_reason", sa.String(30)),
     )
-    op.create_index(
-        "ix_zombie_flags_division", "zombie_flags", ["division", "flag", "active"]
-    )
+    op.create_index("ix_zombie_flags_division", "zombie_flags", ["division", "flag", "active"])
 
 
 def downgrade() -> None:
