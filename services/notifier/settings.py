@@ -1,10 +1,36 @@
 """Settings of the notifier service: environment variables prefixed SOCORG_NOTIFIER_."""
 
-from typing import ClassVar
+from __future__ import annotations
 
+from datetime import date, time
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, Field
 from pydantic_settings import SettingsConfigDict
 
+from services.notifier.domain.zombie import ZombieConfig
+from shared.rules.reporting import MonthDay, ReportingConfig
 from shared.settings import ServiceSettings
+
+
+def month_day(text: str) -> MonthDay:
+    month, day = (int(part) for part in text.split("-"))
+    date(2000, month, day)  # a real day (29 February allowed: 2000 is a leap year)
+    return month, day
+
+
+def _real_day(text: str) -> str:
+    month_day(text)
+    return text
+
+
+def _clock_time(text: str) -> str:
+    time.fromisoformat(text)
+    return text
+
+
+MonthDayText = Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_day)]
+ClockTime = Annotated[str, Field(pattern=r"^[0-9]{2}:[0-9]{2}$"), AfterValidator(_clock_time)]
 
 
 class NotifierSettings(ServiceSettings):
@@ -12,3 +38,51 @@ class NotifierSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SOCORG_NOTIFIER_", extra="ignore")
 
     port: int = 8004
+
+    # The zombie rule (DOMAIN.md, Zombie; Ya'an plan §二(四): 连续2年以上).
+    zombie_consecutive_years: int = Field(
+        2, ge=1, le=10, description="consecutive missed required years that make a candidate"
+    )
+    zombie_community_deadline: MonthDayText | None = Field(
+        None,
+        description="MM-DD: count community organizations, with this deadline; unset: they "
+        "are out (they file no annual report with the registration authority)",
+    )
+    scan_enabled: bool = Field(True, description="run the daily zombie scan in this process")
+    scan_daily_at: ClockTime = Field(
+        "06:00", description="HH:MM, Asia/Shanghai: when the daily scan runs, for that day"
+    )
+
+    # The annual-report rules of the locality: the same values as the registry's settings.
+    report_deadline_social_group: MonthDayText = "05-31"
+    report_deadline_social_service_agency: MonthDayText = "05-31"
+    report_deadline_foundation: MonthDayText = "03-31"
+    report_deadline_charity: MonthDayText = "03-31"
+    report_deadline_supervisory_review: MonthDayText = "03-31"
+    report_agency_exempt_within_months: int = Field(6, ge=0, le=12)
+    report_social_group_exempt_after: MonthDayText | None = None
+
+    def reporting(self) -> ReportingConfig:
+        exempt = self.report_social_group_exempt_after
+        return ReportingConfig(
+            social_group_deadline=month_day(self.report_deadline_social_group),
+            social_service_agency_deadline=month_day(self.report_deadline_social_service_agency),
+            foundation_deadline=month_day(self.report_deadline_foundation),
+            charity_deadline=month_day(self.report_deadline_charity),
+            supervisory_review_deadline=month_day(self.report_deadline_supervisory_review),
+            agency_exempt_within_months=self.report_agency_exempt_within_months,
+            social_group_exempt_after=month_day(exempt) if exempt is not None else None,
+        )
+
+    def zombie(self) -> ZombieConfig:
+        """The zombie rule's settings (services/notifier/domain/zombie.py)."""
+        community = self.zombie_community_deadline
+        return ZombieConfig(
+            consecutive_years=self.zombie_consecutive_years,
+            community_deadline=month_day(community) if community is not None else None,
+            reporting=self.reporting(),
+        )
+
+    @property
+    def scan_time(self) -> time:
+        return time.fromisoformat(self.scan_daily_at)

@@ -238,3 +238,17 @@ def _backend(dialect: str) -> type[SqlEventStore]:
 
         return SqliteEventStore
     raise ValueError(f"no event store for a {dialect} database: use sqlite or postgresql")
+
+
+def unit_of_work_on(
+    conn: AsyncConnection, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
+) -> SqlUnitOfWork:
+    """A unit of work inside a transaction the caller holds (a consumer's batch): its appends
+    commit, or not, with that transaction."""
+    if conn.dialect.name == "postgresql":
+        from shared.eventstore.postgres import PostgresUnitOfWork
+
+        return PostgresUnitOfWork(conn, max_event_bytes)
+    from shared.eventstore.sqlite import SqliteUnitOfWork
+
+    return SqliteUnitOfWork(conn, max_event_bytes)

@@ -1,0 +1,74 @@
+"""The notifier's tables: its projection of REGISTRY, and the flags it has raised.
+
+The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`) is what
+the consumer writes (services/notifier/consumers/registry.py) and the scan reads; `zombie_flags`
+is the read model of the notifier's own events, written with them in one transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+organizations = Table(
+    "notifier_organizations",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("division", String(6), nullable=False),  # the county of its domicile (GB/T 2260)
+    Column("domicile", String(12), nullable=False),
+    Column("registered_on", Date, nullable=False),  # 成立登记, or 备案 of a community org
+    Column("registered_year", Integer, nullable=False),
+    # The first year it must report on, charity aside (shared/rules/reporting.py under the
+    # notifier's settings); None: the zombie rule leaves it out (a community organization).
+    Column("first_year", Integer),
+    Column("charity_since", Date),
+    Column("charity_year", Integer),
+    Column("supervised", Boolean, nullable=False),  # has a 业务主管单位
+    Column("revoked_on", Date),
+    Column("revoked_by", String(30)),  # registration_revoked (撤销) or certificate_revoked (吊销)
+    Column("deregistered_on", Date),  # 注销
+    Column("ended_on", Date),  # the first of them: from then on it owes no report
+    Index("ix_notifier_organizations_division", "division"),
+)
+
+reports = Table(
+    "notifier_reports",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("submitted_on", Date, nullable=False),
+)
+
+disposals = Table(
+    "notifier_disposals",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("ordered_on", Date, primary_key=True),
+    Column("due_on", Date, nullable=False),
+    Column("reason", String(1000), nullable=False),
+    Column("completed_on", Date),
+)
+
+# One row per organization and flag (`zombie`, or a signal's name), flagged or cleared.
+zombie_flags = Table(
+    "zombie_flags",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("flag", String(40), primary_key=True),
+    Column("division", String(6), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # of its stream in the notifier's store
+    Column("flagged_on", Date, nullable=False),  # the day of the scan that raised it
+    Column("as_of", Date, nullable=False),  # the day of the last event on it
+    Column("since", Date),
+    Column("first_missed", Integer),
+    Column("last_missed", Integer),
+    Column("cleared_on", Date),
+    Column("cleared_reason", String(30)),
+    Index("ix_zombie_flags_division", "division", "flag", "active"),
+)
+
+PROJECTION_TABLES = (organizations, reports, disposals)

@@ -1,0 +1,129 @@
+"""A generated register for the notifier tests: organizations with reports on time, late or
+missing, charities, ends; as the registry's CloudEvents and as the zombie rule's records."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from services.notifier.domain.zombie import Record
+from shared.consumer import Delivered
+from shared.contracts.base import EventData, contract_of
+
+KINDS = ("social_group", "social_group", "social_service_agency", "foundation", "community_org")
+DIVISIONS = ("420106", "420111", "330203")
+
+
+@dataclass(frozen=True)
+class Generated:
+    organization_id: str
+    division: str
+    record: Record
+    events: list[EventData]
+
+
+def delivered(payload: EventData, division: str, seq: int) -> Delivered:
+    """The CloudEvent REGISTRY would carry for `payload`, as the consumer hands it over."""
+    c = contract_of(payload)
+    envelope: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "/socorg/registry",
+        "type": f"socorg.registry.{c.name}",
+        "subject": getattr(payload, "organization_id", ""),
+        "schemaversion": c.schema_version,
+        "division": division,
+        "data": c.dump(payload),
+    }
+    d = ".".join((division[:2], division[2:4], division[4:]))
+    return Delivered.of(envelope, f"registry.{d}.{c.name}", seq)
+
+
+def _day(rng: random.Random, start: date, days: int) -> date:
+    return start + timedelta(days=rng.randrange(days))
+
+
+def generate(n: int, seed: int = 15) -> list[Generated]:
+    from shared.contracts import registry as r
+
+    rng = random.Random(seed)
+    out: list[Generated] = []
+    for i in range(n):
+        org, division = f"org-{i:05d}", DIVISIONS[i % len(DIVISIONS)]
+        kind = rng.choice(KINDS)
+        registered = _day(rng, date(2015, 1, 1), 365 * 10)
+        supervised = kind != "community_org" and rng.random() < 0.3
+        events: list[EventData] = []
+        if kind == "community_org":
+            events.append(
+                r.CommunityOrganizationFiled(
+                    organization_id=org,
+                    filing_number=f"备{i}",
+                    name=f"社区组织{i}",
+                    street=division + "001",
+                    community=division + "001001",
+                    urban=True,
+                    filed_on=registered,
+                )
+            )
+        else:
+            events.append(
+                r.OrganizationRegistered(
+                    organization_id=org,
+                    credit_code=f"5{i:017d}",
+                    name=f"协会{i}",
+                    kind=kind,  # type: ignore[arg-type]
+                    level="county",
+                    registration_authority=division,
+                    domicile=division + "001",
+                    registered_on=registered,
+                    supervisory_unit="某局" if supervised else None,
+                )
+            )
+        charity = None
+        if kind != "community_org" and rng.random() < 0.2:
+            charity = _day(rng, registered, 365 * 4)
+            events.append(r.CharityRecognised(organization_id=org, recognised_on=charity))
+        filed: dict[int, date] = {}
+        if kind != "community_org":
+            for year in range(registered.year, 2025):
+                roll = rng.random()
+                if roll < 0.55:
+                    filed[year] = _day(rng, date(year + 1, 1, 1), 150)  # on time, mostly
+                elif roll < 0.7:
+                    filed[year] = _day(rng, date(year + 1, 6, 1), 700)  # late
+            for year, day in sorted(filed.items()):
+                events.append(
+                    r.AnnualReportSubmitted(organization_id=org, year=year, submitted_on=day)
+                )
+        ended = None
+        if rng.random() < 0.1:
+            ended = _day(rng, registered + timedelta(days=1), 365 * 6)
+            if rng.random() < 0.5:
+                events.append(
+                    r.RegistrationRevoked(organization_id=org, revoked_on=ended, reason="x")
+                )
+                events.append(
+                    r.Deregistered(
+                        organization_id=org, deregistered_on=ended + timedelta(days=90), reason="x"
+                    )
+                )
+            else:
+                events.append(
+                    r.Deregistered(organization_id=org, deregistered_on=ended, reason="x")
+                )
+        record = Record(kind, registered, charity, ended, filed, supervised)
+        out.append(Generated(org, division, record, events))
+    return out
+
+
+def stream(register: list[Generated]) -> list[Delivered]:
+    """Every organization's events in its order, organizations interleaved as a stream has them."""
+    out: list[Delivered] = []
+    for g in register:
+        for e in g.events:
+            out.append(delivered(e, g.division, len(out) + 1))
+    return out

@@ -1,0 +1,308 @@
+"""The zombie rule (DOMAIN.md, Zombie) as a table: each edge case of issue 15 point 6."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from services.notifier.domain.zombie import (
+    NO_REPORT_SINCE_REGISTRATION,
+    Record,
+    ZombieConfig,
+    assess,
+    year_before,
+)
+from shared.rules.reporting import ReportingConfig
+
+D = date
+NATIONAL_RULE = ZombieConfig()
+SHANDONG = ZombieConfig(reporting=ReportingConfig(social_group_exempt_after=(6, 30)))
+THREE = ZombieConfig(consecutive_years=3)
+COMMUNITY = ZombieConfig(community_deadline=(5, 31))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    record: Record
+    on: date
+    candidate: bool
+    missed: list[int] = field(default_factory=list)
+    since: date | None = None
+    config: ZombieConfig = NATIONAL_RULE
+
+
+def group(registered: date, **kw: object) -> Record:
+    return Record("social_group", registered, **kw)  # type: ignore[arg-type]
+
+
+CASES = [
+    Case(
+        "two missed years after registration",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        D(2024, 6, 1),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "the scan on the deadline: the latest year is not yet past",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        D(2024, 5, 31),
+        False,
+        [2022],
+    ),
+    Case(
+        "one day after the deadline: it is",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        D(2024, 6, 1),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "registered after 30 June, national practice: its first year counts",
+        group(D(2022, 8, 1)),
+        D(2024, 6, 1),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "registered after 30 June where the locality exempts it",
+        group(D(2022, 8, 1)),
+        D(2024, 6, 1),
+        False,
+        [2023],
+        config=SHANDONG,
+    ),
+    Case(
+        "... a year later it is a candidate on its two required years",
+        group(D(2022, 8, 1)),
+        D(2025, 6, 1),
+        True,
+        [2023, 2024],
+        D(2025, 6, 1),
+        SHANDONG,
+    ),
+    Case(
+        "a social service agency registered in November skips that year",
+        Record("social_service_agency", D(2022, 11, 10)),
+        D(2024, 6, 1),
+        False,
+        [2023],
+    ),
+    Case(
+        "an agency registered in June does not",
+        Record("social_service_agency", D(2022, 6, 10)),
+        D(2024, 6, 1),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "a foundation's deadline is 31 March: on it, not yet",
+        Record("foundation", D(2021, 1, 5), filed={2021: D(2022, 3, 1)}),
+        D(2024, 3, 31),
+        False,
+        [2022],
+    ),
+    Case(
+        "a foundation one day after 31 March",
+        Record("foundation", D(2021, 1, 5), filed={2021: D(2022, 3, 1)}),
+        D(2024, 4, 1),
+        True,
+        [2022, 2023],
+        D(2024, 4, 1),
+    ),
+    Case(
+        "a foundation registered in December reports on that year",
+        Record("foundation", D(2022, 12, 20)),
+        D(2024, 4, 1),
+        True,
+        [2022, 2023],
+        D(2024, 4, 1),
+    ),
+    Case(
+        "two misses that are not consecutive",
+        group(D(2019, 3, 1), filed={2019: D(2020, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 3, 1)}),
+        D(2025, 6, 1),
+        False,
+        [2024],
+    ),
+    Case(
+        "misses before a report do not count",
+        group(D(2019, 3, 1), filed={2023: D(2024, 3, 1)}),
+        D(2024, 7, 1),
+        False,
+    ),
+    Case(
+        "a late report clears its year",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 9, 1)}),
+        D(2024, 10, 1),
+        False,
+    ),
+    Case(
+        "... but not before it was filed",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 9, 1)}),
+        D(2024, 8, 31),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "a late report on an older year leaves the newer run",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2024, 9, 1)}),
+        D(2024, 10, 1),
+        True,
+        [2022, 2023],
+        D(2024, 6, 1),
+    ),
+    Case(
+        "three missed years: the run and since when",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1)}),
+        D(2024, 6, 1),
+        True,
+        [2021, 2022, 2023],
+        D(2023, 6, 1),
+    ),
+    Case(
+        "N = 3 needs a third year",
+        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        D(2024, 6, 1),
+        False,
+        [2022, 2023],
+        config=THREE,
+    ),
+    Case(
+        "an ended organization is out",
+        group(D(2018, 5, 1), ended_on=D(2024, 1, 10)),
+        D(2024, 6, 1),
+        False,
+    ),
+    Case(
+        "... on the day it ended",
+        group(D(2018, 5, 1), ended_on=D(2024, 6, 1)),
+        D(2024, 6, 1),
+        False,
+    ),
+    Case(
+        "an end after the day asked about does not count yet",
+        group(D(2018, 5, 1), ended_on=D(2024, 7, 1)),
+        D(2024, 6, 1),
+        True,
+        [2018, 2019, 2020, 2021, 2022, 2023],
+        D(2020, 6, 1),
+    ),
+    Case(
+        "a charity recognised mid-way: 31 March from its recognition year",
+        group(
+            D(2019, 5, 1),
+            charity_since=D(2022, 7, 1),
+            filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)},
+        ),
+        D(2024, 4, 1),
+        True,
+        [2022, 2023],
+        D(2024, 4, 1),
+    ),
+    Case(
+        "... which a social group's 31 May would not yet make",
+        group(D(2019, 5, 1), filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        D(2024, 4, 1),
+        False,
+        [2022],
+    ),
+    Case(
+        "a recognition after the day asked about does not count",
+        group(
+            D(2019, 5, 1),
+            charity_since=D(2024, 5, 1),
+            filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)},
+        ),
+        D(2024, 4, 1),
+        False,
+        [2022],
+    ),
+    Case(
+        "a community organization is out",
+        Record("community_org", D(2019, 5, 1)),
+        D(2024, 6, 1),
+        False,
+    ),
+    Case(
+        "... unless a deadline is configured for them",
+        Record("community_org", D(2019, 5, 1)),
+        D(2024, 6, 1),
+        True,
+        [2019, 2020, 2021, 2022, 2023],
+        D(2021, 6, 1),
+        COMMUNITY,
+    ),
+    Case("registered after the day asked about", group(D(2025, 1, 1)), D(2024, 6, 1), False),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_zombie_rule(case: Case) -> None:
+    answer = assess(case.record, case.on, case.config)
+    assert (answer.candidate, answer.missed_years, answer.since) == (
+        case.candidate,
+        case.missed,
+        case.since,
+    )
+
+
+def test_each_missed_year_carries_its_deadline_and_the_review_deadline_where_supervised() -> None:
+    record = Record("social_group", D(2020, 5, 1), supervised=True)
+    answer = assess(record, D(2022, 6, 1))
+    assert [(m.year, m.deadline, m.review_deadline) for m in answer.missed] == [
+        (2020, D(2021, 5, 31), D(2021, 3, 31)),
+        (2021, D(2022, 5, 31), D(2022, 3, 31)),
+    ]
+    assert assess(group(D(2020, 5, 1)), D(2022, 6, 1)).missed[0].review_deadline is None
+
+
+SIGNAL = [
+    (
+        "no report since registration more than a year ago",
+        group(D(2022, 3, 1)),
+        D(2023, 6, 1),
+        True,
+    ),
+    ("a year ago exactly is not more than a year", group(D(2022, 6, 1)), D(2023, 6, 1), False),
+    ("nothing was due yet", group(D(2022, 1, 10)), D(2023, 5, 31), False),
+    (
+        "a foundation overdue within its first year",
+        Record("foundation", D(2022, 12, 1)),
+        D(2023, 4, 1),
+        False,
+    ),
+    (
+        "one report filed, even late",
+        group(D(2020, 3, 1), filed={2022: D(2023, 9, 1)}),
+        D(2024, 6, 1),
+        False,
+    ),
+    (
+        "a report filed after the day asked about",
+        group(D(2020, 3, 1), filed={2022: D(2024, 9, 1)}),
+        D(2024, 6, 1),
+        True,
+    ),
+    ("ended", group(D(2020, 3, 1), ended_on=D(2023, 1, 1)), D(2024, 6, 1), False),
+]
+
+
+@pytest.mark.parametrize(("name", "record", "on", "holds"), SIGNAL, ids=[s[0] for s in SIGNAL])
+def test_the_no_report_since_registration_signal(
+    name: str, record: Record, on: date, holds: bool
+) -> None:
+    assert (NO_REPORT_SINCE_REGISTRATION in assess(record, on).signals) is holds
+
+
+def test_year_before_a_29_february() -> None:
+    assert year_before(D(2024, 2, 29)) == D(2023, 2, 28)
+    assert year_before(D(2024, 3, 1)) == D(2023, 3, 1)
