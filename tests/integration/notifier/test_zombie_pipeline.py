@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from shared.contracts.envelope import parse_cloudevent
 from sqlalchemy import Table, func, select
 
 from services.notifier.adapters.tables import disposals, organizations, zombie_flags
@@ -23,6 +22,7 @@ from services.registry.main import create_app as registry_app
 from services.registry.settings import RegistrySettings
 from shared.db import make_async_engine
 from shared.http.keys import KeyStore
+from shared.outbox.envelope import parse_cloudevent
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
 from tests.integration.jetstream import wait_for_count
