@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.metrics.api import indicators, reported, targets
+from services.metrics.api import dashboard, indicators, reported, targets
 from services.metrics.bootstrap import bootstrap, projections
 from services.metrics.settings import MetricsSettings
 from shared.http.app import Platform, create_service_app
@@ -20,7 +20,13 @@ DESCRIPTION = (
     "Projections of the plans' policy targets: shares, counts and densities per "
     "place, with forecasts and a dashboard."
 )
-ROUTERS = (targets.router, indicators.router, reported.router)
+ROUTERS = (
+    targets.router,
+    indicators.router,
+    reported.router,
+    dashboard.router,
+    dashboard.page_router,
+)
 
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:
