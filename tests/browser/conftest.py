@@ -1,0 +1,49 @@
+"""The browser tier: Debian's Chromium driven by Playwright (never `playwright install`).
+
+Without /usr/bin/chromium (SOCORG_CHROMIUM) the tier is skipped and the run says so loudly at
+the end; with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+CHROMIUM = Path(os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium"))
+REQUIRED = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
+_state: dict[str, object] = {"ran": 0, "skipped_because": None}
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        why = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if REQUIRED:
+            pytest.fail(f"browser tier required (CI=true) but {why}")
+        _state["skipped_because"] = why
+        pytest.skip(why)
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            await b.close()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _state["ran"] = int(_state["ran"]) + 1  # type: ignore[call-overload]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    tr, why = terminalreporter, _state["skipped_because"]
+    if why:
+        tr.write_sep("!", "browser tier SKIPPED", red=True, bold=True)
+        tr.write_line(f"browser tier: SKIPPED ({why})", red=True)
+    else:
+        tr.write_line(f"browser tier: ran {_state['ran']} tests")
