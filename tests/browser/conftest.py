@@ -17,16 +17,18 @@ CHROMIUM = Path(os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
 _state: dict[str, object] = {"ran": 0, "skipped_because": None}
+_used: set[str] = set()  # the tests that drove the browser
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+async def browser(request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
         why = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if REQUIRED:
             pytest.fail(f"browser tier required (CI=true) but {why}")
         _state["skipped_because"] = why
         pytest.skip(why)
+    _used.add(request.node.nodeid)
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
@@ -36,7 +38,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" and report.passed and "browser" in report.keywords:
+    if report.when == "call" and report.passed and report.nodeid in _used:
         _state["ran"] = int(_state["ran"]) + 1  # type: ignore[call-overload]
 
 
