@@ -1,7 +1,7 @@
 """The browser tier: Debian's Chromium driven by Playwright (never `playwright install`).
 
 Without /usr/bin/chromium (SOCORG_CHROMIUM) the tier is skipped and the run says so loudly at
-the end; with CI=true it fails instead.
+the end; with CI=true or SOCORG_REQUIRE_BROWSER=1 (.ci/run) it fails instead.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 
 CHROMIUM = Path(os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium"))
-REQUIRED = os.environ.get("CI", "").lower() == "true"
+REQUIRED = (
+    os.environ.get("CI", "").lower() == "true" or os.environ.get("SOCORG_REQUIRE_BROWSER") == "1"
+)
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".artifacts" / "browser"
 _state: dict[str, object] = {"ran": 0, "skipped_because": None}
 _used: set[str] = set()  # the tests that drove the browser
@@ -25,7 +27,7 @@ async def browser(request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
         why = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if REQUIRED:
-            pytest.fail(f"browser tier required (CI=true) but {why}")
+            pytest.fail(f"browser tier required but {why}")
         _state["skipped_because"] = why
         pytest.skip(why)
     _used.add(request.node.nodeid)
