@@ -22,14 +22,18 @@ _state: dict[str, object] = {"ran": 0, "skipped_because": None}
 _used: set[str] = set()  # the tests that drove the browser
 
 
-@pytest.fixture
-async def browser(request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
+def _chromium_or_skip() -> None:
     if not CHROMIUM.exists():
         why = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if REQUIRED:
             pytest.fail(f"browser tier required but {why}")
         _state["skipped_because"] = why
         pytest.skip(why)
+
+
+@pytest.fixture
+async def browser(request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
+    _chromium_or_skip()
     _used.add(request.node.nodeid)
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])

@@ -61,9 +61,8 @@ async def progress(rig: Rig, as_of: str, place: str | None = None) -> dict[str, 
 
 async def shown(page: Page, place: str, as_of: str) -> None:
     want = f"{SET}|{place}|{as_of}"
-    await page.wait_for_function(
-        "w => document.body.dataset.state === 'ready' && document.body.dataset.shown === w", arg=want
-    )
+    ready = "w => document.body.dataset.state === 'ready' && document.body.dataset.shown === w"
+    await page.wait_for_function(ready, arg=want)
 
 
 async def chart(page: Page, div: str) -> Any:
@@ -147,7 +146,7 @@ async def test_dashboard_draws_the_api_values_drills_down_and_follows_the_date(
     # Densities per community, by district of Wuhan.
     densities = await chart(page, "density-chart")
     urban = trace(densities, "urban")
-    drill = (await rig.metrics.get(f"/v1/dashboard/places/{WUHAN}", params={"as_of": "2024-06-30"}))
+    drill = await rig.metrics.get(f"/v1/dashboard/places/{WUHAN}", params={"as_of": "2024-06-30"})
     children = {c["code"]: c for c in drill.json()["children"]}
     assert urban["customdata"] == list(children)
     wuchang = urban["customdata"].index(WUCHANG)
