@@ -6,50 +6,17 @@ drill-down city → district → street and the date picker change what is shown
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, Request, Route
 
-from services.metrics.main import create_app as create_metrics
-from services.metrics.settings import MetricsSettings
-from services.registry.app.clock import FixedClock
-from services.registry.main import create_app as create_registry
-from services.registry.settings import RegistrySettings
 from tests.browser.conftest import ARTIFACTS
-from tests.conftest import NatsServer
 from tests.integration.metrics.test_metrics_api import DEV, WUCHANG, WUHAN, Rig, populate
 from tests.integration.registry.builders import WUCHANG_STREET
-from tests.integration.registry.conftest import TODAY
-from tests.integration.servers import serve
 
 pytestmark = pytest.mark.browser
 SET = "wuhan-three-year"
-
-
-@pytest.fixture
-async def rig(sqlite_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
-    from sqlalchemy import create_engine
-
-    from services.metrics.adapters.reported import md as reported_md
-
-    sync = create_engine(sqlite_url)
-    reported_md.create_all(sync)
-    sync.dispose()
-    registry = create_registry(
-        RegistrySettings(database_url=sqlite_url, nats_url=nats_server.url),
-        clock=FixedClock(TODAY),
-    )
-    metrics = create_metrics(MetricsSettings(database_url=sqlite_url, nats_url=nats_server.url))
-    async with (
-        serve(registry) as r_url,
-        serve(metrics) as m_url,
-        httpx.AsyncClient(base_url=r_url, headers=DEV) as r_http,
-        httpx.AsyncClient(base_url=m_url, headers=DEV) as m_http,
-    ):
-        yield Rig(r_http, m_http, m_url, sqlite_url)
 
 
 async def progress(rig: Rig, as_of: str, place: str | None = None) -> dict[str, Any]:
