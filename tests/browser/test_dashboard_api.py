@@ -47,6 +47,7 @@ async def test_drill_down_from_city_to_street_with_densities(rig: Rig) -> None:
 
 
 async def test_drill_down_stays_inside_the_keys_area(rig: Rig) -> None:
+    await populate(rig)
     engine = make_async_engine(rig.database_url)
     _, raw = await KeyStore(engine).create(
         name="武昌区民政局", scopes=["metrics:read"], place=WUCHANG
@@ -59,3 +60,14 @@ async def test_drill_down_stays_inside_the_keys_area(rig: Rig) -> None:
         assert r.status_code == 403 and r.json()["type"].endswith("place-outside-key")
         r = await anonymous.get(f"/v1/dashboard/places/{WUCHANG}", headers=key)
         assert r.status_code == 200 and r.json()["place"]["name"] == "武昌区"
+
+
+async def test_the_national_set_drills_from_the_country(rig: Rig) -> None:
+    await populate(rig)
+    r = await rig.metrics.get("/v1/dashboard/places/100000", params={"as_of": "2024-06-30"})
+    assert r.status_code == 200, r.text
+    country = r.json()
+    assert country["place"]["name"] == "全国" and country["parent"] is None
+    assert {c["code"] for c in country["children"]} == {"330000", "420000", "510000"}
+    r = await rig.metrics.get("/v1/dashboard/places/420000")
+    assert r.json()["parent"] == "100000" and {c["code"] for c in r.json()["children"]} == {WUHAN}

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from services.metrics.api.deps import READ_ERRORS, AsOf, MetricsDep, Reader, readable_place, today
 from services.metrics.bootstrap import Metrics
 from shared.http.problems import Problem
+from shared.places import NATIONAL
 
 WEB = FsPath(__file__).resolve().parents[1] / "web"
 PAGE = WEB / "index.html"
@@ -94,7 +95,10 @@ class PlaceDrill(BaseModel):
 
 
 def level_of(code: str) -> str:
-    """The level a place code names (6 digits: province / city / county; 9: street)."""
+    """The level a place code names (100000: the country; 6 digits: province / city /
+    county; 9: street)."""
+    if code == NATIONAL:
+        return "country"
     if len(code) == 12:
         return "community"
     if len(code) == 9:
@@ -104,7 +108,7 @@ def level_of(code: str) -> str:
     return "city" if code.endswith("00") else "county"
 
 
-CHILD_LEVEL = {"province": "city", "city": "county", "county": "street"}
+CHILD_LEVEL = {"country": "province", "province": "city", "city": "county", "county": "street"}
 
 
 def parent_of(code: str) -> str | None:
@@ -117,7 +121,7 @@ def parent_of(code: str) -> str | None:
         return code[:4] + "00"
     if level == "city":
         return code[:2] + "0000"
-    return None
+    return None if level == "country" else NATIONAL
 
 
 async def _density(metrics: Metrics, code: str, day: date) -> PlaceDensity:
@@ -125,7 +129,7 @@ async def _density(metrics: Metrics, code: str, day: date) -> PlaceDensity:
     urban, rural, per_urban, per_rural = [await q.value(n, code, day) for n in DENSITIES]
     return PlaceDensity(
         code=code,
-        name=places.name(code) or code,
+        name=places.name(code) or ("全国" if code == NATIONAL else code),
         level=level_of(code),
         urban_communities=places.communities(code, urban=True),
         rural_communities=places.communities(code, urban=False),
@@ -146,7 +150,7 @@ async def drill_place(
     """A place and the places one level down (city → districts → streets), each with its
     community organizations per urban (居委会) and per rural (村委会) community."""
     where = readable_place(client, code, code)
-    if where not in metrics.places:
+    if where not in metrics.places and where != NATIONAL:
         raise Problem(404, "unknown-place", f"no place {where!r} in the place file")
     day = as_of or today()
     below = CHILD_LEVEL.get(level_of(where))

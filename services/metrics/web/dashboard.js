@@ -138,7 +138,8 @@ function drawTrail(home) {
 function parentOf(code) {
   if (code.length === 9) return code.slice(0, 6);
   if (!code.endsWith("00")) return `${code.slice(0, 4)}00`;
-  return null;
+  if (!code.endsWith("0000")) return `${code.slice(0, 2)}0000`;
+  return code === "100000" ? null : "100000";
 }
 
 function go(place) { state.place = place; load(); }
