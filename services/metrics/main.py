@@ -11,13 +11,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.metrics.api import indicators, reported, targets
+from services.metrics.api import dashboard, indicators, reported, targets
 from services.metrics.bootstrap import bootstrap
 from services.metrics.settings import MetricsSettings
 from services.metrics.spec import SPEC
 from shared.http.app import Platform, create_service_app
 
-ROUTERS = (targets.router, indicators.router, reported.router)
+ROUTERS = (
+    targets.router,
+    indicators.router,
+    reported.router,
+    dashboard.router,
+    dashboard.page_router,
+)
 
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:
