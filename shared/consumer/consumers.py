@@ -17,7 +17,11 @@ class Consumers:
     def add(self, runner: ConsumerRunner) -> None:
         self.runners[runner.projection.name] = runner
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Create every projection's tables, then start the runners: a reader never meets a
+        projection whose tables do not exist yet."""
+        for runner in self.runners.values():
+            await runner.create_tables()
         for name, runner in self.runners.items():
             self.tasks.append(asyncio.create_task(runner.run(), name=f"consumer-{name}"))
 

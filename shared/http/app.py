@@ -197,7 +197,7 @@ async def _consumers(
         consumers.add(ConsumerRunner(platform.engine, platform.nats, p))
     app.state.consumers = consumers
     platform.checks["consumers"] = consumers.readiness
-    consumers.start()
+    await consumers.start()
     try:
         yield
     finally:
