@@ -56,6 +56,14 @@ class ServiceSettings(BaseSettings):
     idempotency_sweep_seconds: float = Field(
         3600.0, gt=0, description="how often expired Idempotency-Keys are removed"
     )
+    idempotency_claim_timeout_seconds: float = Field(
+        60.0,
+        gt=0,
+        description=(
+            "a claimed Idempotency-Key with neither response nor write after this long belongs to "
+            "a request that died (process killed): a retry takes it over"
+        ),
+    )
     shutdown_grace_seconds: float = Field(10.0, ge=0)
     event_max_bytes: int = Field(
         256 * 1024,

@@ -103,7 +103,9 @@ def create_service_app(
         app.state.platform = platform
         app.state.keys = KeyStore(engine)
         app.state.idempotency = IdempotencyStore(
-            engine, timedelta(hours=settings.idempotency_ttl_hours)
+            engine,
+            timedelta(hours=settings.idempotency_ttl_hours),
+            timedelta(seconds=settings.idempotency_claim_timeout_seconds),
         )
         waker = Waker()
         platform.store.on_commit.append(waker.kick)

@@ -15,6 +15,10 @@ a retry under a key whose row says written runs with `stored_write()` set, and t
 answers from the stored write instead of writing again; a retry under a forgotten key
 performs the write. On PostgreSQL the forgetting DELETE waits for a write still committing
 (it holds the row), then finds the row as that write left it.
+
+A process killed before it could forget leaves a bare claim: no response and no write. Such a
+claim older than `idempotency_claim_timeout_seconds` (longer than any request runs) is stale: a
+retry takes the key over and performs the write, instead of a 409 for the key's whole life.
 """
 
 from __future__ import annotations
@@ -105,19 +109,24 @@ def _written(row: dict[str, Any]) -> tuple[str, int] | None:
 
 
 class IdempotencyStore:
-    def __init__(self, engine: AsyncEngine, ttl: timedelta) -> None:
+    def __init__(
+        self, engine: AsyncEngine, ttl: timedelta, claim_timeout: timedelta = timedelta(minutes=1)
+    ) -> None:
         self.engine = engine.execution_options(**WRITE)
         self.ttl = ttl
+        self.claim_timeout = claim_timeout
 
     async def claim(self, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
         """Claim the key (None) or return the stored row of an earlier request."""
         now = datetime.now(UTC)
+        mine = (t.c.client == client) & (t.c.key == key)
+        expired = t.c.created_at < now - self.ttl
+        # a bare claim (no response, no write) whose request died without forgetting it
+        stale = (
+            t.c.status.is_(None) & t.c.body.is_(None) & (t.c.created_at < now - self.claim_timeout)
+        )
         async with self.engine.begin() as conn:
-            await conn.execute(
-                delete(t).where(
-                    t.c.client == client, t.c.key == key, t.c.created_at < now - self.ttl
-                )
-            )
+            await conn.execute(delete(t).where(mine, expired | stale))
             row = (
                 await conn.execute(select(t).where(t.c.client == client, t.c.key == key))
             ).first()
@@ -151,11 +160,13 @@ class IdempotencyStore:
             await _forget(conn, client, key, 500)
 
     async def sweep(self) -> int:
-        """Remove the rows past their time to live; how many there were."""
+        """Remove the rows past their time to live, and stale bare claims; how many there were."""
+        now = datetime.now(UTC)
+        stale = (
+            t.c.status.is_(None) & t.c.body.is_(None) & (t.c.created_at < now - self.claim_timeout)
+        )
         async with self.engine.begin() as conn:
-            gone = await conn.execute(
-                delete(t).where(t.c.created_at < datetime.now(UTC) - self.ttl)
-            )
+            gone = await conn.execute(delete(t).where((t.c.created_at < now - self.ttl) | stale))
         return int(gone.rowcount or 0)
 
 

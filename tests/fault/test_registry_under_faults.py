@@ -25,7 +25,7 @@ from shared.db import make_async_engine
 from shared.settings import DEV_API_KEY
 from shared.tables import events, idempotency_keys
 from tests.conftest import NatsServer
-from tests.fault.workload import YEARS, Ledger, Write, client
+from tests.fault.workload import CLAIM_TIMEOUT, YEARS, Ledger, Write, client
 from tests.integration.jetstream import stream_messages, wait_for_messages
 from tests.integration.servers import ServiceProcess
 
@@ -47,6 +47,8 @@ def registry(pg_url: str, nats_server: NatsServer, tmp_path: Path) -> Iterator[S
         "SOCORG_REGISTRY_DATABASE_URL": pg_url,
         "SOCORG_REGISTRY_DATABASE_POOL_SIZE": "8",
         "SOCORG_REGISTRY_NATS_URL": nats_server.url,
+        # a claim left by a killed process is taken over by a retry after this long
+        "SOCORG_REGISTRY_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT),
     }
     process = ServiceProcess("registry", env, tmp_path / "registry.log")
     process.start()
@@ -228,6 +230,7 @@ async def test_store_feed_and_jetstream_agree_and_every_acknowledged_write_holds
         f"idempotency keys left claimed: {stuck}\nunknown: {unknown}"
     )
     assert len(faults) == ROUNDS * 6 and not any("after the load" in f for f in faults), faults
+    assert stuck == 0, "a killed request's Idempotency-Key was never taken over"
     refused = [(w.path, w.seen, w.response) for w in ledger.writes if w.outcome == "refused"]
     assert refused == [], "a fresh, valid write was refused"
 

@@ -25,8 +25,10 @@ Outcome = Literal["acknowledged", "refused", "unknown"]
 UNKNOWN_RETRIES = 150
 BACKOFF_MAX = 0.5
 # A request whose process was killed leaves its key claimed; retries are answered 409
-# `idempotency-in-progress` until the claim expires, so they stop after this many.
-IN_PROGRESS_RETRIES = 10
+# `idempotency-in-progress` until the claim is stale (the registry runs with this claim
+# timeout, seconds), then one retry takes the key over: the retries outlast it.
+CLAIM_TIMEOUT = 2.0
+IN_PROGRESS_RETRIES = int(CLAIM_TIMEOUT / 0.1) * 3
 YEARS = (2021, 2022, 2023, 2024)
 
 

@@ -4,6 +4,7 @@ no row past its time to live once the service's sweep has run (SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry.settings import RegistrySettings
 from shared import catalog
 from shared.http.app import create_service_app
-from shared.http.keys import KeyStore
+from shared.http.keys import KeyStore, hash_key
 from shared.tables import idempotency_keys
 from tests.conftest import NatsServer
 from tests.integration.servers import serve
@@ -99,3 +100,41 @@ async def test_expired_idempotency_keys_are_swept_on_a_schedule(
                 break
             await asyncio.sleep(0.05)
         assert await stored(engine) == ["fresh"]
+
+
+async def test_a_claim_left_by_a_killed_request_is_taken_over_once_stale(
+    database_url: str,
+    nats_server: NatsServer,
+    engine: AsyncEngine,
+) -> None:
+    """A process killed mid-request leaves its key claimed with no response and no write: a
+    retry within the claim timeout is told the request is running (409); once the claim is
+    older than the timeout, the retry performs the write and its answer is kept."""
+    body = b'{"name":"x","count":1}'
+    digest = hashlib.sha256(b"POST /v1/things\n" + body).hexdigest()
+    now = datetime.now(UTC)
+    claim = {"client": hash_key(DEV["Authorization"]), "request_hash": digest}
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(idempotency_keys),
+            [
+                {**claim, "key": "fresh", "created_at": now - timedelta(seconds=10)},
+                {**claim, "key": "stale", "created_at": now - timedelta(seconds=90)},
+            ],
+        )
+    headers = {**DEV, "Content-Type": "application/json"}
+    async with (
+        serve(app_on(database_url, nats_server.url)) as url,
+        httpx.AsyncClient(base_url=url, headers=headers) as http,
+    ):
+        running = await http.post("/v1/things", content=body, headers={"Idempotency-Key": "fresh"})
+        assert running.status_code == 409, running.text
+        assert running.json()["type"] == "urn:socorg:problem:idempotency-in-progress"
+        taken = await http.post("/v1/things", content=body, headers={"Idempotency-Key": "stale"})
+        assert taken.status_code == 201, taken.text
+        again = await http.post("/v1/things", content=body, headers={"Idempotency-Key": "stale"})
+        assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+        assert again.json() == taken.json()
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(idempotency_keys.c.key, idempotency_keys.c.status))
+        assert dict(rows.tuples().all()) == {"fresh": None, "stale": 201}
