@@ -48,7 +48,7 @@ AUTH_ERRORS: Responses = {
 }
 QUERY_ERRORS: Responses = {
     **AUTH_ERRORS,
-    422: problem("a parameter is not valid (`validation`, `invalid-cursor`, `unknown_place`)"),
+    422: problem("a parameter is not valid (`validation`, `invalid-cursor`, `unknown-place`)"),
 }
 READ_ERRORS: Responses = {**QUERY_ERRORS, 404: problem("no such organization")}
 WRITE_ERRORS: Responses = {

@@ -42,7 +42,7 @@ async def test_an_unknown_category_is_refused_by_name_on_registration_filing_and
     r = await api.patch(
         f"/v1/organizations/{org['id']}", json={"category": "体育类"}, headers={"If-Match": '"1"'}
     )
-    is_problem(r, 422, "unknown_category")
+    is_problem(r, 422, "unknown-category")
 
 
 async def test_a_pasted_code_is_stored_and_found_normalised(api: httpx.AsyncClient) -> None:
@@ -59,7 +59,7 @@ async def test_a_level_the_authority_does_not_register_at_is_a_warning_the_overr
     api: httpx.AsyncClient,
 ) -> None:
     body = organization(8, level="city")  # the code's authority 420106 is a district bureau
-    is_problem(await api.post("/v1/organizations", json=body), 422, "level_mismatch")
+    is_problem(await api.post("/v1/organizations", json=body), 422, "level-mismatch")
     override = {"allowed_by": "张科长", "reason": "区局登记、市局管理的历史数据"}
     r = await api.post("/v1/organizations", json=body | {"code_override": override})
     assert r.status_code == 201, r.text
@@ -80,8 +80,8 @@ async def test_an_import_refuses_unknown_categories_and_stores_pasted_codes_norm
     summary, errors = await imported(api, body)
     assert (summary["created"], summary["failed"]) == (1, 2)
     assert {e["row"]: e["problem"] for e in errors} == {
-        2: "unknown_category",
-        3: "unknown_category",
+        2: "unknown-category",
+        3: "unknown-category",
     }
     found = await api.get(f"/v1/organizations/by-credit-code/{code('1', 31)}")
     assert found.status_code == 200 and found.json()["credit_code"] == code("1", 31)

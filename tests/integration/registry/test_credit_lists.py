@@ -80,14 +80,14 @@ async def test_credit_refusals_are_problems(api: httpx.AsyncClient) -> None:
     oid = (await registered(api))["id"]
     url = f"/v1/organizations/{oid}/credit-listings"
     r = await api.post(url, json={"list": "abnormal", "trigger": "large_fine"})
-    is_problem(r, 422, "invalid_credit_trigger")
+    is_problem(r, 422, "invalid-credit-trigger")
     r = await api.post(
         f"/v1/organizations/{oid}/credit-removals",
         json={"list": "serious", "reason": "clean_two_years"},
     )
-    is_problem(r, 409, "not_on_credit_list")
+    is_problem(r, 409, "not-on-credit-list")
     r = await api.get("/v1/credit-list-candidates", params={"place": WUCHANG, "on": "2025-06-16"})
-    is_problem(r, 422, "date_in_future")
+    is_problem(r, 422, "date-in-future")
 
 
 async def test_unreachable_is_a_recorded_fact_that_proposes_the_abnormal_list(

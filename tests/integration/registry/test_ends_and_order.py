@@ -63,7 +63,7 @@ async def test_revocation_ends_the_grade_and_the_grade_can_still_be_cancelled(
     is_problem(
         await api.put(f"{url}/rating", json={"grade": "3A", "decided_on": "2025-03-02"}),
         409,
-        "organization_in_liquidation",
+        "organization-in-liquidation",
     )
 
 
@@ -77,7 +77,7 @@ async def test_a_deregistration_dated_before_a_recorded_report_is_refused(
     r = await api.post(
         f"{url}/deregistration", json={"deregistered_on": "2025-01-15", "reason": "清算完毕"}
     )
-    body = is_problem(r, 409, "act_out_of_order")
+    body = is_problem(r, 409, "act-out-of-order")
     assert "2025-01-15" in body["detail"] and "2025-04-01" in body["detail"]
     assert (await api.get(url)).json()["status"] == "active"
 
@@ -89,7 +89,7 @@ async def test_two_name_changes_out_of_date_order_are_refused(api: httpx.AsyncCl
     assert (await api.patch(url, json=first, headers={"If-Match": '"1"'})).status_code == 200
     earlier = {"name": "武昌区长者协会", "changed_on": "2024-03-01"}
     r = await api.patch(url, json=earlier, headers={"If-Match": '"2"'})
-    body = is_problem(r, 409, "act_out_of_order")
+    body = is_problem(r, 409, "act-out-of-order")
     assert "2024-03-01" in body["detail"] and "2024-05-01" in body["detail"]
     later = {"name": "武昌区长者协会", "changed_on": "2024-06-01"}
     assert (await api.patch(url, json=later, headers={"If-Match": '"2"'})).status_code == 200
@@ -126,7 +126,7 @@ async def test_a_community_organization_ends_by_cancelling_its_filing(
     for path in ("registration-revocation", "deregistration"):
         day = "revoked_on" if path == "registration-revocation" else "deregistered_on"
         r = await api.post(f"{url}/{path}", json={day: "2025-01-10", "reason": "x"})
-        body = is_problem(r, 409, "not_registered_but_filed")
+        body = is_problem(r, 409, "not-registered-but-filed")
         assert "filing-cancellation" in body["detail"]
     r = await api.post(
         f"/v1/community-organizations/{org['id']}/filing-cancellation",
@@ -139,7 +139,7 @@ async def test_a_community_organization_ends_by_cancelling_its_filing(
     history = (await api.get(f"{url}/history")).json()["items"]
     assert history[-1]["type"] == "filing_cancelled"
     again = {"ordered_on": "2025-02-01", "due_on": "2025-03-01", "reason": "x"}
-    is_problem(await api.post(f"{url}/disposals", json=again), 409, "organization_deregistered")
+    is_problem(await api.post(f"{url}/disposals", json=again), 409, "organization-deregistered")
     gone = await api.get("/v1/organizations", params={"status": "active", "kind": "community_org"})
     assert gone.json()["items"] == []
 
@@ -150,4 +150,4 @@ async def test_a_registered_organization_has_no_filing_to_cancel(api: httpx.Asyn
         f"/v1/community-organizations/{org['id']}/filing-cancellation",
         json={"how": "注销备案", "cancelled_on": "2025-01-10", "reason": "x"},
     )
-    is_problem(r, 409, "not_filed")
+    is_problem(r, 409, "not-filed")

@@ -157,11 +157,11 @@ async def test_bad_rows_are_reported_by_row_number_while_good_rows_land(
     assert (summary["rows"], summary["created"], summary["failed"]) == (7, 2, 5)
     by_row = {e["row"]: (e["problem"], e["identifier"]) for e in errors}
     assert by_row == {
-        2: ("invalid_credit_code", bad_code["credit_code"]),
-        3: ("unknown_place", code("1", 3)),
+        2: ("invalid-credit-code", bad_code["credit_code"]),
+        3: ("unknown-place", code("1", 3)),
         4: ("malformed-json", None),
         5: ("validation", code("1", 4)),
-        7: ("date_in_future", "武昌积玉桥备2021-0001"),
+        7: ("date-in-future", "武昌积玉桥备2021-0001"),
     }
     detail = next(e["detail"] for e in errors if e["row"] == 5)
     assert "registered_on" in detail and "annual_reports.0.year" in detail
@@ -338,7 +338,7 @@ async def test_a_bare_cr_ends_a_csv_record_as_lf_and_crlf_do(api: httpx.AsyncCli
     summary, errors = await imported(api, body, {"Content-Type": "text/csv"})
     assert (summary["rows"], summary["created"]) == (4, 3)
     # the row numbers count each line end, CR included (row 3 spans lines 3 and 4)
-    assert [(e["row"], e["problem"]) for e in errors] == [(5, "unknown_place")]
+    assert [(e["row"], e["problem"]) for e in errors] == [(5, "unknown-place")]
     two = (await api.get(f"/v1/organizations/by-credit-code/{code('1', 2)}")).json()
     assert two["name"] == "武昌区青少年\n体育协会2"
 

@@ -47,7 +47,7 @@ async def test_penalty_refusals_are_problems(api: httpx.AsyncClient) -> None:
     oid = (await registered(api))["id"]
     url = f"/v1/organizations/{oid}/penalties"
     no_amount = {"penalty": "fine", "decision_number": NUMBER, "decided_on": "2025-03-10"}
-    is_problem(await api.post(url, json=no_amount), 422, "invalid_penalty")
+    is_problem(await api.post(url, json=no_amount), 422, "invalid-penalty")
     suspension = {
         "penalty": "suspension",
         "decision_number": NUMBER,
@@ -56,11 +56,11 @@ async def test_penalty_refusals_are_problems(api: httpx.AsyncClient) -> None:
         "suspended_until": "2025-06-10",
     }
     assert (await api.post(url, json=suspension)).status_code == 201
-    is_problem(await api.post(url, json=suspension), 409, "duplicate_penalty")
+    is_problem(await api.post(url, json=suspension), 409, "duplicate-penalty")
     r = await api.post(
         f"/v1/organizations/{oid}/penalty-executions", json={"decision_number": "其他"}
     )
-    is_problem(r, 409, "unknown_penalty")
+    is_problem(r, 409, "unknown-penalty")
 
 
 async def test_a_rectification_closes_its_order(api: httpx.AsyncClient) -> None:
@@ -78,9 +78,9 @@ async def test_a_rectification_closes_its_order(api: httpx.AsyncClient) -> None:
     is_problem(
         await api.post(url, json={"ordered_on": "2025-01-10"}),
         409,
-        "rectification_already_completed",
+        "rectification-already-completed",
     )
-    is_problem(await api.post(url, json={"ordered_on": "2025-01-11"}), 409, "unknown_disposal")
+    is_problem(await api.post(url, json={"ordered_on": "2025-01-11"}), 409, "unknown-disposal")
 
 
 PENALTIES: list[dict[str, Any]] = [

@@ -56,7 +56,7 @@ async def test_a_validity_the_regime_cannot_produce_needs_an_override_reason(
     org = await registered(api, registered_on="2019-04-01")
     url = f"/v1/organizations/{org['id']}/rating"
     body = {"grade": "3A", "decided_on": "2026-06-01", "valid_until": "2030-12-31"}
-    problem = is_problem(await api.put(url, json=body), 422, "invalid_rating_validity")
+    problem = is_problem(await api.put(url, json=body), 422, "invalid-rating-validity")
     assert "2031-12-31" in problem["detail"]
     r = await api.put(url, json={**body, "override_reason": "评估委员会决定缩短有效期"})
     assert r.status_code == 200, r.text
@@ -69,7 +69,7 @@ async def test_a_grade_within_two_years_of_registration_is_refused(api: httpx.As
     problem = is_problem(
         await api.put(url, json={"grade": "3A", "decided_on": "2026-12-01"}),
         409,
-        "rating_too_early",
+        "rating-too-early",
     )
     assert "2027-01-15" in problem["detail"]
     r = await api.put(
@@ -92,4 +92,4 @@ async def test_a_repeated_evaluation_is_answered_with_the_current_state(
     history = (await api.get(f"/v1/organizations/{org['id']}/history")).json()["items"]
     assert [e["type"] for e in history].count("rating_changed") == 1
     other = {**body, "grade": "5A"}
-    is_problem(await api.put(url, json=other), 409, "evaluation_already_recorded")
+    is_problem(await api.put(url, json=other), 409, "evaluation-already-recorded")

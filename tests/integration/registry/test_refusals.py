@@ -16,14 +16,14 @@ from tests.integration.registry.builders import (
 async def test_a_report_on_a_year_not_ended_is_refused(api: httpx.AsyncClient) -> None:
     org = await registered(api)
     r = await api.post(f"/v1/organizations/{org['id']}/annual-reports", json={"year": 2025})
-    assert "2025" in is_problem(r, 422, "report_year_not_ended")["detail"]
+    assert "2025" in is_problem(r, 422, "report-year-not-ended")["detail"]
 
 
 async def test_a_second_report_on_the_same_year_is_a_conflict(api: httpx.AsyncClient) -> None:
     org = await registered(api)
     url = f"/v1/organizations/{org['id']}/annual-reports"
     assert (await api.post(url, json={"year": 2024})).status_code == 201
-    is_problem(await api.post(url, json={"year": 2024}), 409, "duplicate_report")
+    is_problem(await api.post(url, json={"year": 2024}), 409, "duplicate-report")
 
 
 async def test_a_revoked_organization_accepts_only_reads_and_deregistration(
@@ -41,7 +41,7 @@ async def test_a_revoked_organization_accepts_only_reads_and_deregistration(
         await api.post(f"{url}/registration-revocation", json={"reason": "再次撤销"}),
     ]
     for r in refused:
-        is_problem(r, 409, "organization_in_liquidation")
+        is_problem(r, 409, "organization-in-liquidation")
     assert (await api.get(url)).json()["status"] == "in_liquidation"
     assert (await api.post(f"{url}/deregistration", json={"reason": "清算完毕"})).status_code == 201
 
@@ -58,7 +58,7 @@ async def test_a_deregistered_organization_accepts_nothing(api: httpx.AsyncClien
         await api.put(f"{url}/rating", json={"grade": None}),
     ]
     for r in refused:
-        is_problem(r, 409, "organization_deregistered")
+        is_problem(r, 409, "organization-deregistered")
     assert len((await api.get(f"{url}/history")).json()["items"]) == 2
 
 
@@ -67,7 +67,7 @@ async def test_certificate_revocation_of_a_non_charity_is_refused(api: httpx.Asy
     r = await api.post(
         f"/v1/organizations/{org['id']}/certificate-revocation", json={"reason": "违法"}
     )
-    is_problem(r, 409, "not_a_charity")
+    is_problem(r, 409, "not-a-charity")
 
 
 async def test_a_community_organization_is_not_rated(api: httpx.AsyncClient) -> None:
@@ -76,7 +76,7 @@ async def test_a_community_organization_is_not_rated(api: httpx.AsyncClient) -> 
         f"/v1/organizations/{org['id']}/rating",
         json={"grade": "3A", "decided_on": "2025-01-01", "valid_until": "2029-12-31"},
     )
-    is_problem(r, 409, "rating_on_community_org")
+    is_problem(r, 409, "rating-on-community-org")
 
 
 async def test_a_code_whose_type_digit_does_not_match_the_kind_needs_an_override(
@@ -84,7 +84,7 @@ async def test_a_code_whose_type_digit_does_not_match_the_kind_needs_an_override
 ) -> None:
     body = organization(kind="foundation")  # type digit 1: a social group's code
     r = await api.post("/v1/organizations", json=body)
-    assert "kind_mismatch" in is_problem(r, 422, "kind_mismatch")["detail"]
+    assert "kind_mismatch" in is_problem(r, 422, "kind-mismatch")["detail"]
     override = {"allowed_by": "武昌区民政局 刘科长", "reason": "2015年前换发的旧代码"}
     r = await api.post(
         "/v1/organizations",
@@ -110,17 +110,17 @@ async def test_an_override_needs_the_override_scope(client_with) -> None:  # typ
 
 async def test_an_invalid_check_character_is_refused(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/organizations", json=organization(credit_code="53100000500020462H"))
-    assert "c18" in is_problem(r, 422, "invalid_credit_code")["detail"]
+    assert "c18" in is_problem(r, 422, "invalid-credit-code")["detail"]
 
 
 async def test_an_unknown_domicile_is_refused_naming_the_code(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/organizations", json=organization(domicile="420199001"))
-    assert "420199001" in is_problem(r, 422, "unknown_place")["detail"]
+    assert "420199001" in is_problem(r, 422, "unknown-place")["detail"]
     r = await api.post(
         "/v1/community-organizations",
         json={"filing_number": "x-1", "name": "某队", "community": "420106001999"},
     )
-    assert "420106001999" in is_problem(r, 422, "unknown_place")["detail"]
+    assert "420106001999" in is_problem(r, 422, "unknown-place")["detail"]
 
 
 async def test_a_district_key_writes_only_its_district(client_with) -> None:  # type: ignore[no-untyped-def]
@@ -168,7 +168,7 @@ async def test_if_match_is_required_and_checked(api: httpx.AsyncClient) -> None:
 
 async def test_dates_after_today_and_duplicates_are_refused(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/organizations", json=organization(registered_on="2025-06-16"))
-    is_problem(r, 422, "date_in_future")
+    is_problem(r, 422, "date-in-future")
     holder = (await registered(api))["id"]
     r = await api.post("/v1/organizations", json=organization(name="另一个名称"))
     # refused by the read model's unique key, the holder named, nothing written

@@ -126,7 +126,7 @@ async def test_bad_queries_are_problems(api: httpx.AsyncClient) -> None:
     r = await api.get("/v1/organizations", params={"cursor": "bm90LWEtY3Vyc29y"})
     is_problem(r, 422, "invalid-cursor")
     r = await api.get("/v1/organizations", params={"place": "420199"})
-    assert "420199" in is_problem(r, 422, "unknown_place")["detail"]
+    assert "420199" in is_problem(r, 422, "unknown-place")["detail"]
     is_problem(await api.get("/v1/organizations", params={"kind": "company"}), 422, "validation")
 
 
