@@ -116,17 +116,21 @@ class IdempotencyStore:
         self.ttl = ttl
         self.claim_timeout = claim_timeout
 
+    def _gone(self, now: datetime) -> Any:
+        """Rows past their time to live, and bare claims (no response, no write) older than the
+        claim timeout: their request died without forgetting its key."""
+        bare = t.c.status.is_(None) & t.c.body.is_(None)
+        return (t.c.created_at < now - self.ttl) | (
+            bare & (t.c.created_at < now - self.claim_timeout)
+        )
+
     async def claim(self, client: str, key: str, request_hash: str) -> dict[str, Any] | None:
         """Claim the key (None) or return the stored row of an earlier request."""
         now = datetime.now(UTC)
-        mine = (t.c.client == client) & (t.c.key == key)
-        expired = t.c.created_at < now - self.ttl
-        # a bare claim (no response, no write) whose request died without forgetting it
-        stale = (
-            t.c.status.is_(None) & t.c.body.is_(None) & (t.c.created_at < now - self.claim_timeout)
-        )
         async with self.engine.begin() as conn:
-            await conn.execute(delete(t).where(mine, expired | stale))
+            await conn.execute(
+                delete(t).where(t.c.client == client, t.c.key == key, self._gone(now))
+            )
             row = (
                 await conn.execute(select(t).where(t.c.client == client, t.c.key == key))
             ).first()
@@ -161,12 +165,8 @@ class IdempotencyStore:
 
     async def sweep(self) -> int:
         """Remove the rows past their time to live, and stale bare claims; how many there were."""
-        now = datetime.now(UTC)
-        stale = (
-            t.c.status.is_(None) & t.c.body.is_(None) & (t.c.created_at < now - self.claim_timeout)
-        )
         async with self.engine.begin() as conn:
-            gone = await conn.execute(delete(t).where((t.c.created_at < now - self.ttl) | stale))
+            gone = await conn.execute(delete(t).where(self._gone(datetime.now(UTC))))
         return int(gone.rowcount or 0)
 
 

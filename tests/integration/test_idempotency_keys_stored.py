@@ -79,6 +79,15 @@ async def test_expired_idempotency_keys_are_swept_on_a_schedule(
             [
                 {**row, "key": "old", "created_at": now - timedelta(hours=25)},
                 {**row, "key": "fresh", "created_at": now - timedelta(hours=23)},
+                # a bare claim its killed request never forgot: past the claim timeout
+                {
+                    **row,
+                    "status": None,
+                    "headers": None,
+                    "body": None,
+                    "key": "dead",
+                    "created_at": now - timedelta(minutes=2),
+                },
             ],
         )
     app = app_on(database_url, nats_server.url, sweep_every=0.05)
