@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Response
 
-from services.registry.api.deps import Rater, RegistryDep, Writer, actor
+from services.registry.api.deps import Queries, Rater, RegistryDep, Writer, actor
 from services.registry.api.schemas import OrganizationRead
 from services.registry.api.views import organization_read, with_etag
 from services.registry.app.commands import Command
+from services.registry.app.queries import RegistryQueries
 from services.registry.bootstrap import Registry
 from services.registry.domain.organization import Organization
 from shared.http.keys import Client
@@ -114,6 +115,27 @@ def shown(
 
 
 @dataclass(frozen=True)
+class Show:
+    """A read of one organization by the calling client, shown with its ETag."""
+
+    queries: RegistryQueries
+    registry: Registry
+    response: Response
+
+    async def by(
+        self,
+        organization_id: str | None = None,
+        *,
+        as_of: date | None = None,
+        **identifier: str,
+    ) -> OrganizationRead:
+        """The organization by id, or by its one identifier (`credit_code=…`, `filing_number=…`)."""
+        found = organization_id or await self.queries.id_by(**identifier)
+        org = await self.queries.organization(found, as_of=as_of)
+        return shown(org, self.registry, self.response, as_of=as_of)
+
+
+@dataclass(frozen=True)
 class Act:
     """A write by the calling client: its command handled, the state after returned."""
 
@@ -129,6 +151,10 @@ class Act:
         return shown(org, self.registry, self.response)
 
 
+async def _showing(queries: Queries, registry: RegistryDep, response: Response) -> Show:
+    return Show(queries, registry, response)
+
+
 async def _writing(client: Writer, registry: RegistryDep, response: Response) -> Act:
     return Act(registry, client, response)
 
@@ -137,5 +163,6 @@ async def _rating(client: Rater, registry: RegistryDep, response: Response) -> A
     return Act(registry, client, response)
 
 
+Shown = Annotated[Show, Depends(_showing)]
 Write = Annotated[Act, Depends(_writing)]
 Rate = Annotated[Act, Depends(_rating)]

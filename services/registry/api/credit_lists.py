@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from services.registry.api.common import PROBLEM, READ_ERRORS, WRITE_ERRORS, Write
+from services.registry.api.acts import ActRoute, add_acts
+from services.registry.api.common import PROBLEM, READ_ERRORS
 from services.registry.api.credit_schemas import (
     CandidatePage,
     CandidateRead,
@@ -16,51 +17,41 @@ from services.registry.api.credit_schemas import (
     CreditRemovalCreate,
     UnreachableCreate,
 )
-from services.registry.api.deps import IfMatch, Queries, Reader, RegistryDep
-from services.registry.api.schemas import OrganizationRead
+from services.registry.api.deps import Queries, Reader, RegistryDep
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.app import commands as c
 from services.registry.app.credit_candidates import credit_candidates
-from services.registry.app.types import OrganizationId
 
-router = APIRouter(tags=["credit lists"])
+router = APIRouter(tags=["credit lists"], route_class=StrictJsonRoute)
 ONE = "/v1/organizations/{organization_id}"
-Id = Annotated[OrganizationId, Path(description="the organization's id")]
 
 
-@router.post(f"{ONE}/unreachable", status_code=201, responses=WRITE_ERRORS)
-async def record_unreachable(
-    organization_id: Id, body: UnreachableCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """无法取得联系: the organization cannot be reached at its registered address."""
-    return await act(
-        c.RecordUnreachable(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
-
-
-@router.post(f"{ONE}/credit-listings", status_code=201, responses=WRITE_ERRORS)
-async def list_on_credit(
-    organization_id: Id, body: CreditListingCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """列入 活动异常名录 / 严重违法失信名单: the bureau's decision, with its trigger."""
-    return await act(
-        c.ListOnCredit(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
-
-
-@router.post(f"{ONE}/credit-removals", status_code=201, responses=WRITE_ERRORS)
-async def delist_from_credit(
-    organization_id: Id, body: CreditRemovalCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """移出 a credit list: the bureau's decision, with its reason."""
-    return await act(
-        c.DelistFromCredit(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
+add_acts(
+    router,
+    (
+        ActRoute(
+            f"{ONE}/unreachable",
+            UnreachableCreate,
+            c.RecordUnreachable,
+            "record_unreachable",
+            "无法取得联系: the organization cannot be reached at its registered address.",
+        ),
+        ActRoute(
+            f"{ONE}/credit-listings",
+            CreditListingCreate,
+            c.ListOnCredit,
+            "list_on_credit",
+            "列入 活动异常名录 / 严重违法失信名单: the bureau's decision, with its trigger.",
+        ),
+        ActRoute(
+            f"{ONE}/credit-removals",
+            CreditRemovalCreate,
+            c.DelistFromCredit,
+            "delist_from_credit",
+            "移出 a credit list: the bureau's decision, with its reason.",
+        ),
+    ),
+)
 
 
 @router.get("/v1/credit-list-candidates", responses={**READ_ERRORS, 422: PROBLEM})

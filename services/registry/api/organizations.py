@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 
 from services.registry.api.common import (
     QUERY_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    Shown,
     Write,
     if_match,
     problem,
-    shown,
 )
-from services.registry.api.deps import Queries, Reader, RegistryDep, RequiredIfMatch
+from services.registry.api.deps import Queries, Reader, RequiredIfMatch
 from services.registry.api.filters import SearchFilters
 from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.schemas import (
@@ -62,44 +62,31 @@ async def search(
 
 @router.get("/by-credit-code/{credit_code}", responses=READ_ERRORS)
 async def by_credit_code(
-    credit_code: Annotated[CreditCode, Path()],
-    _: Reader,
-    queries: Queries,
-    registry: RegistryDep,
-    response: Response,
+    credit_code: Annotated[CreditCode, Path()], _: Reader, show: Shown
 ) -> OrganizationRead:
     """The organization holding a 统一社会信用代码."""
-    org = await queries.organization(await queries.id_by(credit_code=credit_code))
-    return shown(org, registry, response)
+    return await show.by(credit_code=credit_code)
 
 
 @router.get("/by-filing-number/{filing_number}", responses=READ_ERRORS)
 async def by_filing_number(
-    filing_number: Annotated[FilingNumber, Path()],
-    _: Reader,
-    queries: Queries,
-    registry: RegistryDep,
-    response: Response,
+    filing_number: Annotated[FilingNumber, Path()], _: Reader, show: Shown
 ) -> OrganizationRead:
     """The community organization filed (备案) under a filing number."""
-    org = await queries.organization(await queries.id_by(filing_number=filing_number))
-    return shown(org, registry, response)
+    return await show.by(filing_number=filing_number)
 
 
 @router.get("/{organization_id}", responses=READ_ERRORS)
 async def read(
     organization_id: Id,
     _: Reader,
-    queries: Queries,
-    registry: RegistryDep,
-    response: Response,
+    show: Shown,
     as_of: Annotated[
         IsoDate | None, Query(description="the state after every act dated that day or before")
     ] = None,
 ) -> OrganizationRead:
     """One organization, now or as of a past date (folded from its events)."""
-    org = await queries.organization(organization_id, as_of=as_of)
-    return shown(org, registry, response, as_of=as_of)
+    return await show.by(organization_id, as_of=as_of)
 
 
 @router.patch(

@@ -2,56 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Path
-
-from services.registry.api.common import WRITE_ERRORS, Write
-from services.registry.api.deps import IfMatch
+from services.registry.api.acts import ActRoute, add_acts
+from services.registry.api.json_body import StrictJsonRoute
 from services.registry.api.penalty_schemas import (
     PenaltyCreate,
     PenaltyExecutionCreate,
     RectificationCreate,
 )
-from services.registry.api.schemas import OrganizationRead
 from services.registry.app import commands as c
-from services.registry.app.types import OrganizationId
 
-router = APIRouter(prefix="/v1/organizations/{organization_id}", tags=["penalties"])
-Id = Annotated[OrganizationId, Path(description="the organization's id")]
-
-
-@router.post("/penalties", status_code=201, responses=WRITE_ERRORS)
-async def impose_penalty(
-    organization_id: Id, body: PenaltyCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """行政处罚: a warning, a fine, a suspension of activities or a confiscation."""
-    return await act(
-        c.ImposePenalty(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
-
-
-@router.post("/penalty-executions", status_code=201, responses=WRITE_ERRORS)
-async def record_penalty_carried_out(
-    organization_id: Id, body: PenaltyExecutionCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """执行完毕: the penalty of a decision has been carried out."""
-    return await act(
-        c.RecordPenaltyCarriedOut(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
-
-
-@router.post("/rectifications", status_code=201, responses=WRITE_ERRORS)
-async def complete_rectification(
-    organization_id: Id, body: RectificationCreate, version: IfMatch, act: Write
-) -> OrganizationRead:
-    """整改完成: the 限期整改 ordered on a day is completed."""
-    return await act(
-        c.CompleteRectification(
-            organization_id=organization_id, expected_version=version, **body.model_dump()
-        )
-    )
+router = APIRouter(
+    prefix="/v1/organizations/{organization_id}", tags=["penalties"], route_class=StrictJsonRoute
+)
+add_acts(
+    router,
+    (
+        ActRoute(
+            "/penalties",
+            PenaltyCreate,
+            c.ImposePenalty,
+            "impose_penalty",
+            "行政处罚: a warning, a fine, a suspension of activities or a confiscation.",
+        ),
+        ActRoute(
+            "/penalty-executions",
+            PenaltyExecutionCreate,
+            c.RecordPenaltyCarriedOut,
+            "record_penalty_carried_out",
+            "执行完毕: the penalty of a decision has been carried out.",
+        ),
+        ActRoute(
+            "/rectifications",
+            RectificationCreate,
+            c.CompleteRectification,
+            "complete_rectification",
+            "整改完成: the 限期整改 ordered on a day is completed.",
+        ),
+    ),
+)
