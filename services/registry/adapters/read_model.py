@@ -15,6 +15,7 @@ from services.registry.adapters.tables import annual_reports, organizations
 from services.registry.domain.errors import IdentifierTaken
 from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
+from services.registry.domain.state import OrganizationState
 from shared.contracts.registry import AnnualReportSubmitted, InspectionConcluded, RegistryEvent
 from shared.eventstore.sql import SqlUnitOfWork
 from shared.rules.reporting import NATIONAL, ReportingConfig
@@ -68,8 +69,6 @@ def row_of(
     org: Organization, places: Places, reporting: ReportingConfig = NATIONAL
 ) -> dict[str, Any]:
     domicile = domicile_of(org)
-    # a grade ends with the organization (撤销/吊销/注销): an ended one is not rated
-    rating = org.rating if org.grade_ended_on is None else None
     urban = org.urban
     if urban is None and len(domicile) == 12 and (place := places.get(domicile)) is not None:
         urban = place.urban
@@ -82,8 +81,6 @@ def row_of(
         "category": org.category,
         "level": org.level,
         "status": org.status,
-        "grade": rating.grade if rating else None,
-        "rating_valid_until": rating.valid_until if rating else None,
         "domicile": domicile,
         "street": org.street or (domicile[:9] if len(domicile) >= 9 else None),
         "community": org.community or (domicile if len(domicile) == 12 else None),
@@ -92,9 +89,35 @@ def row_of(
         "charity": org.is_charity,
         "code_override": org.code_override is not None,
         "version": org.version,
+        **derived_columns(org, reporting),
+    }
+
+
+def derived_columns(org: OrganizationState, reporting: ReportingConfig) -> dict[str, Any]:
+    """The columns a row derives from the organization's whole history rather than copies
+    from its latest act: its ratings, its annual-report standing, its credit listings.
+    (adapters/reproject.py writes them again when their definition changes.)"""
+    return {
+        **rating_columns(org),
         **reporting_columns(org, reporting),
         "abnormal_list": "abnormal" in org.credit_listings,
         "serious_list": "serious" in org.credit_listings,
+    }
+
+
+def rating_columns(org: OrganizationState) -> dict[str, Any]:
+    """The latest rating and its validity, and the grade it replaced while that one has not
+    started (the 2026 revision: in force from 1 January after the announcement), so that
+    "the grade in force today" is a condition on the row (adapters/search.py)."""
+    # a grade ends with the organization (撤销/吊销/注销): an ended one is not rated
+    rating = org.rating if org.grade_ended_on is None else None
+    before = org.rating_before if rating is not None and rating.valid_from is not None else None
+    return {
+        "grade": rating.grade if rating else None,
+        "rating_valid_from": (rating.valid_from or rating.decided_on) if rating else None,
+        "rating_valid_until": rating.valid_until if rating else None,
+        "grade_before": before.grade if before else None,
+        "grade_before_valid_until": before.valid_until if before else None,
     }
 
 

@@ -58,9 +58,8 @@ def conditions(
     for column in ("kind", "category", "level", "status"):
         if (value := getattr(f, column)) is not None:
             where.append(o.c[column] == value)
-    if f.grade is not None:  # a grade counts only while valid (DOMAIN.md, Rating: expiry)
-        valid = or_(o.c.rating_valid_until.is_(None), o.c.rating_valid_until >= today)
-        where.append(and_(o.c.grade == f.grade, valid))
+    if f.grade is not None:
+        where.append(grade_in_force(f.grade, today))
     prefix = area_prefix(f.place) if f.place is not None else ""
     if f.zone_streets:  # a zone is the streets it groups (domain/places.py)
         prefix = ""
@@ -86,6 +85,23 @@ def conditions(
     if f.overdue_years is not None:
         where.append(overdue_at_least(f.overdue_years, today, reporting))
     return where
+
+
+def grade_in_force(grade: str, today: date) -> ColumnElement[bool]:
+    """The rows whose grade in force `today` is `grade` (DOMAIN.md, Rating): the latest one
+    from its first day to its last, or, before the latest one starts, the one it replaced
+    (adapters/read_model.py, rating_columns)."""
+    latest = and_(
+        o.c.grade == grade,
+        o.c.rating_valid_from <= today,
+        or_(o.c.rating_valid_until.is_(None), o.c.rating_valid_until >= today),
+    )
+    replaced = and_(
+        o.c.grade_before == grade,
+        o.c.rating_valid_from > today,
+        or_(o.c.grade_before_valid_until.is_(None), o.c.grade_before_valid_until >= today),
+    )
+    return or_(latest, replaced)
 
 
 async def search(

@@ -28,6 +28,10 @@ SEARCH_FILTERS = (
     "charity",
     "code_override",
     "urban",
+    # registry_0006: when the latest grade starts, and the grade in force until then
+    "rating_valid_from",
+    "grade_before",
+    "grade_before_valid_until",
 )
 
 # One row per organization: the searchable register (filters of GET /v1/organizations).
@@ -44,6 +48,10 @@ organizations = Table(
     Column("status", String(20), nullable=False),
     Column("grade", String(2)),
     Column("rating_valid_until", Date),
+    # registry_0006: the latest grade's first day, and the one it replaced until then
+    Column("rating_valid_from", Date),
+    Column("grade_before", String(2)),
+    Column("grade_before_valid_until", Date),
     Column("domicile", String(12), nullable=False),
     Column("street", String(9)),
     Column("community", String(12)),
@@ -80,6 +88,12 @@ organizations = Table(
         postgresql_include=["registered_on", "id"],
     ),
     Index("ix_organizations_grade", "grade"),
+    Index(
+        "ix_organizations_grade_before",
+        "grade_before",
+        postgresql_where=text("grade_before IS NOT NULL"),
+        sqlite_where=text("grade_before IS NOT NULL"),
+    ),
     Index("ix_organizations_overdue", "overdue_base"),
     # partial: few organizations are listed, and the search asks for the listed ones
     Index(

@@ -214,7 +214,10 @@ class OrganizationSummary(BaseModel):
     level: Level | None = None
     credit_code: str | None = None
     filing_number: str | None = None
-    grade: Grade | None = None
+    grade: Grade | None = Field(
+        None, description="the latest grade recorded (in force from `rating_valid_from`)"
+    )
+    rating_valid_from: date | None = None
     rating_valid_until: date | None = None
     domicile: str
     street: str | None = None

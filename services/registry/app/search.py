@@ -46,6 +46,7 @@ COLUMNS = (
     "level",
     "status",
     "grade",
+    "rating_valid_from",
     "rating_valid_until",
     "domicile",
     "street",

@@ -3,6 +3,7 @@ the decision date, two full years registered, overrides with a reason, evaluatio
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import httpx
@@ -93,3 +94,28 @@ async def test_a_repeated_evaluation_is_answered_with_the_current_state(
     assert [e["type"] for e in history].count("rating_changed") == 1
     other = {**body, "grade": "5A"}
     is_problem(await api.put(url, json=other), 409, "evaluation-already-recorded")
+
+
+async def test_a_grade_not_yet_started_leaves_the_one_it_replaces_in_force_in_searches(
+    api: httpx.AsyncClient, clock: FixedClock
+) -> None:
+    org = await registered(api, registered_on="2019-04-01")
+    url = f"/v1/organizations/{org['id']}/rating"
+    r = await api.put(url, json={"grade": "4A", "decided_on": "2025-06-01"})
+    assert r.status_code == 200, r.text
+    body = {"grade": "5A", "decided_on": "2026-06-01", "announced_on": "2026-06-15"}
+    r = await api.put(url, json=body)
+    assert r.status_code == 200, r.text
+    assert r.json()["grade"] == "4A"  # 5A from 1 January 2027; 4A (39号, to 2030-05-31) until
+
+    async def found(grade: str) -> list[str]:
+        page = (await api.get("/v1/organizations", params={"grade": grade})).json()
+        return [item["id"] for item in page["items"]]
+
+    assert (await found("5A"), await found("4A")) == ([], [org["id"]])
+    [summary] = (await api.get("/v1/organizations")).json()["items"]
+    assert (summary["grade"], summary["rating_valid_from"]) == ("5A", "2027-01-01")
+    clock.day = date(2027, 1, 1)
+    assert (await found("5A"), await found("4A")) == ([org["id"]], [])
+    [_, row] = (await api.get("/v1/exports/organizations")).text.splitlines()
+    assert json.loads(row)["rating_valid_from"] == "2027-01-01"
