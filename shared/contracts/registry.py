@@ -1,4 +1,7 @@
-"""Events the registry publishes to REGISTRY (registry.<pp>.<cc>.<dd>.<event_type>)."""
+"""Events the registry publishes to REGISTRY (registry.<pp>.<cc>.<dd>.<event_type>).
+
+(Over 300 lines: one contract per registry event, all in the one module both sides import.)
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """The FastAPI application every service is built on: its lifespan is the composition root.
 
+(Over 300 lines: the lifespan and the standard endpoints are one composition root.)
+
 Nothing connects at import. `create_service_app` wires the shared platform (database engine,
 event store, API keys, idempotency, NATS) and the standard endpoints (`/healthz`, `/readyz`,
 `/metrics`, `/openapi.json`, `/docs` and `/redoc` served offline; for a service whose spec

@@ -1,5 +1,7 @@
 """`Idempotency-Key` on POST: a retry with the same key and body gets the stored response.
 
+(Over 300 lines: the middleware and its store share one key lifecycle, claim to expiry.)
+
 The same key with another body is a client error (422). A request still in progress under
 the same key answers 409. Keys are scoped to the presented credential, which is checked first:
 a request without a valid key stores nothing (the route answers its 401). Responses of 401,
