@@ -21,6 +21,7 @@ from shared.contracts.registry import (
     CertificateRevoked,
     CommunityOrganizationFiled,
     Deregistered,
+    FilingCancelled,
     OrganizationRegistered,
     RatingChanged,
     RegistrationChanged,
@@ -84,12 +85,11 @@ class RegistryCounts(Projection):
                 await _next_span(
                     conn, s, e.organization_id, e.revoked_on, {"status": "in_liquidation"}
                 )
+                await _end_grade(conn, g, e.organization_id, e.revoked_on)
             case Deregistered() as e:
-                await conn.execute(
-                    update(s)
-                    .where(s.c.organization_id == e.organization_id, s.c.valid_to.is_(None))
-                    .values(valid_to=e.deregistered_on)
-                )
+                await _end(conn, s, g, e.organization_id, e.deregistered_on)
+            case FilingCancelled() as e:  # 注销备案 / 撤销备案: a filed organization ends
+                await _end(conn, s, g, e.organization_id, e.cancelled_on)
             case RatingChanged() as e:
                 await _rate(conn, g, e)
             case AnnualReportSubmitted() as e:
@@ -126,16 +126,32 @@ async def _next_span(
     await conn.execute(insert(s).values(values))
 
 
-async def _rate(conn: AsyncConnection, g: Table, e: RatingChanged) -> None:
-    """A decision ends the grade in force and, with a grade, starts the next one."""
-    org = g.c.organization_id == e.organization_id
+async def _end(conn: AsyncConnection, s: Table, g: Table, org: str, day: date) -> None:
+    """The organization ends on `day`: its open span closes, its grade with it."""
+    await conn.execute(
+        update(s).where(s.c.organization_id == org, s.c.valid_to.is_(None)).values(valid_to=day)
+    )
+    await _end_grade(conn, g, org, day)
+
+
+async def _end_grade(conn: AsyncConnection, g: Table, org: str, day: date) -> None:
+    """No grade of the organization holds from `day` on (撤销, 吊销, 注销 void it)."""
     await conn.execute(
         update(g)
-        .where(org, or_(g.c.valid_to.is_(None), g.c.valid_to > e.decided_on))
-        .values(valid_to=e.decided_on)
+        .where(g.c.organization_id == org, or_(g.c.valid_to.is_(None), g.c.valid_to > day))
+        .values(valid_to=day)  # a grade yet to start gets an empty period
     )
+
+
+async def _rate(conn: AsyncConnection, g: Table, e: RatingChanged) -> None:
+    """A decision ends the grade in force when the new one starts (its `valid_from`: under the
+    2026 revision 1 January after the announcement, DOMAIN.md, Rating) and, with a grade,
+    starts the next one; a cancellation (no grade) ends it on the decision's day."""
+    starts = (e.valid_from or e.decided_on) if e.grade is not None else e.decided_on
+    await _end_grade(conn, g, e.organization_id, starts)
     if e.grade is None:
         return
+    org = g.c.organization_id == e.organization_id
     n = (await conn.execute(select(func.count()).select_from(g).where(org))).scalar_one()
     until = None if e.valid_until is None else e.valid_until + timedelta(days=1)
     await conn.execute(
@@ -143,7 +159,7 @@ async def _rate(conn: AsyncConnection, g: Table, e: RatingChanged) -> None:
             organization_id=e.organization_id,
             n=n,
             grade=e.grade,
-            valid_from=e.decided_on,
+            valid_from=starts,
             valid_to=until,
         )
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -45,6 +46,7 @@ class Rig:
     metrics: httpx.AsyncClient
     metrics_url: str
     database_url: str
+    clock: FixedClock  # the registry's today, which a test may move on
 
 
 @pytest.fixture
@@ -54,9 +56,9 @@ async def rig(database_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
     sync = create_engine(database_url)
     reported_md.create_all(sync)
     sync.dispose()
+    clock = FixedClock(TODAY)
     registry = create_registry(
-        RegistrySettings(database_url=database_url, nats_url=nats_server.url),
-        clock=FixedClock(TODAY),
+        RegistrySettings(database_url=database_url, nats_url=nats_server.url), clock=clock
     )
     metrics = create_metrics(MetricsSettings(database_url=database_url, nats_url=nats_server.url))
     async with (
@@ -65,7 +67,7 @@ async def rig(database_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
         httpx.AsyncClient(base_url=r_url, headers=DEV) as r_http,
         httpx.AsyncClient(base_url=m_url, headers=DEV) as m_http,
     ):
-        yield Rig(r_http, m_http, m_url, database_url)
+        yield Rig(r_http, m_http, m_url, database_url, clock)
 
 
 async def value(rig: Rig, name: str, place: str, as_of: str) -> Any:
@@ -343,3 +345,42 @@ async def test_a_move_and_a_cancelled_grade_change_the_counts_from_their_dates(r
     assert await value(rig, "orgs.category.科技创新类", WUHAN, "2024-07-01") == 1
     assert await value(rig, "grade3a.count", WUHAN, "2024-02-29") == 1
     assert await value(rig, "grade3a.count", WUHAN, "2024-03-01") == 0
+
+
+async def test_grades_count_from_their_first_day_and_end_with_the_organization(rig: Rig) -> None:
+    api = rig.registry
+    rated = await post(api, "/v1/organizations", organization(21, registered_on="2019-04-01"))
+    url = f"/v1/organizations/{rated['id']}/rating"
+    assert (await api.put(url, json={"grade": "4A", "decided_on": "2025-06-01"})).status_code == 200
+    revoked = await post(api, "/v1/organizations", organization(22, registered_on="2019-04-01"))
+    r = await api.put(
+        f"/v1/organizations/{revoked['id']}/rating",
+        json={"grade": "3A", "decided_on": "2024-01-10"},
+    )
+    assert r.status_code == 200, r.text
+    await post(
+        api,
+        f"/v1/organizations/{revoked['id']}/registration-revocation",
+        {"revoked_on": "2024-11-01", "reason": "连续两年未参加年检"},
+    )
+    filed = await post(api, "/v1/community-organizations", community_org(21, filed_on="2024-04-01"))
+    await post(
+        api,
+        f"/v1/community-organizations/{filed['id']}/filing-cancellation",
+        {"how": "deregistration", "cancelled_on": "2024-08-01", "reason": "自行解散"},
+    )
+    # the 2026 revision: announced in 2026, the 5A is in force from 1 January 2027 (DOMAIN.md,
+    # Rating); the 4A decided under 39号 stays in force until then
+    rig.clock.day = date(2026, 12, 2)
+    body = {"grade": "5A", "decided_on": "2026-06-01", "announced_on": "2026-06-15"}
+    assert (await api.put(url, json=body)).status_code == 200
+    await settled(rig, "grade.5A", WUHAN, "2027-01-01", 1)
+    assert await value(rig, "grade.4A", WUHAN, "2026-12-31") == 1
+    assert await value(rig, "grade.5A", WUHAN, "2026-12-31") == 0
+    assert await value(rig, "grade.4A", WUHAN, "2027-01-01") == 0
+    # 撤销 voids the grade from its day, though the organization exists (in liquidation)
+    assert await value(rig, "grade.3A", WUHAN, "2024-10-31") == 1
+    assert await value(rig, "grade.3A", WUHAN, "2024-11-01") == 0
+    # 注销备案 ends a community organization from its day
+    assert await value(rig, "community_orgs", WUHAN, "2024-07-31") == 1
+    assert await value(rig, "community_orgs", WUHAN, "2024-08-01") == 0
