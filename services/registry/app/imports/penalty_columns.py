@@ -8,13 +8,13 @@ suspension / confiscation (or 警告 / 罚款 / 限期停止活动 / 没收), `p
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.app import commands as c
+from services.registry.app.imports.numbered import Numbered
 from services.registry.app.types import ActDate, LongText, ShortText
 
 PenaltyName = Literal[
@@ -26,18 +26,20 @@ PENALTY_OF: dict[str, str] = {
     "限期停止活动": "suspension",
     "没收": "confiscation",
 }
-COLUMNS = {
-    "penalty": "penalty",
-    "penalty_number": "decision_number",
-    "penalty_on": "decided_on",
-    "penalty_amount": "amount_yuan",
-    "penalty_minor": "minor",
-    "penalty_from": "suspended_from",
-    "penalty_until": "suspended_until",
-    "penalty_reason": "reason",
-    "penalty_carried_out": "carried_out_on",
-}
-_NUMBERED = re.compile(r"^(penalty(?:_[a-z_]+?)?)_(\d{1,2})$")
+PENALTY_COLUMNS = Numbered(
+    "penalties",
+    {
+        "penalty": "penalty",
+        "penalty_number": "decision_number",
+        "penalty_on": "decided_on",
+        "penalty_amount": "amount_yuan",
+        "penalty_minor": "minor",
+        "penalty_from": "suspended_from",
+        "penalty_until": "suspended_until",
+        "penalty_reason": "reason",
+        "penalty_carried_out": "carried_out_on",
+    },
+)
 
 
 class PenaltyIn(BaseModel):
@@ -86,27 +88,3 @@ def penalty_commands(oid: str, penalties: list[PenaltyIn]) -> list[tuple[date, c
                 )
             )
     return out
-
-
-def take_penalty_cell(column: str, cell: str, into: dict[int, dict[str, str]]) -> bool:
-    """Keep a numbered penalty cell in `into` (number → field → cell); False if not one."""
-    m = _NUMBERED.match(column)
-    if m is None or m.group(1) not in COLUMNS:
-        return False
-    into.setdefault(int(m.group(2)), {})[COLUMNS[m.group(1)]] = cell
-    return True
-
-
-def nested_penalties(cells: dict[int, dict[str, str]]) -> list[dict[str, str]]:
-    return [cells[n] for n in sorted(cells)]
-
-
-def flat_penalties(penalties: list[dict[str, Any]]) -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for n, p in enumerate(penalties, start=1):
-        for column, field in COLUMNS.items():
-            if (value := p.get(field)) is not None:
-                flat[f"{column}_{n}"] = (
-                    ("true" if value else "false") if isinstance(value, bool) else str(value)
-                )
-    return flat

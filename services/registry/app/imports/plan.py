@@ -16,6 +16,7 @@ from typing import Any
 
 from services.registry.app import commands as c
 from services.registry.app.decide import act_day, decide
+from services.registry.app.imports.credit_columns import credit_commands
 from services.registry.app.imports.penalty_columns import penalty_commands
 from services.registry.app.imports.rows import (
     END_OF,
@@ -120,7 +121,9 @@ def _start(row: ImportRow) -> c.Creation:
 
 
 def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
-    """The later facts as commands in date order (on the same day: reports before the end)."""
+    """The later facts as commands in date order; on the same day the facts come first, then
+    the credit-list decisions that rest on them, then the end, then the decisions resting on
+    the end (a serious listing for 撤销, a removal for 注销)."""
     oid = organization_id(row)
     dated: list[tuple[date, int, c.OnOrganization]] = []
     if (day := row.charity_recognised_on) is not None:
@@ -134,13 +137,25 @@ def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
         dated.append((rating.decided_on, 3, _rating(oid, rating)))
     for day, command in penalty_commands(oid, row.penalties):
         dated.append((day, 3, command))
+    credit = credit_commands(oid, row.unreachable, row.credit_listings, row.credit_removals)
+    for day, command in credit:
+        dated.append((day, _credit_rank(command), command))
     if (end := row.end) is not None:
         filed = isinstance(row, FilingRow)
-        dated.append((end.on, 4, _end(oid, END_OF[end.how], end.on, end.reason, filed=filed)))
+        dated.append((end.on, 6, _end(oid, END_OF[end.how], end.on, end.reason, filed=filed)))
     dated.sort(key=lambda d: (d[0], d[1]))
     for day, _, _ in dated:
         act_day(day, today)
     return [command for _, _, command in dated]
+
+
+def _credit_rank(command: c.OnOrganization) -> int:
+    """Where a credit-list command falls among a day's acts (see `_later`)."""
+    if isinstance(command, c.ListOnCredit):
+        return 7 if command.trigger == "registration_revoked" else 4
+    if isinstance(command, c.DelistFromCredit):
+        return 7 if command.reason == "deregistered" else 5
+    return 3  # unreachable: a fact
 
 
 def _report(oid: str, r: ReportIn) -> c.SubmitAnnualReport:

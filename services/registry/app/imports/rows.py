@@ -13,6 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from services.registry.app.imports.credit_columns import (
+    CreditListingIn,
+    CreditRemovalIn,
+    UnreachableIn,
+)
 from services.registry.app.imports.penalty_columns import PenaltyIn
 from services.registry.app.types import (
     ActDate,
@@ -69,13 +74,17 @@ class EndIn(Strict):
 
 
 class Later(Strict):
-    """Facts after 成立/备案 that the register keeps: reports, charity status, rating, end."""
+    """Facts after 成立/备案 that the register keeps: reports, charity status, rating, end,
+    penalties, and the credit lists' fact and decisions (credit_columns.py)."""
 
     charity_recognised_on: ActDate | None = None
     annual_reports: list[ReportIn] = Field(default_factory=list, max_length=200)
     rating: RatingIn | None = None
     end: EndIn | None = None
     penalties: list[PenaltyIn] = Field(default_factory=list, max_length=100)
+    unreachable: list[UnreachableIn] = Field(default_factory=list, max_length=100)
+    credit_listings: list[CreditListingIn] = Field(default_factory=list, max_length=100)
+    credit_removals: list[CreditRemovalIn] = Field(default_factory=list, max_length=100)
 
 
 class RegistrationRow(Later):
