@@ -14,6 +14,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    answer: str  # as scripted: a status, or `slow`
 
 
 @dataclass
@@ -31,9 +32,10 @@ class Receiver:
         @app.post("/hooks/{name}")
         async def hook(name: str, request: Request) -> Response:
             path = f"/hooks/{name}"
-            self.received.append(Received(path, dict(request.headers), await request.body()))
             script = self.scripts.get(path, [])
             answer = script.pop(0) if script else "200"
+            body = await request.body()
+            self.received.append(Received(path, dict(request.headers), body, answer))
             if answer == "slow":
                 await asyncio.sleep(self.slow_seconds)
                 answer = "200"
