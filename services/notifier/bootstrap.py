@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.notifier.adapters.webhook_http import DnsResolver, HttpxSender
 from services.notifier.app.clock import SHANGHAI, Clock
+from services.notifier.app.deliveries import Deliveries
+from services.notifier.app.delivery import DeliveryWorker
 from services.notifier.app.queries import NotifierQueries
 from services.notifier.app.scan import Scanner
+from services.notifier.app.subscriptions import Subscriptions
+from services.notifier.app.webhook_config import WebhookConfig
+from services.notifier.app.webhook_ports import Resolver, WebhookSender
 from services.notifier.consumers.registry import RegistryProjection
 from services.notifier.domain.zombie import ZombieConfig
 from shared.eventstore.codec import EventCodec
 from shared.eventstore.sql import SqlEventStore
+from shared.outbox.reader import OutboxReader
 
 CODEC = EventCodec("notifier", SHANGHAI)
 
@@ -27,14 +34,37 @@ class Notifier:
     queries: NotifierQueries
     config: ZombieConfig
     clock: Clock
+    subscriptions: Subscriptions
+    deliveries: Deliveries
+    worker: DeliveryWorker
 
 
-def bootstrap(*, store: SqlEventStore, config: ZombieConfig, clock: Clock) -> Notifier:
+def bootstrap(
+    *,
+    store: SqlEventStore,
+    config: ZombieConfig,
+    clock: Clock,
+    webhooks: WebhookConfig | None = None,
+    sender: WebhookSender | None = None,
+    resolver: Resolver | None = None,
+) -> Notifier:
+    webhooks = webhooks or WebhookConfig()
+    resolver = resolver or DnsResolver()
+    worker = DeliveryWorker(
+        engine=store.engine,
+        reader=OutboxReader(store, CODEC.producer),  # bodies as the relay publishes them
+        sender=sender or HttpxSender(),
+        resolver=resolver,
+        config=webhooks,
+    )
     return Notifier(
         scanner=Scanner(store=store, config=config, codec=CODEC),
         queries=NotifierQueries(engine=store.engine, config=config),
         config=config,
         clock=clock,
+        subscriptions=Subscriptions(engine=store.engine, config=webhooks, resolver=resolver),
+        deliveries=Deliveries(engine=store.engine),
+        worker=worker,
     )
 
 

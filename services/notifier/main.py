@@ -1,7 +1,8 @@
 """Composition root of the notifier service: `create_app` is the uvicorn factory.
 
 The lifespan (shared/http/app.py) builds the platform, runs the relay to NOTIFIER and the
-consumer of REGISTRY; `extend` adds the notifier's own parts (bootstrap.py) and its daily scan.
+consumer of REGISTRY; `extend` adds the notifier's own parts (bootstrap.py), its daily scan
+and its webhook delivery worker.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.notifier.api import scans, zombies
+from services.notifier.adapters.webhook_http import HttpxSender
+from services.notifier.api import deliveries, scans, subscriptions, zombies
 from services.notifier.app.clock import Clock, ShanghaiClock
 from services.notifier.app.schedule import daily
 from services.notifier.bootstrap import bootstrap
@@ -27,20 +29,41 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
 
     @asynccontextmanager
     async def notifier_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
-        notifier = bootstrap(store=platform.store, config=config, clock=clock or ShanghaiClock())
+        sender = HttpxSender()
+        notifier = bootstrap(
+            store=platform.store,
+            config=config,
+            clock=clock or ShanghaiClock(),
+            webhooks=settings.webhooks(),
+            sender=sender,
+        )
         app.state.notifier = notifier
-        task = None
+        scan = None
         if settings.scan_enabled:
-            task = asyncio.create_task(
+            scan = asyncio.create_task(
                 daily(settings.scan_time, notifier.scanner.scan), name="zombie-scan"
             )
+        worker = None
+        if settings.webhook_enabled:
+            platform.store.on_commit.append(notifier.worker.kick)
+            worker = asyncio.create_task(notifier.worker.run(), name="webhook-deliveries")
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+            if scan is not None:
+                scan.cancel()
+                await asyncio.gather(scan, return_exceptions=True)
+            if worker is not None:  # the attempts under way finish (or are sent again later)
+                notifier.worker.stop()
+                try:
+                    await asyncio.wait_for(worker, settings.shutdown_grace_seconds)
+                except (TimeoutError, asyncio.CancelledError):
+                    pass
+            await sender.aclose()
 
     return create_service_app(
-        SPEC, settings, routers=(zombies.router, scans.router), extend=notifier_parts
+        SPEC,
+        settings,
+        routers=(zombies.router, scans.router, subscriptions.router, deliveries.router),
+        extend=notifier_parts,
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+import ipaddress
+from collections.abc import Callable
+from datetime import date, time, timedelta
 from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 from pydantic_settings import SettingsConfigDict
 
+from services.notifier.app.webhook_config import WebhookConfig
+from services.notifier.domain.addresses import Network
+from services.notifier.domain.retries import STANDARD_SCHEDULE
 from services.notifier.domain.zombie import ZombieConfig
 from shared.rules.reporting import MonthDay, ReportingConfig
 from shared.settings import ServiceSettings
@@ -27,6 +32,28 @@ def _real_day(text: str) -> str:
 def _clock_time(text: str) -> str:
     time.fromisoformat(text)
     return text
+
+
+def schedule(text: str) -> tuple[float, ...]:
+    """Seconds before each attempt, comma-separated: `0,5,300` is three attempts."""
+    steps = tuple(float(part) for part in text.split(","))
+    if not steps or any(step < 0 for step in steps):
+        raise ValueError("a schedule is one or more waits of 0 seconds or more")
+    return steps
+
+
+def networks(text: str) -> tuple[Network, ...]:
+    """CIDR networks, comma-separated (an address alone is a network of one)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
+
+
+def _valid(parse: Callable[[str], object]) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return check
 
 
 MonthDayText = Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_day)]
@@ -52,6 +79,32 @@ class NotifierSettings(ServiceSettings):
     scan_daily_at: ClockTime = Field(
         "06:00", description="HH:MM, Asia/Shanghai: when the daily scan runs, for that day"
     )
+
+    # Webhooks (docs/notifier.md, Webhooks).
+    webhook_enabled: bool = Field(
+        True, description="run the webhook delivery worker in this process (one sends at a time)"
+    )
+    webhook_schedule: Annotated[str, AfterValidator(_valid(schedule))] = Field(
+        ",".join(f"{s:g}" for s in STANDARD_SCHEDULE),
+        description="seconds before each attempt, comma-separated; the last attempt failed, "
+        "the delivery is dead (default: Standard Webhooks' example schedule)",
+    )
+    webhook_jitter: float = Field(
+        0.1, ge=0, le=1, description="each wait moved at random by up to this share of itself"
+    )
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=300, description="per attempt")
+    webhook_rotation_overlap_hours: float = Field(
+        24.0, ge=0, description="after a secret rotation, how long the old secret signs too"
+    )
+    webhook_allowed_networks: Annotated[str, AfterValidator(_valid(networks))] = Field(
+        "",
+        description="CIDR networks, comma-separated, webhooks may go to although they are "
+        "private, loopback or link-local (e.g. a government intranet)",
+    )
+    webhook_poll_seconds: float = Field(
+        1.0, gt=0, le=60, description="how often the worker looks for due deliveries"
+    )
+    webhook_concurrency: int = Field(16, ge=1, le=256, description="deliveries sent at once")
 
     # The annual-report rules of the locality: the same values as the registry's settings.
     report_deadline_social_group: MonthDayText = "05-31"
@@ -81,6 +134,20 @@ class NotifierSettings(ServiceSettings):
             consecutive_years=self.zombie_consecutive_years,
             community_deadline=month_day(community) if community is not None else None,
             reporting=self.reporting(),
+        )
+
+    def webhooks(self) -> WebhookConfig:
+        """How webhooks are sent (services/notifier/app/webhook_config.py). Development mode
+        allows loopback receivers; production refuses them unless a network allows them."""
+        return WebhookConfig(
+            schedule=schedule(self.webhook_schedule),
+            jitter=self.webhook_jitter,
+            timeout=self.webhook_timeout_seconds,
+            rotation_overlap=timedelta(hours=self.webhook_rotation_overlap_hours),
+            allow_loopback=self.mode == "development",
+            allowed_networks=networks(self.webhook_allowed_networks),
+            poll=self.webhook_poll_seconds,
+            concurrency=self.webhook_concurrency,
         )
 
     @property

@@ -7,6 +7,8 @@ built here from the row (envelope.envelope_head). The relay only adds headers.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,11 +34,10 @@ class OutboxRow:
 
 
 # The relay's read (a statement per batch, the relay's hot path), sent by psycopg itself.
-PG_OUTBOX = (
-    "SELECT position, event_id::text, type, division, recorded_at,"
-    + ENVELOPE_SQL
-    + "FROM events WHERE position > %(after)s ORDER BY position LIMIT %(limit)s"
-)
+_PG_SELECT = "SELECT position, event_id::text, type, division, recorded_at," + ENVELOPE_SQL
+PG_OUTBOX = _PG_SELECT + "FROM events WHERE position > %(after)s ORDER BY position LIMIT %(limit)s"
+# Chosen events by id, as the relay published (or will publish) them: webhook bodies.
+PG_BY_ID = _PG_SELECT + "FROM events WHERE event_id = ANY(%(ids)s::uuid[]) ORDER BY position"
 
 _SQLITE_OUTBOX = select(
     events.c.position,
@@ -75,6 +76,20 @@ class OutboxReader:
         async with self.engine.connect() as conn:
             rows: list[Any] = list((await conn.execute(q)).all())
         return [_built_outbox_row(self.producer, row) for row in rows]
+
+    async def read_ids(self, event_ids: Sequence[str]) -> dict[str, OutboxRow]:
+        """The events of these ids (those stored), each with the CloudEvent the relay sends."""
+        if not event_ids:
+            return {}
+        if self._on_postgres:
+            async with self.engine.connect() as conn:
+                by_id: dict[str, Any] = {"ids": list(event_ids), "producer": self.producer}
+                found = await pg_execute(conn, PG_BY_ID, by_id | {"no_place": NO_PLACE})
+            return {r.event_id: r for r in map(_outbox_row, found)}
+        q = _SQLITE_OUTBOX.where(events.c.event_id.in_([uuid.UUID(i) for i in event_ids]))
+        async with self.engine.connect() as conn:
+            rows: list[Any] = list((await conn.execute(q)).all())
+        return {r.event_id: r for r in (_built_outbox_row(self.producer, row) for row in rows)}
 
 
 def _built_outbox_row(producer: str, row: tuple[Any, ...]) -> OutboxRow:

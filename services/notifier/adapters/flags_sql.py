@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifier.adapters.deliveries_sql import Outgoing, enqueue
 from services.notifier.adapters.tables import zombie_flags as f
 from services.notifier.domain.flags import FlagChange, stream_of
 from shared.eventstore.codec import EventCodec
@@ -64,11 +65,13 @@ async def record(
     codec: EventCodec,
     metadata: EventMetadata,
 ) -> None:
-    """Append each change's event at its stream's version and write its row."""
+    """Append each change's event at its stream's version and write its row, and the
+    webhook deliveries of the events (deliveries_sql.enqueue), all in the unit of work."""
     conn = uow.connection
     versions = await _versions(conn, changes)
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    outgoing: list[Outgoing] = []
     for c in changes:
         at = versions.get((c.organization_id, c.flag), 0)
         event = codec.encode(c.event())
@@ -79,6 +82,7 @@ async def record(
             metadata=metadata,
             division=c.division,
         )
+        outgoing.append(Outgoing(event.event_id, event.type, c.division))
         row = _row(c, at + 1)
         (updates if at else new_rows).append(row)
     if new_rows:
@@ -94,6 +98,7 @@ async def record(
             .where(and_(f.c.organization_id == row["organization_id"], f.c.flag == row["flag"]))
             .values(values)
         )
+    await enqueue(uow, outgoing, datetime.now(UTC))
 
 
 def _row(c: FlagChange, version: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from shared.http.auth import require
 from shared.http.keys import Client
 from shared.http.problems import Problem
 
-READ, SCAN = "notifier:read", "notifier:scan"
+READ, SCAN, SUBSCRIBE = "notifier:read", "notifier:scan", "notifier:subscribe"
 
 
 async def _notifier(request: Request) -> Notifier:
@@ -22,6 +22,7 @@ async def _notifier(request: Request) -> Notifier:
 NotifierDep = Annotated[Notifier, Depends(_notifier)]
 Reader = Annotated[Client, Depends(require(READ))]
 ScanRunner = Annotated[Client, Depends(require(SCAN))]
+Subscriber = Annotated[Client, Depends(require(SUBSCRIBE))]
 
 
 def area(client: Client, place: str | None) -> str | None:

@@ -14,3 +14,47 @@ def test_the_openapi_has_the_zombie_and_scan_routes_with_examples() -> None:
     schemas = doc["components"]["schemas"]
     for name in ("CandidateRead", "ScanCreate", "ScanRead", "DistrictCount"):
         assert schemas[name].get("examples"), name
+
+
+def test_the_openapi_has_the_webhook_routes_with_examples_and_problems() -> None:
+    doc = create_app(NotifierSettings(database_url="sqlite:///unused.db")).openapi()
+    paths = doc["paths"]
+    expected = {
+        ("/v1/subscriptions", "post"): {"403", "422"},
+        ("/v1/subscriptions", "get"): {"403"},
+        ("/v1/subscriptions/{subscription_id}", "get"): {"403", "404"},
+        ("/v1/subscriptions/{subscription_id}", "patch"): {"403", "404", "422"},
+        ("/v1/subscriptions/{subscription_id}", "delete"): {"403", "404"},
+        ("/v1/subscriptions/{subscription_id}/deliveries", "get"): {"403", "404"},
+        ("/v1/subscriptions/{subscription_id}/attempts", "get"): {"403", "404"},
+        ("/v1/deliveries", "get"): {"403"},
+        ("/v1/deliveries/{delivery_id}", "get"): {"403", "404"},
+        ("/v1/deliveries/{delivery_id}/redeliver", "post"): {"403", "404", "409"},
+    }
+    for (path, method), problems in expected.items():
+        operation = paths[path][method]
+        assert problems <= set(operation["responses"]), (path, method)
+        assert operation.get("summary") and operation.get("description"), (path, method)
+    schemas = doc["components"]["schemas"]
+    for name in (
+        "SubscriptionCreate",
+        "SubscriptionUpdate",
+        "SubscriptionRead",
+        "SubscriptionCreated",
+        "SubscriptionPage",
+        "DeliveryRead",
+        "DeliveryDetail",
+        "DeliveryPage",
+        "AttemptRead",
+        "AttemptPage",
+    ):
+        assert schemas[name].get("examples"), name
+
+
+def test_the_subscribable_event_types_are_the_notifier_contracts() -> None:
+    from typing import get_args
+
+    from services.notifier.api.webhook_schemas import EventType
+    from shared.contracts import all_contracts
+
+    assert sorted(get_args(EventType)) == sorted(c.name for c in all_contracts("notifier"))
