@@ -46,3 +46,15 @@ def registry_and_evaluation(
     url = str(request.getfixturevalue("evaluation_pg_url"))
     _truncate_all(url)
     return database_url, url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def evaluation_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The evaluation's database alone, empty and migrated, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'evaluation.db'}"
+        upgrade("evaluation", url)
+        return url
+    url = str(request.getfixturevalue("evaluation_pg_url"))
+    _truncate_all(url)
+    return url
