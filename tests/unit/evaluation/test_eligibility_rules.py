@@ -128,6 +128,11 @@ def test_a_penalty_decided_last_year_bars_though_carried_out() -> None:
     assert failing(penalised(before), on, O39) == []
     assert failing(penalised(last_year), on, O39) == ["penalty"]
     assert failing(penalised(last_year), SUMMER_2026, REV) == ["penalty"]
+    # 上年度: one decided this year and carried out already does not bar (one still to be
+    # carried out does)
+    this_year = Penalty("罚6", "fine", date(2026, 2, 1), carried_out_on=date(2026, 3, 1))
+    assert failing(penalised(this_year), SUMMER_2026, REV) == []
+    assert failing(penalised(this_year), date(2026, 2, 28), REV) == ["penalty"]
 
 
 def test_a_minor_penalty_bars_under_order_39_and_not_under_the_revision() -> None:
