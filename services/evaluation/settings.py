@@ -1,10 +1,18 @@
 """Settings of the evaluation service: environment variables prefixed SOCORG_EVALUATION_."""
 
-from typing import ClassVar
+from __future__ import annotations
 
+from typing import ClassVar, Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.evaluation.domain.eligibility import LocalitySwitches
 from shared.settings import ServiceSettings
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(n.strip() for n in text.split(",") if n.strip())
 
 
 class EvaluationSettings(ServiceSettings):
@@ -12,3 +20,24 @@ class EvaluationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SOCORG_EVALUATION_", extra="ignore")
 
     port: int = 8002
+
+    # The locality's switches on the eligibility bars (DOMAIN.md, Rating: "locality switches
+    # on top"); rule names as in docs/evaluation.md, comma-separated.
+    eligibility_rules_on: str = Field(
+        "", description="bars added to a regime that does not have them, e.g. minor_penalty"
+    )
+    eligibility_rules_off: str = Field(
+        "",
+        description="bars dropped, e.g. credit_listed (community_org, ended and "
+        "in_liquidation always apply)",
+    )
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> Self:
+        self.switches()  # an unknown or fixed rule stops the service at start
+        return self
+
+    def switches(self) -> LocalitySwitches:
+        return LocalitySwitches(
+            on=_names(self.eligibility_rules_on), off=_names(self.eligibility_rules_off)
+        )

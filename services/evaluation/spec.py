@@ -1,16 +1,35 @@
-"""The evaluation service as the platform sees it: settings, app, stream, contracts, migrations."""
+"""The evaluation service as the platform sees it: settings, app, stream, contracts, the
+projection of REGISTRY its consumer runner feeds, migrations."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.evaluation.settings import EvaluationSettings
 from shared.spec import ServiceSpec
 
+if TYPE_CHECKING:
+    from shared.consumer import Projection
+    from shared.http.app import Platform
+
+
+def _projections(platform: Platform) -> Sequence[Projection]:
+    from services.evaluation.bootstrap import projection  # only once the platform is up
+
+    return [projection()]
+
+
 SPEC = ServiceSpec(
     name="evaluation",
     settings=EvaluationSettings,
-    description="等级评估: the 3A–5A grading workflow, recorded on the registry.",
+    description="等级评估: the 3A–5A grading workflow, recorded on the registry. So far: "
+    "eligibility to apply, from a projection of the registry's events, and the investigations "
+    "(立案调查) the bureau records here.",
     app="services.evaluation.main:create_app",
     migrations=Path(__file__).parent / "migrations",
     stream="EVALUATION",
     contracts="shared.contracts.evaluation",
+    projections=_projections,
 )

@@ -1,0 +1,110 @@
+"""The evaluation's tables: its projection of REGISTRY (what eligibility reads), and the read
+model of its own investigation events.
+
+The projection's tables are written by the consumer (services/evaluation/consumers/registry.py)
+only; `evaluation_investigations` is written with the events in one unit of work.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+organizations = Table(
+    "evaluation_organizations",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("level", String(20)),  # national, province, city, county; none: community org
+    Column("registration_authority", String(6)),  # the registering bureau (GB/T 2260)
+    Column("division", String(6), nullable=False),  # the county of its domicile
+    Column("domicile", String(12), nullable=False),
+    Column("registered_on", Date, nullable=False),  # 成立登记, or 备案 of a community org
+    Column("charity_since", Date),
+    Column("revoked_on", Date),  # 撤销登记 / 吊销登记证书: in liquidation
+    Column("revoked_by", String(30)),
+    Column("ended_on", Date),  # 注销, or the end of a filing
+    Index("ix_evaluation_organizations_division", "division"),
+)
+
+reports = Table(
+    "evaluation_reports",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("submitted_on", Date, nullable=False),
+)
+
+inspections = Table(
+    "evaluation_inspections",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("conclusion", String(30), nullable=False),
+    Column("concluded_on", Date, nullable=False),
+)
+
+penalties = Table(
+    "evaluation_penalties",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("decision_number", String(200), primary_key=True),
+    Column("penalty", String(30), nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("minor", Boolean, nullable=False),
+    Column("carried_out_on", Date),
+)
+
+credit_entries = Table(
+    "evaluation_credit_entries",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("list", String(20), primary_key=True),
+    Column("listed_on", Date, primary_key=True),
+    Column("trigger", String(40), nullable=False),
+    Column("removed_on", Date),
+)
+
+disposals = Table(
+    "evaluation_disposals",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("ordered_on", Date, primary_key=True),
+    Column("due_on", Date, nullable=False),
+    Column("completed_on", Date),
+)
+
+ratings = Table(
+    "evaluation_ratings",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),  # the REGISTRY stream sequence: decision order
+    Column("decided_on", Date, nullable=False),
+    Column("grade", String(2)),  # none: cancelled
+    Column("regime", String(20), nullable=False),
+    Column("valid_from", Date),
+    Column("valid_until", Date),
+)
+
+investigations = Table(
+    "evaluation_investigations",
+    metadata,
+    Column("investigation_id", String(64), primary_key=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("opened_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Index("ix_evaluation_investigations_organization", "organization_id"),
+)
+
+PROJECTION_TABLES = (
+    organizations,
+    reports,
+    inspections,
+    penalties,
+    credit_entries,
+    disposals,
+    ratings,
+)

@@ -1,0 +1,1 @@
+"""The evaluation REST API: one router per resource, problem+json refusals."""

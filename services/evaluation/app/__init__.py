@@ -1,0 +1,1 @@
+"""The evaluation application layer: commands, their handlers, the ports, the queries."""

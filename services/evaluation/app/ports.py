@@ -1,0 +1,47 @@
+"""The ports the evaluation's handlers and queries talk to; adapters/ implements them in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from services.evaluation.domain.investigations import Event, Investigations
+from services.evaluation.domain.record import Record
+from shared.eventstore import EventStore, UnitOfWork
+
+
+class Records(Protocol):
+    """The projection of REGISTRY with the investigations recorded here, one record each."""
+
+    async def get(self, organization_id: str) -> Record | None: ...
+
+
+class InvestigationRows(Protocol):
+    """The investigations read model, written with the events in one unit of work."""
+
+    async def put(self, after: Investigations, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class EvaluationUnitOfWork:
+    """One transaction: the event store's appends and the read model's rows, both or neither."""
+
+    events: UnitOfWork
+    investigations: InvestigationRows
+    # under an Idempotency-Key, records in the key's row the stream and version written
+    mark_written: Callable[[str, int], Awaitable[None]]
+
+
+class EvaluationStore(Protocol):
+    """The evaluation's storage: its event store and units of work over it."""
+
+    @property
+    def events(self) -> EventStore: ...
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[EvaluationUnitOfWork]: ...
+
+    def earlier_write(self) -> tuple[str, int] | None:
+        """On a retry whose earlier attempt's write is stored, that write's stream and version."""
+        ...

@@ -1,0 +1,1 @@
+"""Consumers of the evaluation service: its projection of REGISTRY."""

@@ -1,0 +1,47 @@
+"""The evaluation's OpenAPI: every operation has an example and declares its problem+json errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.evaluation.main import create_app
+from services.evaluation.settings import EvaluationSettings
+
+ROUTES = {
+    ("/v1/eligibility/{organization_id}", "get"): {"403", "404", "422"},
+    ("/v1/organizations/{organization_id}/investigations", "post"): {"403", "404", "409", "422"},
+    ("/v1/organizations/{organization_id}/investigations", "get"): {"403", "404"},
+    (
+        "/v1/organizations/{organization_id}/investigations/{investigation_id}/closure",
+        "post",
+    ): {"403", "404", "409", "422"},
+}
+
+
+def schema_has_example(doc: dict[str, Any], content: dict[str, Any]) -> bool:
+    ref = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    return bool(doc["components"]["schemas"][ref].get("examples"))
+
+
+def test_every_operation_has_examples_and_its_problems() -> None:
+    doc = create_app(EvaluationSettings(database_url="sqlite:///unused.db")).openapi()
+    for (path, method), problems in ROUTES.items():
+        op = doc["paths"][path][method]
+        assert problems <= set(op["responses"]), (path, method)
+        for status in problems:
+            assert "application/problem+json" in op["responses"][status]["content"]
+        ok = op["responses"]["201" if "201" in op["responses"] else "200"]
+        assert schema_has_example(doc, ok["content"]), (path, method)
+        if "requestBody" in op:
+            assert schema_has_example(doc, op["requestBody"]["content"]), (path, method)
+
+
+def test_locality_switches_are_checked_at_start() -> None:
+    settings = EvaluationSettings(
+        database_url="sqlite:///unused.db", eligibility_rules_off="credit_listed"
+    )
+    assert settings.switches().off == frozenset({"credit_listed"})
+    with pytest.raises(ValueError, match="always applies"):
+        EvaluationSettings(database_url="sqlite:///unused.db", eligibility_rules_off="ended")
