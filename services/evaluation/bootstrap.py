@@ -14,7 +14,7 @@ from services.evaluation.app.handlers import InvestigationHandlers
 from services.evaluation.app.queries import EvaluationQueries
 from services.evaluation.consumers.registry import RegistryProjection
 from services.evaluation.domain.eligibility import LocalitySwitches
-from services.registry.app.clock import Clock
+from shared.clock import Clock
 from shared.eventstore.sql import SqlEventStore
 from shared.rules.reporting import NATIONAL
 

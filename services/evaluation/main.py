@@ -16,7 +16,7 @@ from services.evaluation.api.errors import install
 from services.evaluation.bootstrap import bootstrap
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.spec import SPEC
-from services.registry.app.clock import Clock, ShanghaiClock
+from shared.clock import Clock, ShanghaiClock
 from shared.http.app import Platform, create_service_app
 
 

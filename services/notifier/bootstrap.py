@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.notifier.adapters.webhook_http import DnsResolver, HttpxSender
-from services.notifier.app.clock import SHANGHAI, Clock
 from services.notifier.app.deliveries import Deliveries
 from services.notifier.app.delivery import DeliveryWorker
 from services.notifier.app.queries import NotifierQueries
@@ -19,6 +18,7 @@ from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.app.webhook_ports import Resolver, WebhookSender
 from services.notifier.consumers.registry import RegistryProjection
 from services.notifier.domain.zombie import ZombieConfig
+from shared.clock import SHANGHAI, Clock
 from shared.eventstore.codec import EventCodec
 from shared.eventstore.sql import SqlEventStore
 from shared.outbox.reader import OutboxReader

@@ -13,10 +13,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from services.notifier.app.clock import ShanghaiClock
 from services.notifier.app.scan import ScanResult
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
+from shared.clock import ShanghaiClock
 from shared.db import make_async_engine
 from shared.eventstore.sql import SqlEventStore
 

@@ -15,11 +15,11 @@ from fastapi import FastAPI
 
 from services.notifier.adapters.webhook_http import HttpxSender
 from services.notifier.api import deliveries, scans, subscriptions, zombies
-from services.notifier.app.clock import Clock, ShanghaiClock
 from services.notifier.app.schedule import daily
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
 from services.notifier.spec import SPEC
+from shared.clock import Clock, ShanghaiClock
 from shared.http.app import Platform, create_service_app
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.registry.adapters.register import SqlRegister
-from services.registry.app.clock import Clock
 from services.registry.app.handlers import RegistryHandlers
 from services.registry.app.ports import Register
 from services.registry.app.queries import RegistryQueries
 from services.registry.domain.places import Places
+from shared.clock import Clock
 from shared.eventstore.sql import SqlEventStore
 from shared.rules.reporting import NATIONAL, ReportingConfig
 

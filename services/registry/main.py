@@ -26,10 +26,10 @@ from services.registry.api import (
     penalties,
     places,
 )
-from services.registry.app.clock import Clock, ShanghaiClock
 from services.registry.bootstrap import sql_registry
 from services.registry.settings import RegistrySettings
 from services.registry.spec import SPEC
+from shared.clock import Clock, ShanghaiClock
 from shared.http.app import Platform, create_service_app
 
 ROUTERS = (

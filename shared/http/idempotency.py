@@ -30,7 +30,7 @@ import json
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +44,9 @@ from shared.http.auth import authenticate
 from shared.http.keys import hash_key
 from shared.http.problems import MEDIA_TYPE, Problem
 from shared.tables import idempotency_keys as t
+
+if TYPE_CHECKING:
+    from shared.eventstore.sql import SqlUnitOfWork
 
 HEADER = b"idempotency-key"
 MAX_KEY = 200
@@ -99,6 +102,13 @@ def written_mark(dialect: str, stream: str, version: int) -> tuple[Any, dict[str
         "body": json.dumps({"written": {"stream": stream, "version": version}}),
         "created_at": datetime.now(UTC),
     }
+
+
+async def mark_written(uow: SqlUnitOfWork, stream: str, version: int) -> None:
+    """In `uow`, say in this request's key row where its write is (nothing without a key)."""
+    mark = written_mark(uow.connection.dialect.name, stream, version)
+    if mark is not None:
+        await uow.write(*mark)
 
 
 def _written(row: dict[str, Any]) -> tuple[str, int] | None:

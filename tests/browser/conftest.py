@@ -18,9 +18,9 @@ from sqlalchemy import create_engine
 from services.metrics.adapters.reported import md as reported_md
 from services.metrics.main import create_app as create_metrics
 from services.metrics.settings import MetricsSettings
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app as create_registry
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from tests.conftest import NatsServer
 from tests.integration.metrics.test_metrics_api import DEV, Rig
 from tests.integration.registry.conftest import TODAY

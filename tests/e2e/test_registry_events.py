@@ -11,9 +11,9 @@ import httpx
 import nats
 import pytest
 
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from shared.outbox.envelope import parse_cloudevent
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer

@@ -13,7 +13,7 @@ from services.evaluation.adapters.tables import investigations
 from services.evaluation.app.ports import EvaluationUnitOfWork
 from services.evaluation.domain.investigations import Event, Investigations
 from shared.eventstore.sql import SqlEventStore, SqlUnitOfWork
-from shared.http.idempotency import stored_write, written_mark
+from shared.http.idempotency import mark_written, stored_write
 
 
 class SqlInvestigationRows:
@@ -46,13 +46,7 @@ class SqlEvaluationStore:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[EvaluationUnitOfWork]:
         async with self.store.unit_of_work() as uow:
-            yield EvaluationUnitOfWork(uow, SqlInvestigationRows(uow), partial(_mark_written, uow))
+            yield EvaluationUnitOfWork(uow, SqlInvestigationRows(uow), partial(mark_written, uow))
 
     def earlier_write(self) -> tuple[str, int] | None:
         return stored_write()
-
-
-async def _mark_written(uow: SqlUnitOfWork, stream: str, version: int) -> None:
-    mark = written_mark(uow.connection.dialect.name, stream, version)
-    if mark is not None:
-        await uow.write(*mark)

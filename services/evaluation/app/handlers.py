@@ -18,7 +18,7 @@ from services.evaluation.app.ports import EvaluationStore, Records
 from services.evaluation.app.streams import CODEC, INVESTIGATIONS
 from services.evaluation.domain.investigations import Event, Investigations
 from services.evaluation.domain.record import Investigation
-from services.registry.app.clock import Clock
+from shared.clock import Clock
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 from shared.eventstore.repository import Repository
 

@@ -14,7 +14,7 @@ from services.evaluation.domain.eligibility import (
     regime_on,
 )
 from services.evaluation.domain.record import Investigation, Record
-from services.registry.app.clock import Clock
+from shared.clock import Clock
 from shared.rules.reporting import ReportingConfig
 
 Covers = Callable[[str], bool]

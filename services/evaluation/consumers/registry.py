@@ -15,9 +15,9 @@ from sqlalchemy import Table, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.adapters.tables import PROJECTION_TABLES
-from services.registry.domain.rating import regime_of
 from shared.consumer import Delivered, Projection
 from shared.contracts import registry as r
+from shared.rules.rating import regime_of
 
 EVENTS = (
     "organization_registered",

@@ -10,7 +10,7 @@ from typing import Literal
 from services.evaluation.domain.record import Record, Regime
 from services.evaluation.domain.rule import Context
 from services.evaluation.domain.rules import BY_NAME, RULES
-from services.registry.domain.rating import REVISION_IN_FORCE, regime_of
+from shared.rules.rating import REVISION_IN_FORCE, regime_of
 from shared.rules.reporting import NATIONAL, ReportingConfig
 
 __all__ = ["REVISION_IN_FORCE", "Eligibility", "LocalitySwitches", "RuleResult", "eligibility"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from services.evaluation.domain.record import Rating
 from services.evaluation.domain.rule import Context, Outcome, failed, passed
-from services.registry.domain.rating import rateable_from, years_after
+from shared.rules.rating import rateable_from, years_after
 
 REEVALUATION_YEARS = 4  # 2026 revision: 在评估等级有效期的前4年内可以申请重新评估
 

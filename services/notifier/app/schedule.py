@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
-from services.notifier.app.clock import SHANGHAI
+from shared.clock import SHANGHAI
 
 log = logging.getLogger("socorg.notifier")
 

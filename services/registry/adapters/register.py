@@ -25,7 +25,7 @@ from services.registry.app.search import Filters, Found
 from services.registry.domain.places import Places
 from shared.eventstore import EventMetadata
 from shared.eventstore.sql import SqlEventStore, SqlUnitOfWork
-from shared.http.idempotency import stored_write, written_mark
+from shared.http.idempotency import mark_written, stored_write
 from shared.rules.reporting import NATIONAL, ReportingConfig
 
 
@@ -79,7 +79,7 @@ class SqlRegister:
         try:
             async with self.store.unit_of_work() as uow:
                 rows = SqlOrganizationRows(self.engine, self.places, uow, self.reporting)
-                yield RegistryUnitOfWork(uow, rows, partial(_mark_written, uow))
+                yield RegistryUnitOfWork(uow, rows, partial(mark_written, uow))
         except IntegrityError as exc:
             if rows is None:
                 raise
@@ -107,9 +107,3 @@ class SqlRegister:
 
     async def open_snapshot(self) -> SqlSnapshot:
         return await SqlSnapshot.open(self.engine, self.reporting)
-
-
-async def _mark_written(uow: SqlUnitOfWork, stream: str, version: int) -> None:
-    mark = written_mark(uow.connection.dialect.name, stream, version)
-    if mark is not None:
-        await uow.write(*mark)

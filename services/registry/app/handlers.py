@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.registry.app.clock import Clock
 from services.registry.app.commands import Command, Creation, RegisterOrganization
 from services.registry.app.decide import day_of, decide
 from services.registry.app.errors import (
@@ -26,6 +25,7 @@ from services.registry.app.streams import CODEC, STREAM_PREFIX
 from services.registry.domain.errors import IdentifierTaken
 from services.registry.domain.organization import Organization, domicile_of
 from services.registry.domain.places import Places
+from shared.clock import Clock
 from shared.contracts.registry import RegistryEvent
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 from shared.eventstore.repository import Repository

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.registry.app.clock import Clock
 from services.registry.app.errors import AsOfInFuture, OrganizationNotFound
 from services.registry.app.handlers import organizations
 from services.registry.app.ports import Register
 from services.registry.app.search import Filters, Found
 from services.registry.app.timeline import end_of
 from services.registry.domain.organization import Organization
+from shared.clock import Clock
 from shared.eventstore import RecordedEvent
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.registry.app.clock import SHANGHAI
+from shared.clock import SHANGHAI
 from shared.eventstore.codec import EventCodec
 
 PRODUCER = "registry"

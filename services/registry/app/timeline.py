@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from services.registry.app.clock import SHANGHAI
 from services.registry.app.errors import DateOutOfRange
+from shared.clock import SHANGHAI
 from shared.contracts import contract_of
 from shared.contracts.registry import RegistryEvent
 

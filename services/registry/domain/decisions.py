@@ -7,7 +7,6 @@ from typing import get_args
 
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
 from services.registry.domain.fields import require_optional_text, require_text
-from services.registry.domain.rating import Regime, rateable_from, regime_of, regime_validity
 from services.registry.domain.state import OrganizationState
 from shared.contracts.registry import (
     CertificateRevoked,
@@ -18,6 +17,7 @@ from shared.contracts.registry import (
     RatingChanged,
     RegistrationRevoked,
 )
+from shared.rules.rating import Regime, rateable_from, regime_of, regime_validity
 
 GRADE_OF: dict[str, Grade] = {g: g for g in get_args(Grade)}
 REGIME_NAME: dict[Regime, str] = {

@@ -16,9 +16,9 @@ import pytest
 
 from services.evaluation.main import create_app as evaluation_app
 from services.evaluation.settings import EvaluationSettings
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app as registry_app
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from shared.db import make_async_engine
 from shared.http.keys import KeyStore
 from shared.settings import DEV_API_KEY

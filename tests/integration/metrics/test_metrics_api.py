@@ -19,9 +19,9 @@ from services.metrics.adapters.reported import md as reported_md
 from services.metrics.adapters.tables import TABLES
 from services.metrics.main import create_app as create_metrics
 from services.metrics.settings import MetricsSettings
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app as create_registry
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from shared.db import make_async_engine
 from shared.http.keys import KeyStore
 from shared.settings import DEV_API_KEY

@@ -17,9 +17,9 @@ from sqlalchemy import Table, func, select
 from services.notifier.adapters.tables import disposals, organizations, zombie_flags
 from services.notifier.main import create_app as notifier_app
 from services.notifier.settings import NotifierSettings
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app as registry_app
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from shared.db import make_async_engine
 from shared.http.keys import KeyStore
 from shared.outbox.envelope import parse_cloudevent

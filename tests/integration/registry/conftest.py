@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app
 from services.registry.settings import RegistrySettings
+from shared.clock import FixedClock
 from shared.db import is_sqlite, make_async_engine
 from shared.http.keys import KeyStore
 from shared.natsserver import free_port

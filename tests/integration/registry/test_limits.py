@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from services.registry.app.clock import FixedClock
 from services.registry.app.types import MAX_FIGURES
 from services.registry.main import create_app
+from shared.clock import FixedClock
 from tests.integration.registry.builders import organization
 from tests.integration.registry.conftest import DEV, registry_settings
 from tests.integration.servers import serve

@@ -9,7 +9,7 @@ from datetime import date
 import httpx
 import pytest
 
-from services.registry.app.clock import FixedClock
+from shared.clock import FixedClock
 from tests.integration.registry.builders import is_problem, registered
 
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from services.registry.app.clock import FixedClock
 from services.registry.main import create_app
+from shared.clock import FixedClock
 from tests.integration.registry.builders import code, filed, registered
 from tests.integration.registry.conftest import DEV, TODAY, registry_settings
 from tests.integration.servers import serve

@@ -12,7 +12,7 @@ from alembic import command
 from sqlalchemy import create_engine, select, update
 
 from services.registry.adapters.tables import organizations
-from services.registry.app.clock import FixedClock
+from shared.clock import FixedClock
 from shared.migrate import alembic_config, upgrade
 from tests.integration.registry.builders import registered
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 import pytest
 from pydantic import ValidationError
 
-from services.notifier.app.clock import SHANGHAI
 from services.notifier.app.schedule import next_run
 from services.notifier.domain.flags import ZOMBIE, FlagChange, stream_of
 from services.notifier.domain.zombie import MissedYear
 from services.notifier.settings import NotifierSettings
+from shared.clock import SHANGHAI
 from shared.contracts.base import contract_of
 from shared.contracts.notifier import ZombieCleared, ZombieFlagged, ZombieSignalRaised
 

@@ -7,9 +7,9 @@ from uuid import uuid4
 
 import pytest
 
-from services.registry.app.clock import SHANGHAI
 from services.registry.app.streams import CODEC
 from services.registry.app.timeline import act_date
+from shared.clock import SHANGHAI
 from shared.contracts import all_contracts
 from shared.contracts.base import EventData, contract
 from shared.contracts.registry import Deregistered, RatingChanged

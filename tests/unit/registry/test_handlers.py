@@ -13,7 +13,6 @@ import pytest
 
 from services.registry.adapters.places_file import load_places
 from services.registry.app import commands as c
-from services.registry.app.clock import SHANGHAI, FixedClock
 from services.registry.app.errors import (
     DuplicateIdentifier,
     MissingScope,
@@ -25,6 +24,7 @@ from services.registry.app.handlers import Actor
 from services.registry.bootstrap import Registry, bootstrap
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
 from services.registry.domain.registration import OverrideRequest
+from shared.clock import SHANGHAI, FixedClock
 from tests.unit.registry.builders import GROUP_CODE
 from tests.unit.registry.fakes import FakeRegister
 

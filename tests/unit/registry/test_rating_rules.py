@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.registry.domain.errors import InvalidCommand, Refusal, StateConflict
-from services.registry.domain.rating import rateable_from, regime_of, regime_validity
+from shared.rules.rating import rateable_from, regime_of, regime_validity
 from tests.unit.registry.builders import registered
 
 

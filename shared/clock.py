@@ -1,4 +1,5 @@
-"""The Clock port: "today" as a civil date in Asia/Shanghai, injectable so tests pick the day."""
+"""The Clock port: "today" as a civil date in Asia/Shanghai, injectable so tests pick the day
+(every service: the bureaus' dates are civil dates there, ARCHITECTURE.md §4, Time)."""
 
 from __future__ import annotations
 
