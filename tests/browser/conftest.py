@@ -42,9 +42,9 @@ async def rig(sqlite_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
     sync = create_engine(sqlite_url)
     reported_md.create_all(sync)
     sync.dispose()
+    clock = FixedClock(TODAY)
     registry = create_registry(
-        RegistrySettings(database_url=sqlite_url, nats_url=nats_server.url),
-        clock=FixedClock(TODAY),
+        RegistrySettings(database_url=sqlite_url, nats_url=nats_server.url), clock=clock
     )
     metrics = create_metrics(MetricsSettings(database_url=sqlite_url, nats_url=nats_server.url))
     async with (
@@ -53,7 +53,7 @@ async def rig(sqlite_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
         httpx.AsyncClient(base_url=r_url, headers=DEV) as r_http,
         httpx.AsyncClient(base_url=m_url, headers=DEV) as m_http,
     ):
-        yield Rig(r_http, m_http, m_url, sqlite_url)
+        yield Rig(r_http, m_http, m_url, sqlite_url, clock)
 
 
 def _chromium_or_skip() -> None:
