@@ -16,6 +16,7 @@ from shared.eventstore import EventMetadata
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ADMIN_URL = os.environ.get("SOCORG_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 CONCURRENCY = 16
+LAG_RATE = 200.0  # registrations per second while the metrics lag is measured
 META = EventMetadata(client="bench")
 DIVISIONS = ("420106", "330203", "110105", "440305")
 EVENT_TYPE = "registration_changed"
@@ -31,6 +32,9 @@ class Sizes:
     import_rows: int  # rows of the ningbo-profile file posted to /v1/imports
     organizations: int  # national-profile register the list and get are measured on
     reads: int  # GET requests, list and get each
+    rebuild_events: int  # national events published and rebuilt by the metrics projection
+    lag_writes: int  # registrations posted at LAG_RATE per second for the metrics lag
+    page_requests: int  # GET of the whole target set
 
 
 SIZES = (
@@ -43,6 +47,9 @@ SIZES = (
         import_rows=3_000,
         organizations=100_000,
         reads=300,
+        rebuild_events=200_000,
+        lag_writes=2_000,
+        page_requests=50,
     )
     if QUICK
     else Sizes(
@@ -54,6 +61,9 @@ SIZES = (
         import_rows=15_000,
         organizations=1_000_000,
         reads=300,
+        rebuild_events=1_000_000,
+        lag_writes=4_000,
+        page_requests=100,
     )
 )
 

@@ -287,21 +287,29 @@ async def consumer_apply(
     )
 
 
-async def _fetch_ack(js: JetStreamContext, part: str, n: int, config: ConsumerConfig) -> None:
+async def fetch_ack(
+    js: JetStreamContext,
+    part: str,
+    n: int,
+    config: ConsumerConfig,
+    stream: str = CONSUME_STREAM,
+    subjects: str | None = None,
+) -> None:
+    """Fetch and ack n messages of `stream` (default: the part's subjects of CBENCH)."""
     durable = f"raw_{part}"
     await js.add_consumer(
-        CONSUME_STREAM,
+        stream,
         api.ConsumerConfig(
             durable_name=durable,
             ack_policy=api.AckPolicy.EXPLICIT,
             deliver_policy=api.DeliverPolicy.ALL,
             ack_wait=config.ack_wait,
             max_deliver=-1,
-            filter_subjects=[f"cbench.{part}.>"],
+            filter_subjects=[subjects or f"cbench.{part}.>"],
             max_ack_pending=max(1000, config.batch_size * 4),
         ),
     )
-    sub = await js.pull_subscribe_bind(durable=durable, stream=CONSUME_STREAM)
+    sub = await js.pull_subscribe_bind(durable=durable, stream=stream)
     done = 0
     while done < n:
         msgs = await sub.fetch(config.batch_size, timeout=config.fetch_timeout)
@@ -315,11 +323,11 @@ async def raw_fetch_ack(nats_url: str, n: int, warmup: int, config: ConsumerConf
     nc = await connect(nats_url)
     try:
         js = nc.jetstream()
-        await _fetch_ack(js, "warm", warmup, config)
+        await fetch_ack(js, "warm", warmup, config)
         return await timed(
             "raw nats-py fetch + ack",
             n,
-            lambda: _fetch_ack(js, "main", n, config),
+            lambda: fetch_ack(js, "main", n, config),
             f"pull fetch({config.batch_size}) then ack() each, same consumer configuration",
         )
     finally:

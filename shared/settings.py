@@ -79,6 +79,13 @@ class ServiceSettings(BaseSettings):
         le=65535,
         description="`socorg relay`: serve Prometheus metrics on HOST at this port (0: none)",
     )
+    consumer_max_wait_ms: float = Field(
+        100.0,
+        gt=0,
+        le=60_000,
+        description="consumers: how long a fetch that found the stream empty waits for its "
+        "batch to fill before applying what came (the lag a trickle of events sees)",
+    )
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
     relay_linger_ms: float = Field(
         20.0,

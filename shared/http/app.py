@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import VERSION, logs
-from shared.consumer import ConsumerRunner, Consumers, Projection
+from shared.consumer import ConsumerConfig, ConsumerRunner, Consumers, Projection
 from shared.contracts.asyncapi import asyncapi_document
 from shared.db import is_sqlite, make_async_engine
 from shared.eventstore import EventTooLarge
@@ -198,7 +198,8 @@ async def _consumers(
 ) -> AsyncIterator[None]:
     consumers = Consumers()
     for p in projections:
-        consumers.add(ConsumerRunner(platform.engine, platform.nats, p))
+        config = ConsumerConfig.from_settings(platform.settings)
+        consumers.add(ConsumerRunner(platform.engine, platform.nats, p, config))
     app.state.consumers = consumers
     platform.checks["consumers"] = consumers.readiness
     await consumers.start()

@@ -122,3 +122,15 @@ def test_the_relay_linger_comes_from_settings_in_milliseconds() -> None:
         RegistrySettings(relay_linger_ms=-1)
     with pytest.raises(ValidationError):
         RegistrySettings(database_pool_size=0)
+
+
+def test_the_consumers_max_wait_comes_from_settings_in_milliseconds() -> None:
+    from shared.consumer import ConsumerConfig
+
+    assert ConsumerConfig.from_settings(RegistrySettings()).fetch_timeout == 0.1
+    assert (
+        ConsumerConfig.from_settings(RegistrySettings(consumer_max_wait_ms=500)).fetch_timeout
+        == 0.5
+    )
+    with pytest.raises(ValidationError):
+        RegistrySettings(consumer_max_wait_ms=0)

@@ -3,6 +3,7 @@ what document; a correction is a new row naming the one it corrects, never an up
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -125,3 +126,30 @@ class ReportedValues:
         async with self.engine.connect() as conn:
             found = (await conn.execute(q)).scalar_one_or_none()
         return None if found is None else float(found)
+
+    async def values(
+        self, indicators: Sequence[str], place: str, days: Sequence[date]
+    ) -> dict[str, list[float | None]]:
+        """`value` of each indicator on each of `days` (sorted), from one query."""
+        q = (
+            select(reported.c.indicator, reported.c.as_of, reported.c.value)
+            .where(
+                reported.c.indicator.in_(indicators),
+                reported.c.place == place,
+                reported.c.as_of <= days[-1],
+            )
+            .order_by(reported.c.as_of, reported.c.id)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(q)).all()
+        out: dict[str, list[float | None]] = {}
+        for name in indicators:
+            mine = [(r.as_of, float(r.value)) for r in rows if r.indicator == name]
+            found: list[float | None] = []
+            at, current = 0, None
+            for day in days:  # the last row up to each day (rows and days ascending)
+                while at < len(mine) and mine[at][0] <= day:
+                    current, at = mine[at][1], at + 1
+                found.append(current)
+            out[name] = found
+        return out

@@ -79,11 +79,12 @@ def _read(p: Progress, place: str, history: list[Point] | None) -> TargetProgres
 async def _set_progress(
     metrics: Metrics, s: TargetSet, as_of: date, place: str, *, history: bool
 ) -> TargetSetProgress:
-    rows = []
-    for t in s.targets:
-        where = place if place != s.place else (t.place or s.place)
-        p, points = await metrics.queries.progress(s, t, as_of, where)
-        rows.append(_read(p, where, points if history else None))
+    wheres = [(t, place if place != s.place else (t.place or s.place)) for t in s.targets]
+    found = await metrics.queries.progress_of(s, wheres, as_of)
+    rows = [
+        _read(p, where, points if history else None)
+        for (p, points), (_, where) in zip(found, wheres, strict=True)
+    ]
     return TargetSetProgress(**_summary(s).model_dump(), as_of=as_of, progress=rows)
 
 

@@ -1,8 +1,13 @@
-"""What the API asks of the metrics: indicator values, monthly series, targets' progress."""
+"""What the API asks of the metrics: indicator values, monthly series, targets' progress.
+
+A value on one date is one count (adapters/counting.py); series and targets' histories are
+computed set-based (adapters/series.py): per area, one grouped query per kind of count over
+every month at once, and one query for the reported values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.metrics.adapters.counting import Counter
 from services.metrics.adapters.reported import ReportedValues
+from services.metrics.adapters.series import SeriesCounter
 from services.metrics.domain import indicators
 from services.metrics.domain.calendar import month_ends
 from services.metrics.domain.targets import Progress, Target, TargetSet, progress
@@ -31,6 +37,7 @@ class MetricsQueries:
     ) -> None:
         self.engine = engine
         self.counter = counter
+        self.many = SeriesCounter(counter.places)
         self.reported = reported
         self.target_sets = target_sets
 
@@ -42,17 +49,52 @@ class MetricsQueries:
         async with self.engine.connect() as conn:
             return await self.counter.value(conn, ind, place, day)
 
+    async def series_of(
+        self, names: Sequence[str], place: str, start: date, end: date
+    ) -> dict[str, list[Point]]:
+        """Each indicator's value at each month's end from `start` to `end`, the last on `end`
+        itself. Raises indicators.UnknownIndicator for a name outside the grammar."""
+        days = month_ends(start, end)
+        parsed = [indicators.parse(n) for n in dict.fromkeys(names)]
+        counted = [i for i in parsed if i.measure != "reported"]
+        told = [i.name for i in parsed if i.measure == "reported"]
+        found: dict[str, list[float | None]] = {}
+        if counted:
+            async with self.engine.connect() as conn:
+                found |= await self.many.values(conn, counted, place, days)
+        if told:
+            found |= await self.reported.values(told, place, days)
+        return {n: [Point(d, v) for d, v in zip(days, found[n], strict=True)] for n in found}
+
     async def series(self, name: str, place: str, start: date, end: date) -> list[Point]:
         """The value at each month's end from `start` to `end`, the last on `end` itself."""
-        return [Point(d, await self.value(name, place, d)) for d in month_ends(start, end)]
+        return (await self.series_of([name], place, start, end))[name]
+
+    async def progress_of(
+        self, target_set: TargetSet, targets: Sequence[tuple[Target, str]], as_of: date
+    ) -> list[tuple[Progress, list[Point]]]:
+        """Each (target, place)'s progress on `as_of` and its monthly history, the series of
+        each place computed together."""
+        by_place: dict[str, list[str]] = {}
+        for t, where in targets:
+            by_place.setdefault(where, []).append(t.indicator)
+        series = {
+            where: await self.series_of(names, where, target_set.start, as_of)
+            for where, names in by_place.items()
+        }
+        out = []
+        for t, where in targets:
+            history = series[where][t.indicator]
+            values = [p.value for p in history]
+            known = [v for v in values if v is not None]
+            # The months before the first known value (nothing reported yet, no denominator)
+            # are left out of the fit, not counted as zeros.
+            found = progress(t, as_of, values[-1] if values else None, known)
+            out.append((found, history))
+        return out
 
     async def progress(
         self, target_set: TargetSet, target: Target, as_of: date, place: str | None = None
     ) -> tuple[Progress, list[Point]]:
         where = place or target.place or target_set.place
-        history = await self.series(target.indicator, where, target_set.start, as_of)
-        values = [p.value for p in history]
-        known = [v for v in values if v is not None]
-        # The months before the first known value (nothing reported yet, no denominator) are
-        # left out of the fit, not counted as zeros.
-        return progress(target, as_of, values[-1] if values else None, known), history
+        return (await self.progress_of(target_set, [(target, where)], as_of))[0]

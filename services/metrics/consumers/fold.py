@@ -1,0 +1,187 @@
+"""A batch of REGISTRY events folded in memory over the rows they touch, in stream order.
+
+The projection (registry.py) loads the touched organizations' open spans and grades, folds
+the events here, and writes the result in a few multi-row statements: the fold is the one
+place the rules of the spans, grades and reports live, whether a batch holds one event or a
+thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Protocol, cast
+
+from shared.contracts.base import EventData
+from shared.contracts.registry import (
+    AnnualReportSubmitted,
+    CertificateRevoked,
+    CommunityOrganizationFiled,
+    Deregistered,
+    FilingCancelled,
+    OrganizationRegistered,
+    RatingChanged,
+    RegistrationChanged,
+    RegistrationRevoked,
+)
+
+# Fields of a 变更登记 that move an organization between the counts.
+SPAN_FIELDS = {"category": "category", "level": "level", "domicile": "place", "community": "place"}
+# Events that need an organization's stored open span, or its stored grades.
+Ends = (RegistrationRevoked, CertificateRevoked, Deregistered, FilingCancelled)
+NEEDS_SPAN: tuple[type[EventData], ...] = (RegistrationChanged, *Ends)
+NEEDS_GRADES: tuple[type[EventData], ...] = (RatingChanged, *Ends)
+# The rest (inspections, charity recognition, disposals …) changes no count.
+COUNTED: tuple[type[EventData], ...] = (
+    OrganizationRegistered,
+    CommunityOrganizationFiled,
+    AnnualReportSubmitted,
+    RegistrationChanged,
+    RatingChanged,
+    *Ends,
+)
+
+
+class OfOrganization(Protocol):
+    organization_id: str
+
+
+def touched(found: Sequence[EventData], kinds: tuple[type[EventData], ...]) -> set[str]:
+    """The organizations named by the events of `kinds` (each of them names one)."""
+    return {cast(OfOrganization, d).organization_id for d in found if isinstance(d, kinds)}
+
+
+@dataclass
+class Row:
+    """A row of spans or grades: its values, whether it is stored, whether the fold changed it."""
+
+    values: dict[str, Any]
+    stored: bool = False
+    dirty: bool = False
+
+
+@dataclass
+class Fold:
+    """The touched rows: open spans by organization (None once ended), every grade of an
+    organization, the reports by (organization, year); `new_*` in the order they were made."""
+
+    open_spans: dict[str, Row | None] = field(default_factory=dict)
+    spans: list[Row] = field(default_factory=list)
+    grades: dict[str, list[Row]] = field(default_factory=dict)
+    reports: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+
+    def load_span(self, values: dict[str, Any]) -> None:
+        row = Row(dict(values), stored=True)
+        self.open_spans[values["organization_id"]] = row
+        self.spans.append(row)
+
+    def load_grade(self, values: dict[str, Any]) -> None:
+        self.grades.setdefault(values["organization_id"], []).append(Row(dict(values), stored=True))
+
+    def written_spans(self) -> list[Row]:
+        return [r for r in self.spans if r.dirty]
+
+    def written_grades(self) -> list[Row]:
+        return [r for rows in self.grades.values() for r in rows if r.dirty]
+
+    # ---- the rules -----------------------------------------------------------------------
+
+    def apply(self, data: object) -> None:
+        match data:
+            case OrganizationRegistered() as e:
+                self._open(
+                    e.organization_id,
+                    e.registered_on,
+                    kind=e.kind,
+                    category=e.category,
+                    level=e.level,
+                    place=e.domicile,
+                    urban=None,
+                )
+            case CommunityOrganizationFiled() as e:
+                self._open(
+                    e.organization_id,
+                    e.filed_on,
+                    kind="community_org",
+                    category=e.category,
+                    level=None,
+                    place=e.community,
+                    urban=e.urban,
+                )
+            case RegistrationChanged() as e:
+                new = {c: e.changes[f][1] for f, c in SPAN_FIELDS.items() if f in e.changes}
+                if "urban" in e.changes:
+                    new["urban"] = e.changes["urban"][1]
+                if new:
+                    self._next_span(e.organization_id, e.changed_on, new)
+            case RegistrationRevoked() | CertificateRevoked() as e:
+                self._next_span(e.organization_id, e.revoked_on, {"status": "in_liquidation"})
+                self._end_grade(e.organization_id, e.revoked_on)
+            case Deregistered() as e:
+                self._end(e.organization_id, e.deregistered_on)
+            case FilingCancelled() as e:  # 注销备案 / 撤销备案: a filed organization ends
+                self._end(e.organization_id, e.cancelled_on)
+            case RatingChanged() as e:
+                self._rate(e)
+            case AnnualReportSubmitted() as e:
+                self.reports[(e.organization_id, e.year)] = {
+                    "organization_id": e.organization_id,
+                    "year": e.year,
+                    "submitted_on": e.submitted_on,
+                    "staff_employed": e.staff_employed,
+                }
+
+    def _open(self, org: str, day: date, **attributes: Any) -> None:
+        """The organization's first span: registered (成立登记) or filed (备案) on `day`."""
+        values = {"organization_id": org, "n": 0, "valid_from": day, "valid_to": None}
+        row = Row(values | attributes | {"status": "active"}, dirty=True)
+        self.open_spans[org] = row
+        self.spans.append(row)
+
+    def _next_span(self, org: str, day: date, new: dict[str, Any]) -> None:
+        """Close the organization's open span on `day` and open the next with `new` values."""
+        row = self.open_spans.get(org)
+        if row is None:
+            return  # ended (注销) or never seen: nothing it changes is counted
+        start = max(day, row.values["valid_from"])
+        row.values["valid_to"], row.dirty = start, True
+        values = {**row.values, **new, "n": row.values["n"] + 1, "valid_from": start}
+        nxt = Row(values | {"valid_to": None}, dirty=True)
+        self.open_spans[org] = nxt
+        self.spans.append(nxt)
+
+    def _end(self, org: str, day: date) -> None:
+        """The organization ends on `day`: its open span closes, its grade with it."""
+        row = self.open_spans.get(org)
+        if row is not None:
+            row.values["valid_to"], row.dirty = day, True
+            self.open_spans[org] = None
+        self._end_grade(org, day)
+
+    def _end_grade(self, org: str, day: date) -> None:
+        """No grade of the organization holds from `day` on (撤销, 吊销, 注销 void it); a grade
+        yet to start gets an empty period."""
+        for row in self.grades.get(org, []):
+            until = row.values["valid_to"]
+            if until is None or until > day:
+                row.values["valid_to"], row.dirty = day, True
+
+    def _rate(self, e: RatingChanged) -> None:
+        """A decision ends the grade in force when the new one starts (its `valid_from`: under
+        the 2026 revision 1 January after the announcement, DOMAIN.md, Rating) and, with a
+        grade, starts the next one; a cancellation (no grade) ends it on the decision's day."""
+        starts = (e.valid_from or e.decided_on) if e.grade is not None else e.decided_on
+        self._end_grade(e.organization_id, starts)
+        if e.grade is None:
+            return
+        rows = self.grades.setdefault(e.organization_id, [])
+        until = None if e.valid_until is None else e.valid_until + timedelta(days=1)
+        values = {
+            "organization_id": e.organization_id,
+            "n": len(rows),
+            "grade": e.grade,
+            "valid_from": starts,
+            "valid_to": until,
+        }
+        rows.append(Row(values, dirty=True))
