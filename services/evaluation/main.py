@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.evaluation.api import eligibility, investigations
+from services.evaluation.api import applications, eligibility, investigations, rounds
 from services.evaluation.api.errors import install
 from services.evaluation.bootstrap import bootstrap
 from services.evaluation.settings import EvaluationSettings
@@ -29,14 +29,23 @@ def create_app(
     @asynccontextmanager
     async def evaluation_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
         app.state.evaluation = bootstrap(
-            store=platform.store, switches=switches, clock=clock or ShanghaiClock()
+            store=platform.store,
+            switches=switches,
+            clock=clock or ShanghaiClock(),
+            defaults=settings.defaults(),
         )
         yield
 
     app = create_service_app(
         SPEC,
         settings,
-        routers=(eligibility.router, investigations.router),
+        routers=(
+            eligibility.router,
+            investigations.router,
+            rounds.router,
+            applications.router,
+            applications.overdue,
+        ),
         extend=evaluation_parts,
     )
     install(app)

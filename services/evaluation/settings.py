@@ -7,7 +7,9 @@ from typing import ClassVar, Self
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.evaluation.app.round_handlers import Defaults
 from services.evaluation.domain.eligibility import LocalitySwitches
+from services.evaluation.domain.process import PUBLICITY_DAYS, REVIEW_DAYS
 from shared.settings import ServiceSettings
 
 
@@ -32,10 +34,27 @@ class EvaluationSettings(ServiceSettings):
         "in_liquidation always apply)",
     )
 
+    # The grading workflow's locality defaults (a round may name its own; docs/evaluation.md).
+    framework: str = Field(
+        "default-v1", description="indicator framework file (services/evaluation/data/frameworks)"
+    )
+    thresholds: str = Field(
+        "anqing-2021", description="grade thresholds file (services/evaluation/data/thresholds)"
+    )
+    publicity_days: int = Field(
+        PUBLICITY_DAYS, ge=1, le=90, description="公示 period in days (Wuhan 2020: 15)"
+    )
+    review_days: int = Field(
+        REVIEW_DAYS, ge=1, le=90, description="days to record a 复核 decision (39号 arts. 20, 23)"
+    )
+
     @model_validator(mode="after")
     def _known_rules(self) -> Self:
         self.switches()  # an unknown or fixed rule stops the service at start
         return self
+
+    def defaults(self) -> Defaults:
+        return Defaults(self.framework, self.thresholds, self.publicity_days, self.review_days)
 
     def switches(self) -> LocalitySwitches:
         return LocalitySwitches(

@@ -24,7 +24,8 @@ def _projections(platform: Platform) -> Sequence[Projection]:
 SPEC = ServiceSpec(
     name="evaluation",
     settings=EvaluationSettings,
-    description="等级评估: the 3A–5A grading workflow, recorded on the registry. So far: "
+    description="等级评估: the 3A–5A grading workflow: rounds, applications, scoring, decision, "
+    "公示, 复核 and confirmation; "
     "eligibility to apply, from a projection of the registry's events, and the investigations "
     "(立案调查) the bureau records here.",
     app="services.evaluation.main:create_app",

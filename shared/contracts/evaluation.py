@@ -1,33 +1,135 @@
-"""Events the evaluation service publishes to EVALUATION."""
+"""Events the evaluation service publishes to EVALUATION: investigations, and the grading
+workflow of a round (评估批次) and its applications (docs/evaluation.md, Workflow)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.base import EventData, contract
-from shared.contracts.registry import Grade
+from shared.contracts.base import EventData, contract, upcaster
+from shared.contracts.registry import Grade, RatingRegime
+
+Aggregate = Literal["mean", "median", "trimmed_mean"]
 
 
-@contract("evaluation", "round_announced", 1, "评估批次: a round opened by an authority")
+@contract(
+    "evaluation",
+    "round_announced",
+    2,
+    "评估批次: a round announced by a registration authority",
+    act_date="announced_on",
+)
 class RoundAnnounced(EventData):
     round_id: str
-    authority: str
+    authority: str = Field(description="the registration authority's place code (GB/T 2260)")
     title: str
-    opens_on: date
-    closes_on: date
+    announced_on: date
+    opens_on: date = Field(description="first day of the application window")
+    closes_on: date = Field(description="last day of the application window")
+    regime: RatingRegime = Field(description="the regime of the round's date (opens_on)")
+    framework: str = Field(description="the indicator framework's file, e.g. default-v1")
+    thresholds: str = Field(description="the grade thresholds' file, e.g. anqing-2021")
+    aggregate: Aggregate = Field(description="how the assessors' sheets make one score")
+    assessors: int = Field(description="sheets needed before the committee may decide")
+    publicity_days: int = Field(description="公示 period, days, the publication day included")
+    review_days: int = Field(description="days after an objection to record its 复核 decision")
 
 
-@contract("evaluation", "application_submitted", 1, "评估申请")
+@upcaster("evaluation", "round_announced", 1)
+def _round_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 named only the window: it was announced when it opened, on the defaults of the time."""
+    from shared.rules.rating import regime_of  # the rules import the registry's contracts
+
+    opens = date.fromisoformat(data["opens_on"])
+    return {
+        **data,
+        "announced_on": data["opens_on"],
+        "regime": regime_of(opens),
+        "framework": "default-v1",
+        "thresholds": "anqing-2021",
+        "aggregate": "mean",
+        "assessors": 1,
+        "publicity_days": 15,
+        "review_days": 15,
+    }
+
+
+class Ineligible(BaseModel):
+    """An application the close found ineligible, with every failing rule and its facts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    application_id: str
+    organization_id: str
+    reasons: list[str]
+
+
+@contract(
+    "evaluation",
+    "round_closed",
+    1,
+    "评估批次 closed: applications re-checked for eligibility",
+    act_date="closed_on",
+)
+class RoundClosed(EventData):
+    round_id: str
+    closed_on: date
+    admitted: int = Field(description="applications still eligible on the closing day")
+    ineligible: list[Ineligible] = Field(default_factory=list)
+
+
+@contract(
+    "evaluation", "application_submitted", 1, "评估申请: found eligible", act_date="submitted_on"
+)
 class ApplicationSubmitted(EventData):
     application_id: str
     round_id: str
     organization_id: str
     submitted_on: date
+    # Added compatibly (absent on events recorded before them):
+    authority: str | None = Field(None, description="the round's registration authority")
+    re_evaluation: bool = Field(False, description="the organization holds a grade in force")
+    simplified_site_visit: bool = Field(
+        False, description="2026 revision: a re-evaluation within 2 years of the grade's start"
+    )
 
 
-@contract("evaluation", "grade_decided", 1, "终审: the grade awarded")
+@contract("evaluation", "application_withdrawn", 1, "评估申请 withdrawn", act_date="withdrawn_on")
+class ApplicationWithdrawn(EventData):
+    application_id: str
+    organization_id: str
+    withdrawn_on: date
+    reason: str | None = None
+
+
+@contract(
+    "evaluation",
+    "application_rechecked",
+    1,
+    "eligibility checked again when the round closed",
+    act_date="checked_on",
+)
+class ApplicationRechecked(EventData):
+    application_id: str
+    organization_id: str
+    checked_on: date
+    eligible: bool
+    reasons: list[str] = Field(default_factory=list, description="every failing rule, facts")
+
+
+@contract("evaluation", "assessment_scored", 1, "评分: one assessor's sheet", act_date="scored_on")
+class AssessmentScored(EventData):
+    application_id: str
+    organization_id: str
+    assessor: str
+    scored_on: date
+    scores: dict[str, float] = Field(description="indicator code → points")
+    total: float
+
+
+@contract("evaluation", "grade_decided", 1, "评估委员会: the grade decided", act_date="decided_on")
 class GradeDecided(EventData):
     application_id: str
     organization_id: str
@@ -35,6 +137,63 @@ class GradeDecided(EventData):
     score: float | None = None
     decided_on: date
     valid_until: date | None = None
+    # Added compatibly:
+    round_id: str | None = None
+    proposed_grade: Grade | None = Field(None, description="as the thresholds give the score")
+    reason: str | None = Field(None, description="why the grade differs from the proposal")
+
+
+@contract("evaluation", "decision_published", 1, "公示 of the decision", act_date="published_on")
+class DecisionPublished(EventData):
+    application_id: str
+    organization_id: str
+    published_on: date
+    ends_on: date = Field(description="last day of the 公示 (objections accepted until then)")
+
+
+@contract("evaluation", "objection_lodged", 1, "复核申请 during 公示", act_date="lodged_on")
+class ObjectionLodged(EventData):
+    application_id: str
+    organization_id: str
+    objection_id: str
+    lodged_on: date
+    grounds: str
+    due_on: date = Field(description="last day to record the 复核 decision")
+
+
+@contract(
+    "evaluation", "objection_decided", 1, "复核 decision on an objection", act_date="decided_on"
+)
+class ObjectionDecided(EventData):
+    application_id: str
+    organization_id: str
+    objection_id: str
+    decided_on: date
+    grade: Grade | None = Field(None, description="the grade after 复核")
+    reason: str
+    decided_by: Literal["review_committee", "evaluation_committee"] = Field(
+        description="复核委员会 under 39号; the 评估委员会 under the 2026 revision"
+    )
+
+
+@contract(
+    "evaluation",
+    "grade_confirmed",
+    1,
+    "the bureau confirms: the grade takes effect (what the registry's rating records)",
+    act_date="announced_on",
+)
+class GradeConfirmed(EventData):
+    application_id: str
+    organization_id: str
+    evaluation_id: str = Field(description="the registry's idempotency key for the rating")
+    grade: Grade
+    decided_on: date
+    announced_on: date = Field(description="公告: the bureau's confirmation")
+    regime: RatingRegime
+    valid_from: date
+    valid_until: date
+    reason: str | None = None
 
 
 @contract(

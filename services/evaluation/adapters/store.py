@@ -1,5 +1,6 @@
-"""The evaluation's storage: its event store, and units of work that write the investigations
-read model and the Idempotency-Key's written mark in the same transaction as the append."""
+"""The evaluation's storage: its event store, and units of work that write the read models
+(investigations, the grading workflow) and the Idempotency-Key's written mark in the same
+transaction as the append."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 from sqlalchemy import delete, insert
 
 from services.evaluation.adapters.tables import investigations
+from services.evaluation.adapters.workflow_rows import SqlWorkflowRows
 from services.evaluation.app.ports import EvaluationUnitOfWork
 from services.evaluation.domain.investigations import Event, Investigations
 from shared.eventstore.sql import SqlEventStore, SqlUnitOfWork
@@ -46,7 +48,9 @@ class SqlEvaluationStore:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[EvaluationUnitOfWork]:
         async with self.store.unit_of_work() as uow:
-            yield EvaluationUnitOfWork(uow, SqlInvestigationRows(uow), partial(mark_written, uow))
+            yield EvaluationUnitOfWork(
+                uow, SqlInvestigationRows(uow), partial(mark_written, uow), SqlWorkflowRows(uow)
+            )
 
     def earlier_write(self) -> tuple[str, int] | None:
         return stored_write()

@@ -108,3 +108,44 @@ PROJECTION_TABLES = (
     disposals,
     ratings,
 )
+
+# The grading workflow's read models, written with its events in one unit of work.
+rounds = Table(
+    "evaluation_rounds",
+    metadata,
+    Column("round_id", String(64), primary_key=True),
+    Column("authority", String(6), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("opens_on", Date, nullable=False),
+    Column("closes_on", Date, nullable=False),
+    Column("regime", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_evaluation_rounds_authority", "authority"),
+)
+
+applications = Table(
+    "evaluation_applications",
+    metadata,
+    Column("application_id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False),
+    Column("organization_id", String(64), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("submitted_on", Date, nullable=False),
+    Column("grade", String(2)),
+    Column("version", Integer, nullable=False),
+    Index("ix_evaluation_applications_round", "round_id"),
+)
+
+objections = Table(
+    "evaluation_objections",
+    metadata,
+    Column("objection_id", String(64), primary_key=True),
+    Column("application_id", String(64), nullable=False),
+    Column("round_id", String(64), nullable=False),
+    Column("authority", String(6), nullable=False),
+    Column("lodged_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("decided_on", Date),
+    Index("ix_evaluation_objections_open", "decided_on", "due_on"),
+)

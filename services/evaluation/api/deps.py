@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.evaluation.app.views import Actor
 from services.evaluation.bootstrap import Evaluation
 from shared.eventstore import EventMetadata
 from shared.http.auth import require
@@ -13,6 +14,7 @@ from shared.http.context import request_id
 from shared.http.keys import Client
 
 READ, MANAGE = "evaluation:read", "evaluation:manage"
+SCORE, DECIDE = "evaluation:score", "evaluation:decide"
 
 
 async def _evaluation(request: Request) -> Evaluation:
@@ -23,6 +25,13 @@ async def _evaluation(request: Request) -> Evaluation:
 EvaluationDep = Annotated[Evaluation, Depends(_evaluation)]
 Reader = Annotated[Client, Depends(require(READ))]
 Manager = Annotated[Client, Depends(require(MANAGE))]
+Assessor = Annotated[Client, Depends(require(SCORE))]
+Committee = Annotated[Client, Depends(require(DECIDE))]
+
+
+def actor(client: Client) -> Actor:
+    """The client as the workflow's handlers see it: its metadata and its area."""
+    return Actor(metadata(client), client.covers)
 
 
 def metadata(client: Client) -> EventMetadata:

@@ -21,7 +21,8 @@ def problem(description: str) -> dict[str, Any]:
 
 async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainRefusal)
-    return problem_response(request, Problem(exc.status, exc.slug, exc.message))
+    extensions = getattr(exc, "extensions", {})
+    return problem_response(request, Problem(exc.status, exc.slug, exc.message, **extensions))
 
 
 def install(app: FastAPI) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
+from services.evaluation.domain.application import Application
 from services.evaluation.domain.investigations import Event, Investigations
 from services.evaluation.domain.record import Record
+from services.evaluation.domain.round import Round
 from shared.eventstore import EventStore, UnitOfWork
 
 
@@ -24,6 +27,40 @@ class InvestigationRows(Protocol):
     async def put(self, after: Investigations, event: Event) -> None: ...
 
 
+class WorkflowRows(Protocol):
+    """The rounds, applications and objections read models, written with their events."""
+
+    async def put_round(self, state: Round) -> None: ...
+
+    async def put_application(self, state: Application, terms: Round) -> None: ...
+
+
+@dataclass(frozen=True)
+class OverdueObjection:
+    objection_id: str
+    application_id: str
+    round_id: str
+    authority: str
+    lodged_on: date
+    due_on: date
+
+
+class WorkflowIndex(Protocol):
+    """Reads of the workflow's read models: what the event streams cannot list."""
+
+    async def rounds(self) -> list[tuple[str, str]]:
+        """Every round's id and authority, oldest first."""
+        ...
+
+    async def applications(self, round_id: str) -> list[str]:
+        """The ids of the applications of a round, in the order submitted."""
+        ...
+
+    async def overdue(self, today: date) -> list[OverdueObjection]:
+        """Objections without a 复核 decision whose deadline passed before `today`."""
+        ...
+
+
 @dataclass(frozen=True)
 class EvaluationUnitOfWork:
     """One transaction: the event store's appends and the read model's rows, both or neither."""
@@ -32,6 +69,7 @@ class EvaluationUnitOfWork:
     investigations: InvestigationRows
     # under an Idempotency-Key, records in the key's row the stream and version written
     mark_written: Callable[[str, int], Awaitable[None]]
+    workflow: WorkflowRows
 
 
 class EvaluationStore(Protocol):

@@ -32,3 +32,167 @@ class InvestigationAlreadyOpen(DomainRefusal):
 class DateBeforeOpening(DomainRefusal):
     slug = "closed-before-opened"
     status = 422
+
+
+class RefusalWithFacts(DomainRefusal):
+    """A refusal that carries structured facts, shown as problem+json extensions."""
+
+    def __init__(self, message: str, **extensions: object) -> None:
+        super().__init__(message)
+        self.extensions = extensions
+
+
+class InvalidFramework(ValueError):
+    """An indicator framework or thresholds file that cannot be used (checked at start)."""
+
+
+class RoundNotFound(DomainRefusal):
+    slug = "round-not-found"
+    status = 404
+
+
+class ApplicationNotFound(DomainRefusal):
+    slug = "application-not-found"
+    status = 404
+
+
+class ObjectionNotFound(DomainRefusal):
+    slug = "objection-not-found"
+    status = 404
+
+
+class InvalidWindow(DomainRefusal):
+    """The application window ends before it opens, or opens before the announcement."""
+
+    slug = "invalid-window"
+    status = 422
+
+
+class UnknownFramework(DomainRefusal):
+    """No indicator framework or thresholds file of that name."""
+
+    slug = "unknown-framework"
+    status = 422
+
+
+class OutsideApplicationWindow(DomainRefusal):
+    slug = "outside-application-window"
+
+
+class RoundClosedAlready(DomainRefusal):
+    slug = "round-closed"
+
+
+class RoundStillOpen(DomainRefusal):
+    """Closing before the window's last day, or scoring before the round closed."""
+
+    slug = "round-still-open"
+
+
+class NotRoundAuthority(DomainRefusal):
+    """The organization was registered by another authority than the round's."""
+
+    slug = "not-round-authority"
+    status = 422
+
+
+class Ineligible(RefusalWithFacts):
+    """Eligibility refused: every failing rule with its facts (extensions `reasons`, `rules`)."""
+
+    slug = "ineligible"
+    status = 422
+
+
+class AlreadyApplied(DomainRefusal):
+    slug = "already-applied"
+
+
+class SimplifiedVisitNotAllowed(DomainRefusal):
+    slug = "simplified-visit-not-allowed"
+    status = 422
+
+
+class ApplicationWithdrawn(DomainRefusal):
+    slug = "application-withdrawn"
+
+
+class ApplicationExcluded(DomainRefusal):
+    """The close found the application ineligible: nothing more happens on it."""
+
+    slug = "application-excluded"
+
+
+class ScoreOutOfRange(RefusalWithFacts):
+    slug = "score-out-of-range"
+    status = 422
+
+
+class IndicatorMissing(RefusalWithFacts):
+    slug = "indicator-missing"
+    status = 422
+
+
+class IndicatorUnknown(RefusalWithFacts):
+    slug = "indicator-unknown"
+    status = 422
+
+
+class AssessorScoredAlready(DomainRefusal):
+    slug = "assessor-already-scored"
+
+
+class TooFewSheets(DomainRefusal):
+    slug = "too-few-sheets"
+
+
+class ReasonRequired(DomainRefusal):
+    """A grade other than the proposed one needs the committee's reason."""
+
+    slug = "reason-required"
+    status = 422
+
+
+class AlreadyDecided(DomainRefusal):
+    slug = "already-decided"
+
+
+class NotDecided(DomainRefusal):
+    slug = "not-decided"
+
+
+class AlreadyPublished(DomainRefusal):
+    slug = "already-published"
+
+
+class NotPublished(DomainRefusal):
+    slug = "not-published"
+
+
+class PublicityRunning(DomainRefusal):
+    """Confirming while the 公示 runs."""
+
+    slug = "publicity-running"
+
+
+class PublicityOver(DomainRefusal):
+    """An objection after the 公示 ended."""
+
+    slug = "publicity-over"
+
+
+class ObjectionPending(DomainRefusal):
+    slug = "objection-pending"
+
+
+class ObjectionDecidedAlready(DomainRefusal):
+    slug = "objection-already-decided"
+
+
+class ReviewOverdue(DomainRefusal):
+    """The 复核 decision comes after its deadline (15 days of the objection by default)."""
+
+    slug = "review-overdue"
+
+
+class AlreadyConfirmed(DomainRefusal):
+    slug = "already-confirmed"

@@ -1,0 +1,108 @@
+"""The grading workflow's read models in SQL: written in the unit of work of their events
+(rows), and read for what the event streams cannot list (index)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.evaluation.adapters.tables import applications, objections, rounds
+from services.evaluation.app.ports import OverdueObjection
+from services.evaluation.domain.application import Application
+from services.evaluation.domain.round import Round
+from shared.eventstore.sql import SqlUnitOfWork
+
+
+class SqlWorkflowRows:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    async def put_round(self, state: Round) -> None:
+        t = state.terms
+        await self.uow.write(delete(rounds).where(rounds.c.round_id == state.round_id))
+        await self.uow.write(
+            insert(rounds).values(
+                round_id=state.round_id,
+                authority=t.authority,
+                title=t.title,
+                opens_on=t.opens_on,
+                closes_on=t.closes_on,
+                regime=t.regime,
+                status=state.status,
+                version=state.version,
+            )
+        )
+
+    async def put_application(self, state: Application, terms: Round) -> None:
+        a = applications
+        await self.uow.write(delete(a).where(a.c.application_id == state.application_id))
+        await self.uow.write(
+            insert(a).values(
+                application_id=state.application_id,
+                round_id=terms.round_id,
+                organization_id=state.organization_id,
+                status=state.status,
+                submitted_on=state.submitted.submitted_on,
+                grade=state.grade,
+                version=state.version,
+            )
+        )
+        o = objections
+        await self.uow.write(delete(o).where(o.c.application_id == state.application_id))
+        for objection_id, found in state.objections.items():
+            await self.uow.write(
+                insert(o).values(
+                    objection_id=objection_id,
+                    application_id=state.application_id,
+                    round_id=terms.round_id,
+                    authority=terms.terms.authority,
+                    lodged_on=found.lodged.lodged_on,
+                    due_on=found.lodged.due_on,
+                    decided_on=found.decided.decided_on if found.decided else None,
+                )
+            )
+
+
+class SqlWorkflowIndex:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def rounds(self) -> list[tuple[str, str]]:
+        q = select(rounds.c.round_id, rounds.c.authority).order_by(
+            rounds.c.opens_on, rounds.c.round_id
+        )
+        async with self.engine.connect() as conn:
+            return [(r.round_id, r.authority) for r in await conn.execute(q)]
+
+    async def applications(self, round_id: str) -> list[str]:
+        a = applications
+        q = (
+            select(a.c.application_id)
+            .where(a.c.round_id == round_id)
+            .order_by(a.c.submitted_on, a.c.application_id)
+        )
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(q)).scalars())
+
+    async def overdue(self, today: date) -> list[OverdueObjection]:
+        o = objections
+        q = (
+            select(o)
+            .where(o.c.decided_on.is_(None), o.c.due_on < today)
+            .order_by(o.c.due_on, o.c.objection_id)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(q)).mappings()
+            return [
+                OverdueObjection(
+                    r["objection_id"],
+                    r["application_id"],
+                    r["round_id"],
+                    r["authority"],
+                    r["lodged_on"],
+                    r["due_on"],
+                )
+                for r in rows
+            ]
