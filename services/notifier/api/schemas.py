@@ -143,6 +143,13 @@ class ScanRead(BaseModel):
                     "cleared": 1,
                     "signals_raised": 2,
                     "signals_cleared": 0,
+                    "reminders": {
+                        "report_due_soon": 0,
+                        "report_overdue": 14,
+                        "rating_expiring": 3,
+                        "rectification_due_soon": 1,
+                        "rectification_overdue": 0,
+                    },
                 }
             ]
         }
@@ -154,3 +161,4 @@ class ScanRead(BaseModel):
     cleared: int = Field(description="flags this scan cleared")
     signals_raised: int
     signals_cleared: int
+    reminders: dict[str, int] = Field(description="reminders this scan raised, by kind")
