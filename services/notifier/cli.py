@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from services.notifier.app.day_scan import DayScanned, ScanRunning
+from services.notifier.app.day_scan import FIRST_DAY, LAST_DAY, DayScanned, ScanRunning
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
 from shared.clock import ShanghaiClock
@@ -34,6 +34,8 @@ def zombie_scan(
         day = date.fromisoformat(on) if on else ShanghaiClock().today()
     except ValueError:
         raise typer.BadParameter(f"--on must be a day YYYY-MM-DD, not {on!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"--on must be a day from {FIRST_DAY} to {LAST_DAY}")
     try:
         done = asyncio.run(_scan(NotifierSettings(), day))
     except ScanRunning as running:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.notifier.api.deps import NotifierDep, ScanRunner
+from services.notifier.api.deps import BAD_BODY, NotifierDep, ScanRunner
 from services.notifier.api.schemas import ScanCreate, ScanRead
 from services.notifier.app.day_scan import ScanRunning
 from shared.http.problems import Problem
@@ -14,7 +14,8 @@ router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
 @router.post(
     "",
-    responses={
+    responses=BAD_BODY
+    | {
         403: {"description": "the key lacks notifier:scan, or covers one place (problem+json)"},
         409: {"description": "another replica is scanning now: try again later (problem+json)"},
     },

@@ -14,6 +14,8 @@ from services.notifier.app.scan import Scanner, ScanResult
 from shared.outbox.lease import Lease
 
 LEASE = "scan:notifier"
+# The days a scan may judge: the rules look a year back and ahead of the day.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 class ScanRunning(RuntimeError):
@@ -35,6 +37,8 @@ class DayScan:
 
     async def run(self, on: date, *, client: str = "notifier") -> DayScanned:
         """Scan `on`; ScanRunning when another holder of the lease is scanning."""
+        if not FIRST_DAY <= on <= LAST_DAY:
+            raise ValueError(f"a scan judges a day from {FIRST_DAY} to {LAST_DAY}, not {on}")
         async with self.lock:
             if not await self.lease.try_acquire():
                 raise ScanRunning(f"another process holds the {LEASE} lease")
