@@ -1,4 +1,4 @@
-"""Composition root of the notifier: the scanner, the projection and the queries it serves.
+"""Composition root of the notifier: the scans, the projection and the queries it serves.
 
 `create_app` (main.py) calls `bootstrap` in the FastAPI lifespan on the platform's event store;
 the CLI calls it on an engine of its own. Nothing else builds them.
@@ -6,24 +6,34 @@ the CLI calls it on an engine of its own. Nothing else builds them.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from services.notifier.adapters.webhook_http import DnsResolver, HttpxSender
+from services.notifier.app.day_scan import DayScan
 from services.notifier.app.deliveries import Deliveries
 from services.notifier.app.delivery import DeliveryWorker
 from services.notifier.app.queries import NotifierQueries
+from services.notifier.app.reminder_queries import ReminderQueries
+from services.notifier.app.reminders import ReminderScan
 from services.notifier.app.scan import Scanner
 from services.notifier.app.subscriptions import Subscriptions
 from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.app.webhook_ports import Resolver, WebhookSender
 from services.notifier.consumers.registry import RegistryProjection
+from services.notifier.domain.reminders import ReminderConfig
 from services.notifier.domain.zombie import ZombieConfig
 from shared.clock import SHANGHAI, Clock
 from shared.eventstore.codec import EventCodec
 from shared.eventstore.sql import SqlEventStore
+from shared.outbox.lease import Lease
 from shared.outbox.reader import OutboxReader
 
 CODEC = EventCodec("notifier", SHANGHAI)
+SCAN_LEASE_TTL = timedelta(minutes=5)  # renewed every third of it while a scan runs
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,9 @@ class Notifier:
     """The notifier's parts, as the routes, the schedule and the CLI use them."""
 
     scanner: Scanner
+    day_scan: DayScan
     queries: NotifierQueries
+    reminders: ReminderQueries
     config: ZombieConfig
     clock: Clock
     subscriptions: Subscriptions
@@ -45,6 +57,7 @@ def bootstrap(
     config: ZombieConfig,
     clock: Clock,
     webhooks: WebhookConfig | None = None,
+    reminders: ReminderConfig | None = None,
     sender: WebhookSender | None = None,
     resolver: Resolver | None = None,
 ) -> Notifier:
@@ -57,9 +70,18 @@ def bootstrap(
         resolver=resolver,
         config=webhooks,
     )
+    scanner = Scanner(store=store, config=config, codec=CODEC)
+    reminder_scan = ReminderScan(
+        store=store, zombie=config, config=reminders or ReminderConfig(), codec=CODEC
+    )
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     return Notifier(
-        scanner=Scanner(store=store, config=config, codec=CODEC),
+        scanner=scanner,
+        day_scan=DayScan(
+            scanner, reminder_scan, Lease(store.engine, "scan:notifier", holder, SCAN_LEASE_TTL)
+        ),
         queries=NotifierQueries(engine=store.engine, config=config),
+        reminders=ReminderQueries(engine=store.engine),
         config=config,
         clock=clock,
         subscriptions=Subscriptions(engine=store.engine, config=webhooks, resolver=resolver),

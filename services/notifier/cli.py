@@ -1,4 +1,5 @@
-"""`socorg zombie-scan --on DAY`: the notifier's zombie scan of one day, from the command line.
+"""`socorg zombie-scan --on DAY`: the notifier's scan of one day (zombie flags, then reminders),
+from the command line.
 
 It writes to the notifier's database (SOCORG_NOTIFIER_ settings) as the service's own scan
 does; the relay (in the running service, or `socorg relay notifier`) publishes its events.
@@ -13,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from services.notifier.app.scan import ScanResult
+from services.notifier.app.day_scan import FIRST_DAY, LAST_DAY, DayScanned, ScanRunning
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
 from shared.clock import ShanghaiClock
@@ -28,25 +29,39 @@ def zombie_scan(
         str | None, typer.Option(help="the day judged, YYYY-MM-DD (default: today, Shanghai)")
     ] = None,
 ) -> None:
-    """Scan the register for zombie candidates on a day; flags raised and cleared as events."""
+    """Scan the register on a day: zombie flags raised and cleared, reminders raised, as events."""
     try:
         day = date.fromisoformat(on) if on else ShanghaiClock().today()
     except ValueError:
         raise typer.BadParameter(f"--on must be a day YYYY-MM-DD, not {on!r}") from None
-    result = asyncio.run(_scan(NotifierSettings(), day))
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(f"--on must be a day from {FIRST_DAY} to {LAST_DAY}")
+    try:
+        done = asyncio.run(_scan(NotifierSettings(), day))
+    except ScanRunning as running:
+        console.print(f"not scanned: {running}; try again later", highlight=False)
+        raise typer.Exit(1) from None
+    result = done.zombies
     console.print(
         f"{result.on}: {result.candidates} candidates; flagged {result.flagged}, cleared "
         f"{result.cleared}; signals raised {result.signals_raised}, cleared "
         f"{result.signals_cleared}",
         highlight=False,
     )
+    raised = ", ".join(f"{kind} {n}" for kind, n in done.reminders.raised.items())
+    console.print(f"reminders raised: {raised}", highlight=False)
 
 
-async def _scan(settings: NotifierSettings, day: date) -> ScanResult:
+async def _scan(settings: NotifierSettings, day: date) -> DayScanned:
     engine = make_async_engine(settings.database_url.get_secret_value())
     try:
         store = SqlEventStore(engine, max_event_bytes=settings.event_max_bytes)
-        notifier = bootstrap(store=store, config=settings.zombie(), clock=ShanghaiClock())
-        return await notifier.scanner.scan(day, client="cli")
+        notifier = bootstrap(
+            store=store,
+            config=settings.zombie(),
+            clock=ShanghaiClock(),
+            reminders=settings.reminders(),
+        )
+        return await notifier.day_scan.run(day, client="cli")
     finally:
         await engine.dispose()

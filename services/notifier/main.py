@@ -2,7 +2,7 @@
 
 The lifespan (shared/http/app.py) builds the platform, runs the relay to NOTIFIER and the
 consumer of REGISTRY; `extend` adds the notifier's own parts (bootstrap.py), its daily scan
-and its webhook delivery worker.
+(zombies and reminders, one replica at a time) and its webhook delivery worker.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.notifier.adapters.webhook_http import HttpxSender
-from services.notifier.api import deliveries, scans, subscriptions, zombies
+from services.notifier.api import deliveries, reminders, scans, subscriptions, zombies
 from services.notifier.app.schedule import daily
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
@@ -35,13 +35,14 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
             config=config,
             clock=clock or ShanghaiClock(),
             webhooks=settings.webhooks(),
+            reminders=settings.reminders(),
             sender=sender,
         )
         app.state.notifier = notifier
         scan = None
         if settings.scan_enabled:
             scan = asyncio.create_task(
-                daily(settings.scan_time, notifier.scanner.scan), name="zombie-scan"
+                daily(settings.scan_time, notifier.day_scan.run), name="daily-scan"
             )
         worker = None
         if settings.webhook_enabled:
@@ -64,6 +65,12 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
     return create_service_app(
         SPEC,
         settings,
-        routers=(zombies.router, scans.router, subscriptions.router, deliveries.router),
+        routers=(
+            zombies.router,
+            reminders.router,
+            scans.router,
+            subscriptions.router,
+            deliveries.router,
+        ),
         extend=notifier_parts,
     )

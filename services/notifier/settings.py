@@ -12,6 +12,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.domain.addresses import Network
+from services.notifier.domain.reminders import ReminderConfig
 from services.notifier.domain.retries import STANDARD_SCHEDULE
 from services.notifier.domain.zombie import ZombieConfig
 from shared.rules.reporting import MonthDay, ReportingConfig
@@ -75,9 +76,24 @@ class NotifierSettings(ServiceSettings):
         description="MM-DD: count community organizations, with this deadline; unset: they "
         "are out (they file no annual report with the registration authority)",
     )
-    scan_enabled: bool = Field(True, description="run the daily zombie scan in this process")
+    scan_enabled: bool = Field(
+        True,
+        description="run the daily scan (zombies, reminders) in this process; with several "
+        "replicas, one scans (a lease in the database)",
+    )
     scan_daily_at: ClockTime = Field(
         "06:00", description="HH:MM, Asia/Shanghai: when the daily scan runs, for that day"
+    )
+
+    # Reminders (docs/notifier.md, Reminders): how many days ahead each one comes.
+    reminder_report_days_before: int = Field(
+        30, ge=0, le=180, description="days before an annual report's deadline"
+    )
+    reminder_rating_days_before: int = Field(
+        90, ge=0, le=366, description="days before a grade's last day in force"
+    )
+    reminder_rectification_days_before: int = Field(
+        14, ge=0, le=180, description="days before a 限期整改's due date"
     )
 
     # Webhooks (docs/notifier.md, Webhooks).
@@ -134,6 +150,14 @@ class NotifierSettings(ServiceSettings):
             consecutive_years=self.zombie_consecutive_years,
             community_deadline=month_day(community) if community is not None else None,
             reporting=self.reporting(),
+        )
+
+    def reminders(self) -> ReminderConfig:
+        """How many days ahead the reminders come (services/notifier/domain/reminders.py)."""
+        return ReminderConfig(
+            report_days_before=self.reminder_report_days_before,
+            rating_days_before=self.reminder_rating_days_before,
+            rectification_days_before=self.reminder_rectification_days_before,
         )
 
     def webhooks(self) -> WebhookConfig:

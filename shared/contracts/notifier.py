@@ -84,14 +84,83 @@ class ZombieSignalCleared(EventData):
     reason: ClearReason
 
 
+# The reminders and warning stages (docs/notifier.md, Reminders): each raised once per
+# organization, kind and year (annual reports) or due date (ratings, 限期整改).
+ReminderKind = Literal[
+    "report_due_soon",
+    "report_overdue",
+    "rating_expiring",
+    "rectification_due_soon",
+    "rectification_overdue",
+]
+
+
+class ReminderData(EventData):
+    """What every reminder carries: whom, the day of the scan that raised it, the date due."""
+
+    organization_id: str
+    as_of: date = Field(description="the day of the scan that raised it")
+    due_on: date = Field(description="the deadline, the due date or the rating's last day")
+
+
 @contract(
     "notifier",
-    "reminder_raised",
+    "report_due_soon",
     1,
-    "a deadline reminder (inspection, rating expiry)",
-    act_date="due_on",
+    "年报截止临近: an annual report not yet filed, its deadline within the configured days",
+    act_date="as_of",
 )
-class ReminderRaised(EventData):
-    organization_id: str
-    reminder: str
-    due_on: date
+class ReportDueSoon(ReminderData):
+    year: int = Field(description="the year the report covers")
+    review_deadline: date | None = Field(
+        None, description="the 业务主管单位's first review, for organizations that have one"
+    )
+
+
+@contract(
+    "notifier",
+    "report_overdue",
+    1,
+    "年报逾期: the latest year past its deadline not reported; a 活动异常名录 candidate "
+    "(民政部令第60号)",
+    act_date="as_of",
+)
+class ReportOverdue(ReminderData):
+    year: int = Field(description="the year the report covers")
+    review_deadline: date | None = Field(
+        None, description="the 业务主管单位's first review, for organizations that have one"
+    )
+
+
+@contract(
+    "notifier",
+    "rating_expiring",
+    1,
+    "评估等级即将到期: a grade whose last day of validity is within the configured days",
+    act_date="as_of",
+)
+class RatingExpiring(ReminderData):
+    grade: str = Field(description="1A to 5A")
+
+
+@contract(
+    "notifier",
+    "rectification_due_soon",
+    1,
+    "限期整改即将到期: a rectification order due within the configured days, not completed",
+    act_date="as_of",
+)
+class RectificationDueSoon(ReminderData):
+    ordered_on: date = Field(description="the day the 限期整改 was ordered")
+
+
+@contract(
+    "notifier",
+    "rectification_overdue",
+    1,
+    "限期整改逾期: due date passed with no 整改完成 recorded; a 活动异常名录 candidate "
+    "(民政部令第60号)",
+    act_date="as_of",
+)
+class RectificationOverdue(ReminderData):
+    ordered_on: date = Field(description="the day the 限期整改 was ordered")

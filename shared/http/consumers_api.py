@@ -35,6 +35,15 @@ class ProjectionRead(BaseModel):
     last_rebuild: str | None = None
 
 
+def _problems(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route declares in the OpenAPI (problem+json bodies)."""
+    return {status: {"description": f"{text} (problem+json)"} for status, text in answers}
+
+
+FORBIDDEN = (403, "the key lacks the service's admin scope")
+UNKNOWN_PROJECTION = (404, "no projection of that name")
+
+
 def consumers_router(service: str) -> APIRouter:
     # Every route here needs the service's admin scope.
     router = APIRouter(
@@ -51,7 +60,7 @@ def consumers_router(service: str) -> APIRouter:
             raise Problem(404, "unknown-projection", f"no projection named {name!r}")
         return found
 
-    @router.get("/projections")
+    @router.get("/projections", responses=_problems(FORBIDDEN))
     async def list_projections(request: Request) -> list[ProjectionRead]:
         """The service's projections, their lag and any rebuild in progress."""
         c = consumers(request)
@@ -73,7 +82,11 @@ def consumers_router(service: str) -> APIRouter:
             )
         return out
 
-    @router.post("/projections/{name}/rebuild", status_code=202)
+    @router.post(
+        "/projections/{name}/rebuild",
+        status_code=202,
+        responses=_problems(FORBIDDEN, UNKNOWN_PROJECTION, (409, "a rebuild is under way")),
+    )
     async def rebuild(request: Request, name: str) -> dict[str, str]:
         """Rebuild a projection from the stream's start into fresh tables, then swap them in."""
         r = runner(request, name)
@@ -84,7 +97,7 @@ def consumers_router(service: str) -> APIRouter:
         c.rebuilds[name] = asyncio.create_task(r.rebuild(), name=f"rebuild-{name}")
         return {"status": "started", "projection": name}
 
-    @router.get("/dead-letters")
+    @router.get("/dead-letters", responses=_problems(FORBIDDEN))
     async def list_dead_letters(
         request: Request, include_replayed: bool = False
     ) -> list[DeadLetterRead]:
@@ -95,7 +108,15 @@ def consumers_router(service: str) -> APIRouter:
             rows.extend(DeadLetterRead.model_validate(d) for d in found)
         return rows
 
-    @router.post("/dead-letters/{dead_letter_id}/replay")
+    @router.post(
+        "/dead-letters/{dead_letter_id}/replay",
+        responses=_problems(
+            FORBIDDEN,
+            (404, "no dead letter of that id"),
+            (409, "replayed already"),
+            (422, "the projection failed again"),
+        ),
+    )
     async def replay(request: Request, dead_letter_id: int) -> dict[str, Any]:
         """Apply a parked message again (after a fix); a replayed one is not applied twice."""
         for r in consumers(request).runners.values():

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -573,3 +574,27 @@ def test_overlay_renders_with_kustomize(overlay: str) -> None:
     if overlay == "production":
         assert all(d["spec"]["replicas"] >= 2 for d in deployments.values())
         assert not [d for d in docs if d["kind"] == "Secret"]
+
+
+def test_the_notifier_scans_and_sends_in_every_replica_each_once_under_a_lease() -> None:
+    [container] = find(BASE, "Deployment", "notifier")["spec"]["template"]["spec"]["containers"]
+    env = container_env(container)
+    config = find(BASE, "ConfigMap", "socorg-config")["data"]
+    for flag in ("SCAN_ENABLED", "WEBHOOK_ENABLED"):
+        assert env[f"SOCORG_NOTIFIER_{flag}"]["value"] == "true"
+    at = env["SOCORG_NOTIFIER_SCAN_DAILY_AT"]["valueFrom"]["configMapKeyRef"]["key"]
+    assert re.fullmatch(r"[0-9]{2}:[0-9]{2}", config[at])
+    compose_notifier = compose_env(compose()["services"]["notifier"])
+    for flag in ("SCAN_ENABLED", "WEBHOOK_ENABLED"):
+        assert compose_notifier[f"SOCORG_NOTIFIER_{flag}"] == "true"
+    # Replicas run both: the leases in the database make each happen once.
+    from services.notifier.bootstrap import bootstrap
+    from services.notifier.domain.zombie import ZombieConfig
+    from shared.clock import FixedClock
+    from shared.db import make_async_engine
+    from shared.eventstore.sql import SqlEventStore
+
+    store = SqlEventStore(make_async_engine("sqlite:///unused.db"))
+    notifier = bootstrap(store=store, config=ZombieConfig(), clock=FixedClock(date(2025, 6, 1)))
+    assert notifier.day_scan.lease.name == "scan:notifier"
+    assert notifier.worker.lease.name == "webhooks:notifier"

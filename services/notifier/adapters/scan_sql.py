@@ -54,7 +54,7 @@ def _passed(on: date, config: ZombieConfig) -> ColumnElement[int]:
     return case(*whens, else_=literal(0))
 
 
-def _runs(on: date, config: ZombieConfig) -> Select[tuple[object, ...]]:
+def runs(on: date, config: ZombieConfig) -> Select[tuple[object, ...]]:
     """Every organization the rule counts on `on`, with F, L, its reports by then, its run."""
     y = on.year - 1
     filed = (
@@ -107,17 +107,17 @@ def _runs(on: date, config: ZombieConfig) -> Select[tuple[object, ...]]:
 
 async def candidates(conn: AsyncConnection, on: date, config: ZombieConfig) -> list[Found]:
     """Every zombie candidate on `on`, with its run of missed years."""
-    runs = _runs(on, config).subquery("runs")
+    found = runs(on, config).subquery("runs")
     n = config.consecutive_years
     q = select(
-        runs.c.organization_id,
-        runs.c.division,
-        runs.c.kind,
-        runs.c.charity_since,
-        runs.c.supervised,
-        runs.c.first_missed,
-        runs.c.last_missed,
-    ).where(runs.c.last_missed - runs.c.first_missed + 1 >= n)
+        found.c.organization_id,
+        found.c.division,
+        found.c.kind,
+        found.c.charity_since,
+        found.c.supervised,
+        found.c.first_missed,
+        found.c.last_missed,
+    ).where(found.c.last_missed - found.c.first_missed + 1 >= n)
     return [Found(*row) for row in await conn.execute(q)]
 
 
@@ -126,10 +126,10 @@ async def no_report_since_registration(
 ) -> dict[str, str]:
     """Organizations (→ division) registered more than a year before `on` with a required
     year past its deadline and no report at all by then."""
-    runs = _runs(on, config).subquery("runs")
-    q = select(runs.c.organization_id, runs.c.division).where(
-        runs.c.reports.is_(None),
-        runs.c.first <= runs.c.last_missed,
-        runs.c.registered_on < year_before(on),
+    found = runs(on, config).subquery("runs")
+    q = select(found.c.organization_id, found.c.division).where(
+        found.c.reports.is_(None),
+        found.c.first <= found.c.last_missed,
+        found.c.registered_on < year_before(on),
     )
     return {row.organization_id: row.division for row in await conn.execute(q)}

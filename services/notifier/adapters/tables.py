@@ -1,13 +1,27 @@
-"""The notifier's tables: its projection of REGISTRY, and the flags it has raised.
+"""The notifier's tables: its projection of REGISTRY, and the flags and reminders it raised.
 
-The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`) is what
-the consumer writes (services/notifier/consumers/registry.py) and the scan reads; `zombie_flags`
-is the read model of the notifier's own events, written with them in one transaction.
+The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`,
+`notifier_ratings`) is what the consumer writes (services/notifier/consumers/registry.py) and
+the scans read; `zombie_flags` and `notifier_reminders` are the read models of the notifier's
+own events, written with them in one transaction.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    Uuid,
+)
+
+from shared.tables import BigId
 
 metadata = MetaData()
 
@@ -52,6 +66,17 @@ disposals = Table(
     Column("completed_on", Date),
 )
 
+# The latest rating decision of each organization (a cancellation leaves no grade).
+ratings = Table(
+    "notifier_ratings",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("grade", String(4)),
+    Column("decided_on", Date, nullable=False),
+    Column("valid_until", Date),  # the grade's last day in force
+    Index("ix_notifier_ratings_valid_until", "valid_until"),
+)
+
 # One row per organization and flag (`zombie`, or a signal's name), flagged or cleared.
 zombie_flags = Table(
     "zombie_flags",
@@ -71,4 +96,26 @@ zombie_flags = Table(
     Index("ix_zombie_flags_division", "division", "flag", "active"),
 )
 
-PROJECTION_TABLES = (organizations, reports, disposals)
+# One row per reminder raised: its key (organization, kind, period: the year or the date due)
+# is unique, so no reminder is raised twice.
+reminders = Table(
+    "notifier_reminders",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("reminder", String(30), nullable=False),
+    Column("period", String(10), nullable=False),
+    Column("division", String(6), nullable=False),
+    Column("raised_on", Date, nullable=False),  # the day of the scan that raised it
+    Column("due_on", Date, nullable=False),
+    Column("year", Integer),
+    Column("review_deadline", Date),
+    Column("grade", String(4)),
+    Column("ordered_on", Date),
+    Column("event_id", Uuid, nullable=False),
+    UniqueConstraint("organization_id", "reminder", "period", name="uq_notifier_reminders_key"),
+    Index("ix_notifier_reminders_division", "division", "reminder"),
+    sqlite_autoincrement=True,
+)
+
+PROJECTION_TABLES = (organizations, reports, disposals, ratings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -12,6 +12,11 @@ from shared.http.keys import Client
 from shared.http.problems import Problem
 
 READ, SCAN, SUBSCRIBE = "notifier:read", "notifier:scan", "notifier:subscribe"
+# Declared by every route that takes a body: one that is not JSON at all is refused before
+# the route (by FastAPI, through the platform's problem+json handler).
+BAD_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the body cannot be parsed as JSON (problem+json)"}
+}
 
 
 async def _notifier(request: Request) -> Notifier:

@@ -1,20 +1,28 @@
-"""Scans on demand: the zombie rule over the whole register on any day."""
+"""Scans on demand: the zombie rule and the reminders over the whole register on any day."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.notifier.api.deps import NotifierDep, ScanRunner
+from services.notifier.api.deps import BAD_BODY, NotifierDep, ScanRunner
 from services.notifier.api.schemas import ScanCreate, ScanRead
+from services.notifier.app.day_scan import ScanRunning
 from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/scans", tags=["scans"])
 
 
-@router.post("", responses={403: {"description": "the key lacks notifier:scan (problem+json)"}})
+@router.post(
+    "",
+    responses=BAD_BODY
+    | {
+        403: {"description": "the key lacks notifier:scan, or covers one place (problem+json)"},
+        409: {"description": "another replica is scanning now: try again later (problem+json)"},
+    },
+)
 async def run_scan(body: ScanCreate, notifier: NotifierDep, client: ScanRunner) -> ScanRead:
-    """Scan the register on a day: flags raised and cleared as events on NOTIFIER; a day
-    scanned again changes nothing."""
+    """Scan the register on a day: zombie flags raised and cleared, and reminders raised, as
+    events on NOTIFIER; a day scanned again changes nothing."""
     if client.place is not None:  # a scan judges, and flags, the whole register
         raise Problem(
             403,
@@ -22,5 +30,8 @@ async def run_scan(body: ScanCreate, notifier: NotifierDep, client: ScanRunner) 
             f"a scan covers every place; the key covers {client.place} only",
             client_place=client.place,
         )
-    result = await notifier.scanner.scan(body.on, client=client.id)
-    return ScanRead(**vars(result))
+    try:
+        done = await notifier.day_scan.run(body.on, client=client.id)
+    except ScanRunning as running:
+        raise Problem(409, "scan-running", str(running)) from None
+    return ScanRead(**vars(done.zombies), reminders=done.reminders.raised)

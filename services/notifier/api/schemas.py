@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.notifier.app.day_scan import FIRST_DAY, LAST_DAY
 from services.notifier.app.queries import Candidate
 
 EXAMPLE_CANDIDATE: dict[str, Any] = {
@@ -129,7 +130,12 @@ class ScanCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"on": "2025-06-01"}]}
     )
 
-    on: date = Field(description="the day the register is judged on (any day, past or future)")
+    on: date = Field(
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+        description="the day the register is judged on (past or future, 1900 to 2999)",
+        json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
+    )
 
 
 class ScanRead(BaseModel):
@@ -143,6 +149,13 @@ class ScanRead(BaseModel):
                     "cleared": 1,
                     "signals_raised": 2,
                     "signals_cleared": 0,
+                    "reminders": {
+                        "report_due_soon": 0,
+                        "report_overdue": 14,
+                        "rating_expiring": 3,
+                        "rectification_due_soon": 1,
+                        "rectification_overdue": 0,
+                    },
                 }
             ]
         }
@@ -154,3 +167,4 @@ class ScanRead(BaseModel):
     cleared: int = Field(description="flags this scan cleared")
     signals_raised: int
     signals_cleared: int
+    reminders: dict[str, int] = Field(description="reminders this scan raised, by kind")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from services.notifier.api.deps import NotifierDep, Subscriber
+from services.notifier.api.deps import BAD_BODY, NotifierDep, Subscriber
 from services.notifier.api.webhook_errors import (
     FORBIDDEN,
     NOT_FOUND,
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.post("", status_code=201, responses=FORBIDDEN | REFUSED_URL)
+@router.post("", status_code=201, responses=BAD_BODY | FORBIDDEN | REFUSED_URL)
 async def create_subscription(
     body: SubscriptionCreate, notifier: NotifierDep, client: Subscriber, response: Response
 ) -> SubscriptionCreated:
@@ -69,7 +69,7 @@ async def get_subscription(
     return SubscriptionRead.of(row, datetime.now(UTC))
 
 
-@router.patch("/{subscription_id}", responses=FORBIDDEN | NOT_FOUND | REFUSED_URL)
+@router.patch("/{subscription_id}", responses=BAD_BODY | FORBIDDEN | NOT_FOUND | REFUSED_URL)
 async def update_subscription(
     subscription_id: str, body: SubscriptionUpdate, notifier: NotifierDep, client: Subscriber
 ) -> SubscriptionCreated:

@@ -10,7 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # The NOTIFIER event types (shared/contracts/notifier.py; a test holds them equal).
 EventType = Literal[
-    "reminder_raised",
+    "rating_expiring",
+    "rectification_due_soon",
+    "rectification_overdue",
+    "report_due_soon",
+    "report_overdue",
     "zombie_cleared",
     "zombie_flagged",
     "zombie_signal_cleared",

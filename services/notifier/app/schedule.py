@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 
+from services.notifier.app.day_scan import ScanRunning
 from shared.clock import SHANGHAI
 
 log = logging.getLogger("socorg.notifier")
@@ -26,11 +27,14 @@ async def daily(
     scan: Callable[[date], Awaitable[object]],
     now: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
 ) -> None:
-    """Run `scan(day)` every day at `at` until cancelled; a failed scan is logged, not fatal."""
+    """Run `scan(day)` every day at `at` until cancelled; a failed scan is logged, not fatal,
+    and one another replica runs (it holds the scan's lease) is left to it."""
     while True:
         run = next_run(now(), at)
         await asyncio.sleep(max(0.0, (run - now()).total_seconds()))
         try:
             await scan(run.date())
+        except ScanRunning:
+            log.info("the scan of %s runs in another replica", run.date())
         except Exception:  # the next day's scan tries again; the API can run one meanwhile
-            log.exception("scheduled zombie scan of %s failed", run.date())
+            log.exception("scheduled scan of %s failed", run.date())

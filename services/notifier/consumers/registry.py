@@ -1,5 +1,6 @@
-"""The notifier's projection of REGISTRY: organizations, their reports, ends and disposals,
-as the zombie scan reads them; a late report or an end clears a flag in the same transaction.
+"""The notifier's projection of REGISTRY: organizations, their reports, ends, disposals and
+latest rating, as the zombie and reminder scans read them; a late report or an end clears a
+flag in the same transaction.
 
 It reads only the subjects it needs. Derived columns (`first_year`) follow the notifier's
 settings at the time an event is applied: after changing the reporting settings, rebuild
@@ -11,10 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Table, func, insert, update
+from sqlalchemy import Table, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifier.adapters.tables import PROJECTION_TABLES, disposals, organizations, reports
+from services.notifier.adapters.tables import (
+    PROJECTION_TABLES,
+    disposals,
+    organizations,
+    ratings,
+    reports,
+)
 from services.notifier.app.clearing import clear_on_facts
 from services.notifier.domain.zombie import Record, ZombieConfig, first_required_year
 from shared.consumer import Delivered, Projection
@@ -26,11 +33,13 @@ from shared.contracts.registry import (
     Deregistered,
     DisposalOrdered,
     OrganizationRegistered,
+    RatingChanged,
     RectificationCompleted,
     RegistrationChanged,
     RegistrationRevoked,
 )
 from shared.eventstore.codec import EventCodec
+from shared.rules.rating import regime_of, regime_validity
 
 EVENTS = (
     "organization_registered",
@@ -43,6 +52,7 @@ EVENTS = (
     "deregistered",
     "disposal_ordered",
     "rectification_completed",
+    "rating_changed",
 )
 Facts = dict[str, tuple[date, str]]  # organization → the day of a report or end, its event id
 
@@ -83,7 +93,7 @@ class RegistryProjection(Projection):
     async def _apply(
         self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table], facts: Facts
     ) -> None:
-        o, r, d = (tables[t.name] for t in (organizations, reports, disposals))
+        o, r, d, g = (tables[t.name] for t in (organizations, reports, disposals, ratings))
         data = event.data
         org = getattr(data, "organization_id", "")
         where = o.c.organization_id == org
@@ -153,6 +163,11 @@ class RegistryProjection(Projection):
                     .where(d.c.organization_id == org, d.c.ordered_on == data.ordered_on)
                     .values(completed_on=data.completed_on)
                 )
+            case RatingChanged():
+                row = {"grade": data.grade, "decided_on": data.decided_on}
+                row["valid_until"] = _last_day(data) if data.grade is not None else None
+                await conn.execute(delete(g).where(g.c.organization_id == org))
+                await conn.execute(insert(g).values(organization_id=org, **row))
 
     def _row(self, org: str, kind: str, registered_on: date, division: str) -> dict[str, object]:
         return {
@@ -163,3 +178,12 @@ class RegistryProjection(Projection):
             "registered_year": registered_on.year,
             "first_year": first_required_year(Record(kind, registered_on), self.config),
         }
+
+
+def _last_day(data: RatingChanged) -> date:
+    """The grade's last day in force: as recorded, or as its regime gives it (events recorded
+    before the registry wrote it; shared/rules/rating.py)."""
+    if data.valid_until is not None:
+        return data.valid_until
+    regime = data.regime or regime_of(data.decided_on)
+    return regime_validity(regime, data.decided_on, data.announced_on or data.decided_on)[1]

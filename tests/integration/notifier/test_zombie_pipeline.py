@@ -145,16 +145,27 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
         "cleared": 0,
         "signals_raised": 1,
         "signals_cleared": 0,
+        "reminders": {  # A, B and D have not reported on 2024 (its deadline was 31 May)
+            "report_due_soon": 0,
+            "report_overdue": 3,
+            "rating_expiring": 0,
+            "rectification_due_soon": 0,
+            "rectification_overdue": 0,
+        },
     }
     again = (await note.post("/v1/scans", json={"on": "2025-06-01"})).json()
     assert (again["flagged"], again["cleared"], again["signals_raised"]) == (0, 0, 0)
+    assert sum(again["reminders"].values()) == 0
 
-    published = await wait_for_count(services.nats_url, "NOTIFIER", 4)
-    assert len(published) == 4
+    published = await wait_for_count(services.nats_url, "NOTIFIER", 7)
+    assert len(published) == 7
     subjects = sorted(m["_subject"] for m in published)
     assert subjects == [
+        "notifier.33.02.03.report_overdue",
         "notifier.33.02.03.zombie_flagged",
         "notifier.33.02.03.zombie_signal_raised",
+        "notifier.42.01.06.report_overdue",
+        "notifier.42.01.06.report_overdue",
         "notifier.42.01.06.zombie_flagged",
         "notifier.42.01.06.zombie_flagged",
     ]
@@ -192,8 +203,8 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
         False,
         "ended",
     )
-    published = await wait_for_count(services.nats_url, "NOTIFIER", 7)
-    cleared = [m for m in published[4:]]
+    published = await wait_for_count(services.nats_url, "NOTIFIER", 10)
+    cleared = [m for m in published[7:]]
     assert sorted(m["type"].split(".")[-1] for m in cleared) == [
         "zombie_cleared",
         "zombie_cleared",
@@ -215,7 +226,7 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
     assert again["candidates"] == 3 and (again["flagged"], again["cleared"]) == (0, 0)
     later = (await note.post("/v1/scans", json={"on": "2025-06-15"})).json()
     assert later["candidates"] == 1 and (later["flagged"], later["cleared"]) == (0, 0)
-    assert len(await wait_for_count(services.nats_url, "NOTIFIER", 8, within=1)) == 7
+    assert len(await wait_for_count(services.nats_url, "NOTIFIER", 11, within=1)) == 10
 
 
 async def test_keys_see_candidates_of_their_area_only(services: Services) -> None:

@@ -6,13 +6,22 @@ from services.notifier.main import create_app
 from services.notifier.settings import NotifierSettings
 
 
-def test_the_openapi_has_the_zombie_and_scan_routes_with_examples() -> None:
+def test_the_openapi_has_the_zombie_reminder_and_scan_routes_with_examples() -> None:
     doc = create_app(NotifierSettings(database_url="sqlite:///unused.db")).openapi()
     paths = doc["paths"]
-    assert {"/v1/zombies", "/v1/zombies/counts", "/v1/scans"} <= set(paths)
+    assert {"/v1/zombies", "/v1/zombies/counts", "/v1/scans", "/v1/reminders"} <= set(paths)
     assert "403" in paths["/v1/zombies"]["get"]["responses"]
+    assert "403" in paths["/v1/reminders"]["get"]["responses"]
+    assert {"403", "409"} <= set(paths["/v1/scans"]["post"]["responses"])
     schemas = doc["components"]["schemas"]
-    for name in ("CandidateRead", "ScanCreate", "ScanRead", "DistrictCount"):
+    for name in (
+        "CandidateRead",
+        "ScanCreate",
+        "ScanRead",
+        "DistrictCount",
+        "ReminderRead",
+        "ReminderPage",
+    ):
         assert schemas[name].get("examples"), name
 
 
