@@ -24,6 +24,8 @@ ROUTES = {
     ("/v1/rounds/{round_id}/applications", "post"): {"403", "404", "409", "422"},
     ("/v1/applications/{application_id}", "get"): {"403", "404"},
     ("/v1/objections/overdue", "get"): {"403"},
+    ("/v1/registry-records", "get"): {"403", "422"},
+    ("/v1/registry-records/{evaluation_id}/retry", "post"): {"403", "404", "409"},
     **{
         (f"/v1/applications/{{application_id}}/{step}", "post"): {"403", "404", "409", "422"}
         for step in (
@@ -63,7 +65,9 @@ def test_every_operation_is_covered_here() -> None:
         (path, method)
         for path, ops in doc["paths"].items()
         for method in ops
-        if path.startswith(("/v1/rounds", "/v1/applications", "/v1/objections"))
+        if path.startswith(
+            ("/v1/rounds", "/v1/applications", "/v1/objections", "/v1/registry-records")
+        )
     }
     assert ours <= set(ROUTES)
 
