@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from services.evaluation.adapters.catalogue import load_catalogue
+from services.evaluation.adapters.reaction_rows import SqlReactionIndex
 from services.evaluation.adapters.records import SqlRecords
 from services.evaluation.adapters.registry_records import SqlRegistryRecords
 from services.evaluation.adapters.store import SqlEvaluationStore
@@ -23,6 +24,7 @@ from services.evaluation.adapters.workflow_rows import SqlWorkflowIndex
 from services.evaluation.app.handlers import InvestigationHandlers
 from services.evaluation.app.ports import RegistryClient
 from services.evaluation.app.queries import EvaluationQueries
+from services.evaluation.app.reaction_handlers import ReactionHandlers
 from services.evaluation.app.registry_recorder import RecorderConfig, RegistryRecorder
 from services.evaluation.app.registry_records import RegistryRecordDesk
 from services.evaluation.app.round_handlers import Defaults, WorkflowHandlers
@@ -47,6 +49,7 @@ class Evaluation:
     catalogue: Catalogue
     recorder: RegistryRecorder
     registry_records: RegistryRecordDesk
+    reactions: ReactionHandlers
 
 
 def bootstrap(
@@ -101,9 +104,12 @@ def bootstrap(
         catalogue=catalogue,
         recorder=sender,
         registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
+        reactions=ReactionHandlers(
+            store=evaluation_store, index=SqlReactionIndex(store.engine), clock=clock
+        ),
     )
 
 
-def projection() -> RegistryProjection:
-    """The evaluation's consumer of REGISTRY."""
-    return RegistryProjection()
+def projection(max_event_bytes: int) -> RegistryProjection:
+    """The evaluation's consumer of REGISTRY (it raises reactions as events of its own)."""
+    return RegistryProjection(max_event_bytes)

@@ -18,6 +18,7 @@ from services.evaluation.api import (
     applications,
     eligibility,
     investigations,
+    rating_changes,
     registry_records,
     rounds,
 )
@@ -27,6 +28,7 @@ from services.evaluation.settings import EvaluationSettings
 from services.evaluation.spec import SPEC
 from shared.clock import Clock, ShanghaiClock
 from shared.http.app import Platform, create_service_app
+from shared.schedule import daily
 
 
 def create_app(
@@ -55,9 +57,18 @@ def create_app(
         if settings.registry_sender_enabled:
             platform.store.on_commit.append(evaluation.recorder.kick)
             sender = asyncio.create_task(evaluation.recorder.run(), name="registry-records")
+        scan = None
+        if settings.expiry_scan_enabled:
+            expire = evaluation.reactions.expire
+            scan = asyncio.create_task(
+                daily(settings.expiry_time, expire, "expiry scan"), name="expiry-scan"
+            )
         try:
             yield
         finally:
+            if scan is not None:
+                scan.cancel()
+                await asyncio.gather(scan, return_exceptions=True)
             if sender is not None:  # the attempt under way finishes (or is sent again later)
                 evaluation.recorder.stop()
                 try:
@@ -76,6 +87,8 @@ def create_app(
             applications.router,
             applications.overdue,
             registry_records.router,
+            rating_changes.router,
+            rating_changes.expiry,
         ),
         extend=evaluation_parts,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -70,9 +71,22 @@ class EvaluationSettings(ServiceSettings):
     registry_poll_seconds: float = Field(1.0, gt=0, le=60, description="look for due records")
     registry_timeout_seconds: float = Field(10.0, gt=0, le=300, description="per attempt")
 
+    # Expiry (docs/evaluation.md, Reactions): the daily scan of grades whose validity ended.
+    expiry_scan_enabled: bool = Field(
+        True, description="run the daily expiry scan in this process (one replica in production)"
+    )
+    expiry_scan_daily_at: str = Field(
+        "05:30", pattern=r"^[0-9]{2}:[0-9]{2}$", description="HH:MM, Asia/Shanghai"
+    )
+
+    @property
+    def expiry_time(self) -> time:
+        return time.fromisoformat(self.expiry_scan_daily_at)
+
     @model_validator(mode="after")
     def _known_rules(self) -> Self:
         self.switches()  # an unknown or fixed rule stops the service at start
+        time.fromisoformat(self.expiry_scan_daily_at)  # a real time of day
         if self.mode == "production" and self.registry_api_key is None:
             raise ValueError("SOCORG_EVALUATION_REGISTRY_API_KEY is required in production")
         return self

@@ -10,6 +10,7 @@ from functools import partial
 
 from sqlalchemy import delete, insert
 
+from services.evaluation.adapters.reaction_rows import SqlReactionRows
 from services.evaluation.adapters.registry_records import SqlRegistryOutbox
 from services.evaluation.adapters.tables import investigations
 from services.evaluation.adapters.workflow_rows import SqlWorkflowRows
@@ -55,6 +56,7 @@ class SqlEvaluationStore:
                 partial(mark_written, uow),
                 SqlWorkflowRows(uow),
                 SqlRegistryOutbox(uow),
+                SqlReactionRows(uow),
             )
 
     def earlier_write(self) -> tuple[str, int] | None:

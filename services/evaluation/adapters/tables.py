@@ -188,3 +188,38 @@ registry_records = Table(
     Column("registry_position", BigInteger),  # that event's position in the registry's store
     Index("ix_evaluation_registry_records_due", "state", "next_attempt_at"),
 )
+
+# Reactions to registry facts (39号 proposals, 2026 核查评估), written with their events.
+rating_changes = Table(
+    "evaluation_rating_changes",
+    metadata,
+    Column("reaction_id", String(64), primary_key=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("division", String(6), nullable=False),
+    Column("kind", String(20), nullable=False),  # proposal, verification
+    Column("change", String(20), nullable=False),  # downgrade, cancellation
+    Column("rule", String(40), nullable=False),
+    Column("fact", String(500), nullable=False),
+    Column("registry_event_id", String(64), nullable=False),
+    Column("registry_event", String(60), nullable=False),
+    Column("raised_on", Date, nullable=False),
+    Column("grade", String(2), nullable=False),
+    Column("proposed_grade", String(2)),
+    Column("state", String(20), nullable=False),  # open, or the decision's outcome
+    Column("decided_grade", String(2)),
+    Column("decided_on", Date),
+    Column("reason", String(2000)),
+    Column("version", Integer, nullable=False),
+    Index("ix_evaluation_rating_changes_state", "state", "raised_on"),
+)
+
+# Grades recorded as expired: one row (and one grade_expired event) per grade, never twice.
+expired_grades = Table(
+    "evaluation_expired_grades",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("decided_on", Date, primary_key=True),
+    Column("grade", String(2), nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("expired_on", Date, nullable=False),
+)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.investigations import Event, Investigations
+from services.evaluation.domain.rating_change import RatingChangeCase
 from services.evaluation.domain.record import Record
 from services.evaluation.domain.registry_record import RatingToRecord
 from services.evaluation.domain.round import Round
@@ -110,6 +111,37 @@ class RegistryRecords(Protocol):
     async def recorded_on(self, evaluation_id: str) -> tuple[str, date | None] | None: ...
 
 
+class ReactionRows(Protocol):
+    """Reactions to registry facts (and expired grades), written with their events."""
+
+    async def put(self, case: RatingChangeCase, division: str) -> None: ...
+
+    async def expired(self, grade: ExpiredGrade) -> None: ...
+
+
+@dataclass(frozen=True)
+class ExpiredGrade:
+    """A grade whose validity ended with no new decision."""
+
+    organization_id: str
+    division: str
+    grade: str
+    decided_on: date
+    valid_until: date
+
+
+class ReactionIndex(Protocol):
+    """Reads of the reactions' read model and of grades due to expire."""
+
+    async def rows(self, state: str | None) -> list[dict[str, Any]]: ...
+
+    async def get(self, reaction_id: str) -> dict[str, Any] | None: ...
+
+    async def expired_by(self, on: date) -> list[ExpiredGrade]:
+        """Latest decisions whose grade's validity ended before `on`, not yet recorded."""
+        ...
+
+
 @dataclass(frozen=True)
 class EvaluationUnitOfWork:
     """One transaction: the event store's appends and the read model's rows, both or neither."""
@@ -120,6 +152,7 @@ class EvaluationUnitOfWork:
     mark_written: Callable[[str, int], Awaitable[None]]
     workflow: WorkflowRows
     registry: RegistryOutbox
+    reactions: ReactionRows
 
 
 class EvaluationStore(Protocol):

@@ -1,7 +1,8 @@
 """The evaluation's projection of REGISTRY: per organization, what the eligibility rules read —
 kind, registration, status, reports and inspection conclusions by year, penalties, credit-list
 entries, disposals, charity status and every rating decision with its validity. A rating the
-evaluation sent, seen here, closes its record for the registry (`recorded_on`).
+evaluation sent, seen here, closes its record for the registry (`recorded_on`); a fact that
+puts a grade in question raises a reaction (consumers/reactions.py) in the same transaction.
 
 The consumer runner applies each batch with its checkpoint in one transaction: a redelivered
 event is recognised by the checkpoint and changes nothing.
@@ -16,10 +17,12 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.tables import PROJECTION_TABLES, registry_records
+from services.evaluation.adapters.tables import PROJECTION_TABLES, organizations, registry_records
+from services.evaluation.consumers.reactions import react
 from shared.clock import SHANGHAI
 from shared.consumer import Delivered, Projection
 from shared.contracts import registry as r
+from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.rules.rating import regime_of
 
 EVENTS = (
@@ -49,6 +52,9 @@ class RegistryProjection(Projection):
     filter_subjects = tuple(f"registry.*.*.*.{e}" for e in EVENTS)
     tables = PROJECTION_TABLES
 
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self.max_event_bytes = max_event_bytes
+
     async def apply(
         self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
     ) -> None:
@@ -57,6 +63,9 @@ class RegistryProjection(Projection):
         org = str(getattr(data, "organization_id", ""))
         for statement in _statements(data, org, event, t):
             await conn.execute(statement)
+        # A rebuild writes shadow tables: the live consumer has raised what was to raise.
+        if t.o is organizations:
+            await react(conn, event, data, org, self.max_event_bytes)
 
 
 class _Tables:

@@ -30,6 +30,7 @@ class RatingToRecord:
     valid_until: date | None = None
     reason: str | None = None
     application_id: str | None = None
+    override_reason: str | None = None  # a validity the regime of decided_on would not give
 
     def body(self) -> dict[str, Any]:
         """The registry's RatingUpdate, as JSON."""
@@ -43,6 +44,8 @@ class RatingToRecord:
                 out[name] = day.isoformat()
         if self.reason:
             out["reason"] = self.reason
+        if self.override_reason:
+            out["override_reason"] = self.override_reason
         return out
 
 
