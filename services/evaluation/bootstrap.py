@@ -1,5 +1,6 @@
 """Composition root of the evaluation: its handlers and queries (investigations, the grading
-workflow), the frameworks and thresholds it scores with, the projection.
+workflow), the frameworks and thresholds it scores with, the sender of ratings to the
+registry, the projection.
 
 `create_app` (main.py) calls `bootstrap` in the FastAPI lifespan on the platform's event store;
 the spec builds the projection once the platform is up. Nothing else builds them.
@@ -7,15 +8,25 @@ the spec builds the projection once the platform is up. Nothing else builds them
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from services.evaluation.adapters.catalogue import load_catalogue
+from services.evaluation.adapters.reaction_rows import SqlReactionIndex
 from services.evaluation.adapters.records import SqlRecords
+from services.evaluation.adapters.registry_records import SqlRegistryRecords
 from services.evaluation.adapters.store import SqlEvaluationStore
 from services.evaluation.adapters.workflow_rows import SqlWorkflowIndex
 from services.evaluation.app.handlers import InvestigationHandlers
+from services.evaluation.app.ports import RegistryClient
 from services.evaluation.app.queries import EvaluationQueries
+from services.evaluation.app.reaction_handlers import ReactionHandlers
+from services.evaluation.app.registry_recorder import RecorderConfig, RegistryRecorder
+from services.evaluation.app.registry_records import RegistryRecordDesk
 from services.evaluation.app.round_handlers import Defaults, WorkflowHandlers
 from services.evaluation.app.round_queries import WorkflowQueries
 from services.evaluation.consumers.registry import RegistryProjection
@@ -23,6 +34,7 @@ from services.evaluation.domain.catalogue import Catalogue
 from services.evaluation.domain.eligibility import LocalitySwitches, eligibility
 from shared.clock import Clock
 from shared.eventstore.sql import SqlEventStore
+from shared.outbox.lease import Lease
 from shared.rules.reporting import NATIONAL
 
 
@@ -35,6 +47,9 @@ class Evaluation:
     workflow: WorkflowHandlers
     rounds: WorkflowQueries
     catalogue: Catalogue
+    recorder: RegistryRecorder
+    registry_records: RegistryRecordDesk
+    reactions: ReactionHandlers
 
 
 def bootstrap(
@@ -43,9 +58,22 @@ def bootstrap(
     switches: LocalitySwitches,
     clock: Clock,
     defaults: Defaults,
+    registry: RegistryClient,
+    recorder: RecorderConfig | None = None,
     catalogue: Catalogue | None = None,
 ) -> Evaluation:
     records = SqlRecords(store.engine)
+    registry_records = SqlRegistryRecords(store.engine)
+    config = recorder or RecorderConfig()
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    sender = RegistryRecorder(
+        records=registry_records,
+        registry=registry,
+        lease=Lease(
+            store.engine, "registry:evaluation", holder, timedelta(seconds=config.lease_ttl)
+        ),
+        config=config,
+    )
     evaluation_store = SqlEvaluationStore(store)
     index = SqlWorkflowIndex(store.engine)
     catalogue = catalogue or load_catalogue()
@@ -71,11 +99,17 @@ def bootstrap(
             index=index,
             catalogue=catalogue,
             clock=clock,
+            registry_records=registry_records,
         ),
         catalogue=catalogue,
+        recorder=sender,
+        registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
+        reactions=ReactionHandlers(
+            store=evaluation_store, index=SqlReactionIndex(store.engine), clock=clock
+        ),
     )
 
 
-def projection() -> RegistryProjection:
-    """The evaluation's consumer of REGISTRY."""
-    return RegistryProjection()
+def projection(max_event_bytes: int) -> RegistryProjection:
+    """The evaluation's consumer of REGISTRY (it raises reactions as events of its own)."""
+    return RegistryProjection(max_event_bytes)

@@ -18,14 +18,17 @@ if TYPE_CHECKING:
 def _projections(platform: Platform) -> Sequence[Projection]:
     from services.evaluation.bootstrap import projection  # only once the platform is up
 
-    return [projection()]
+    settings = platform.settings
+    assert isinstance(settings, EvaluationSettings)
+    return [projection(settings.event_max_bytes)]
 
 
 SPEC = ServiceSpec(
     name="evaluation",
     settings=EvaluationSettings,
     description="等级评估: the 3A–5A grading workflow: rounds, applications, scoring, decision, "
-    "公示, 复核 and confirmation; "
+    "公示, 复核 and confirmation; the grade recorded on the registry; reactions to registry "
+    "facts (downgrade, cancellation, 核查评估) and expiry; "
     "eligibility to apply, from a projection of the registry's events, and the investigations "
     "(立案调查) the bureau records here.",
     app="services.evaluation.main:create_app",

@@ -221,3 +221,69 @@ class InvestigationClosed(EventData):
     organization_id: str
     investigation_id: str
     closed_on: date
+
+
+# Reactions to registry events and to time (39号 art. 30; the 2026 revision's 核查评估):
+# docs/evaluation.md, Reactions.
+RatingChange = Literal["downgrade", "cancellation"]
+ReactionKind = Literal["proposal", "verification"]
+VerificationResult = Literal["kept", "downgraded", "cancelled"]
+
+
+@contract(
+    "evaluation",
+    "rating_change_proposed",
+    1,
+    "39号 art. 30: a downgrade or cancellation proposed to the bureau, with its rule and fact",
+    act_date="raised_on",
+)
+class RatingChangeProposed(EventData):
+    reaction_id: str
+    organization_id: str
+    kind: ReactionKind = Field(
+        description="proposal (39号: the bureau confirms or dismisses) or verification "
+        "(2026 revision: 核查评估, the bureau closes it with a result)"
+    )
+    change: RatingChange
+    rule: str = Field(description="the rule, e.g. inspection_unqualified, serious_credit_list")
+    fact: str = Field(description="the fact behind it, as the registry recorded it")
+    registry_event_id: str = Field(description="the registry event that raised it")
+    registry_event: str = Field(description="its type, e.g. inspection_concluded")
+    raised_on: date = Field(description="the registry fact's act date")
+    grade: Grade = Field(description="the grade in force on that day")
+    proposed_grade: Grade | None = Field(None, description="one grade lower; none: no grade")
+    decided_on: date = Field(description="the decision of the grade in force")
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+@contract(
+    "evaluation",
+    "rating_change_decided",
+    1,
+    "the bureau's decision on a proposed change, or the result of a 核查评估",
+    act_date="decided_on",
+)
+class RatingChangeDecided(EventData):
+    reaction_id: str
+    organization_id: str
+    outcome: Literal["confirmed", "dismissed", "kept", "downgraded", "cancelled"]
+    grade: Grade | None = Field(None, description="the grade after it (confirmed, downgraded)")
+    changes_rating: bool = Field(description="whether the registry's rating changes")
+    reason: str
+    decided_on: date
+
+
+@contract(
+    "evaluation",
+    "grade_expired",
+    1,
+    "a grade's validity ended with no new decision (both regimes)",
+    act_date="expired_on",
+)
+class GradeExpired(EventData):
+    organization_id: str
+    grade: Grade
+    decided_on: date = Field(description="the decision of the grade that expired")
+    valid_until: date
+    expired_on: date = Field(description="the day after its last valid day")

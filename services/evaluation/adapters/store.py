@@ -1,6 +1,6 @@
 """The evaluation's storage: its event store, and units of work that write the read models
-(investigations, the grading workflow) and the Idempotency-Key's written mark in the same
-transaction as the append."""
+(investigations, the grading workflow), the ratings to record on the registry and the
+Idempotency-Key's written mark in the same transaction as the append."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from functools import partial
 
 from sqlalchemy import delete, insert
 
+from services.evaluation.adapters.reaction_rows import SqlReactionRows
+from services.evaluation.adapters.registry_records import SqlRegistryOutbox
 from services.evaluation.adapters.tables import investigations
 from services.evaluation.adapters.workflow_rows import SqlWorkflowRows
 from services.evaluation.app.ports import EvaluationUnitOfWork
@@ -49,7 +51,12 @@ class SqlEvaluationStore:
     async def unit_of_work(self) -> AsyncIterator[EvaluationUnitOfWork]:
         async with self.store.unit_of_work() as uow:
             yield EvaluationUnitOfWork(
-                uow, SqlInvestigationRows(uow), partial(mark_written, uow), SqlWorkflowRows(uow)
+                uow,
+                SqlInvestigationRows(uow),
+                partial(mark_written, uow),
+                SqlWorkflowRows(uow),
+                SqlRegistryOutbox(uow),
+                SqlReactionRows(uow),
             )
 
     def earlier_write(self) -> tuple[str, int] | None:

@@ -1,5 +1,5 @@
-"""The evaluation's tables: its projection of REGISTRY (what eligibility reads), and the read
-model of its own investigation events.
+"""The evaluation's tables: its projection of REGISTRY (what eligibility reads), the read
+models of its own events, and the ratings to record on the registry (an outbox).
 
 The projection's tables are written by the consumer (services/evaluation/consumers/registry.py)
 only; `evaluation_investigations` is written with the events in one unit of work.
@@ -7,7 +7,20 @@ only; `evaluation_investigations` is written with the events in one unit of work
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+from shared.tables import UtcDateTime
 
 metadata = MetaData()
 
@@ -148,4 +161,65 @@ objections = Table(
     Column("due_on", Date, nullable=False),
     Column("decided_on", Date),
     Index("ix_evaluation_objections_open", "decided_on", "due_on"),
+)
+
+# Ratings to record on the registry: an outbox, one row per evaluation_id, written in the unit
+# of work of the event that decided it. state: pending (to send at next_attempt_at), sent (the
+# registry answered 2xx, or its rating_changed was seen: never sent again), parked (a 4xx:
+# shown with its problem, sent again only when a person asks).
+registry_records = Table(
+    "evaluation_registry_records",
+    metadata,
+    Column("evaluation_id", String(64), primary_key=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("application_id", String(64)),
+    Column("division", String(6), nullable=False),  # whose keys see it
+    Column("source", String(40), nullable=False),
+    Column("body", JSON, nullable=False),  # the registry's PUT …/rating body
+    Column("state", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime()),
+    Column("last_status", Integer),
+    Column("last_error", String(300)),
+    Column("problem", JSON),  # the registry's problem+json of a parked record
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Column("recorded_on", Date),  # the day the registry's rating_changed was seen on REGISTRY
+    Column("registry_position", BigInteger),  # that event's position in the registry's store
+    Index("ix_evaluation_registry_records_due", "state", "next_attempt_at"),
+)
+
+# Reactions to registry facts (39号 proposals, 2026 核查评估), written with their events.
+rating_changes = Table(
+    "evaluation_rating_changes",
+    metadata,
+    Column("reaction_id", String(64), primary_key=True),
+    Column("organization_id", String(64), nullable=False),
+    Column("division", String(6), nullable=False),
+    Column("kind", String(20), nullable=False),  # proposal, verification
+    Column("change", String(20), nullable=False),  # downgrade, cancellation
+    Column("rule", String(40), nullable=False),
+    Column("fact", String(500), nullable=False),
+    Column("registry_event_id", String(64), nullable=False),
+    Column("registry_event", String(60), nullable=False),
+    Column("raised_on", Date, nullable=False),
+    Column("grade", String(2), nullable=False),
+    Column("proposed_grade", String(2)),
+    Column("state", String(20), nullable=False),  # open, or the decision's outcome
+    Column("decided_grade", String(2)),
+    Column("decided_on", Date),
+    Column("reason", String(2000)),
+    Column("version", Integer, nullable=False),
+    Index("ix_evaluation_rating_changes_state", "state", "raised_on"),
+)
+
+# Grades recorded as expired: one row (and one grade_expired event) per grade, never twice.
+expired_grades = Table(
+    "evaluation_expired_grades",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("decided_on", Date, primary_key=True),
+    Column("grade", String(2), nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("expired_on", Date, nullable=False),
 )

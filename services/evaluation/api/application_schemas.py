@@ -53,6 +53,8 @@ READ_EXAMPLE: dict[str, Any] = {
     "objections": [],
     "grade": "4A",
     "confirmation": CONFIRMED,
+    "registry_state": "sent",
+    "recorded_on": "2026-08-26",
     "version": 7,
 }
 
@@ -152,6 +154,14 @@ class ApplicationRead(BaseModel):
     confirmation: dict[str, Any] | None = Field(
         None, description="what the registry's PUT …/rating records (grade_confirmed)"
     )
+    registry_state: str | None = Field(
+        None,
+        description="the confirmed grade's record for the registry: pending, sent or parked "
+        "(GET /v1/registry-records); shown on the current state only",
+    )
+    recorded_on: date | None = Field(
+        None, description="the day the registry's rating_changed for it was seen on REGISTRY"
+    )
     version: int
 
     @classmethod
@@ -181,6 +191,8 @@ class ApplicationRead(BaseModel):
             objections=[_objection(o) for o in a.objections.values()],
             grade=a.grade,
             confirmation=_confirmed(a.confirmation),
+            registry_state=v.registry.state if v.registry else None,
+            recorded_on=v.registry.recorded_on if v.registry else None,
             version=a.version,
         )  # fmt: skip
 

@@ -30,3 +30,17 @@ class VersionConflict(DomainRefusal):
     """Another write on the organization's investigations came first: retry."""
 
     slug = "version-conflict"
+
+
+class RegistryRecordNotFound(DomainRefusal):
+    """No rating to record on the registry under that evaluation_id."""
+
+    slug = "registry-record-not-found"
+    status = 404
+
+
+class RegistryRecordNotParked(DomainRefusal):
+    """Only a parked record is sent again by hand: a pending one is being tried, a sent one
+    is on the registry."""
+
+    slug = "registry-record-not-parked"

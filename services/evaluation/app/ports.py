@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.investigations import Event, Investigations
+from services.evaluation.domain.rating_change import RatingChangeCase
 from services.evaluation.domain.record import Record
+from services.evaluation.domain.registry_record import RatingToRecord
 from services.evaluation.domain.round import Round
 from shared.eventstore import EventStore, UnitOfWork
 
@@ -61,6 +63,85 @@ class WorkflowIndex(Protocol):
         ...
 
 
+class RegistryOutbox(Protocol):
+    """Ratings to record on the registry, written with the event that decided them."""
+
+    async def add(self, record: RatingToRecord, division: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class RegistryAnswer:
+    """The registry's answer to one `PUT …/rating`: its status (None: no answer) and, for a
+    refusal, its problem+json; `error` says why there was no answer."""
+
+    status: int | None
+    problem: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class RegistryClient(Protocol):
+    """The registry's rating route, called with the evaluation's own service key."""
+
+    async def record_rating(self, organization_id: str, body: dict[str, Any]) -> RegistryAnswer: ...
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending record whose next attempt is due."""
+
+    evaluation_id: str
+    organization_id: str
+    body: dict[str, Any]
+    attempts: int
+
+
+class RegistryRecords(Protocol):
+    """The ratings to record, as the sender and the API see them (adapters/registry_records)."""
+
+    async def due(self, now: datetime, limit: int) -> list[Due]: ...
+
+    async def finish(self, evaluation_id: str, values: dict[str, Any]) -> bool: ...
+
+    async def release(self, evaluation_id: str) -> bool: ...
+
+    async def rows(self, state: str | None = None) -> list[dict[str, Any]]: ...
+
+    async def get(self, evaluation_id: str) -> dict[str, Any] | None: ...
+
+    async def recorded_on(self, evaluation_id: str) -> tuple[str, date | None] | None: ...
+
+
+class ReactionRows(Protocol):
+    """Reactions to registry facts (and expired grades), written with their events."""
+
+    async def put(self, case: RatingChangeCase, division: str) -> None: ...
+
+    async def expired(self, grade: ExpiredGrade) -> None: ...
+
+
+@dataclass(frozen=True)
+class ExpiredGrade:
+    """A grade whose validity ended with no new decision."""
+
+    organization_id: str
+    division: str
+    grade: str
+    decided_on: date
+    valid_until: date
+
+
+class ReactionIndex(Protocol):
+    """Reads of the reactions' read model and of grades due to expire."""
+
+    async def rows(self, state: str | None) -> list[dict[str, Any]]: ...
+
+    async def get(self, reaction_id: str) -> dict[str, Any] | None: ...
+
+    async def expired_by(self, on: date) -> list[ExpiredGrade]:
+        """Latest decisions whose grade's validity ended before `on`, not yet recorded."""
+        ...
+
+
 @dataclass(frozen=True)
 class EvaluationUnitOfWork:
     """One transaction: the event store's appends and the read model's rows, both or neither."""
@@ -70,6 +151,8 @@ class EvaluationUnitOfWork:
     # under an Idempotency-Key, records in the key's row the stream and version written
     mark_written: Callable[[str, int], Awaitable[None]]
     workflow: WorkflowRows
+    registry: RegistryOutbox
+    reactions: ReactionRows
 
 
 class EvaluationStore(Protocol):

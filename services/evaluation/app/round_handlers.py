@@ -21,10 +21,11 @@ from services.evaluation.domain.catalogue import Catalogue
 from services.evaluation.domain.eligibility import Eligibility
 from services.evaluation.domain.process import PROCESSES, simplified_visit_until
 from services.evaluation.domain.record import Record, Regime
+from services.evaluation.domain.registry_record import from_confirmation
 from services.evaluation.domain.round import Event as RoundEvent
 from services.evaluation.domain.round import Round, check_window
 from shared.clock import Clock
-from shared.contracts.evaluation import ApplicationSubmitted, RoundAnnounced
+from shared.contracts.evaluation import ApplicationSubmitted, GradeConfirmed, RoundAnnounced
 from shared.eventstore import WrongExpectedVersion
 from shared.eventstore.repository import Repository
 from shared.rules.rating import regime_of
@@ -265,13 +266,15 @@ class WorkflowHandlers:
         mark: Application | None = None,
     ) -> None:
         """The round's event (`terms` is the round after it) and the applications' events,
-        with their rows, in one unit of work; the Idempotency-Key marks the round's write, or
-        the one application's."""
+        with their rows (a confirmed grade: its record for the registry), in one unit of work;
+        the Idempotency-Key marks the round's write, or the one application's."""
         division = terms.terms.authority
         try:
             async with self.store.unit_of_work() as uow:
                 for before, after, event in changes:
                     await uow.workflow.put_application(after, terms)
+                    if isinstance(event, GradeConfirmed):  # the grade goes to the registry
+                        await uow.registry.add(from_confirmation(event), division)
                     version = before.version if before else 0
                     self.applications.save(
                         uow.events,

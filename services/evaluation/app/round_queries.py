@@ -1,14 +1,22 @@
 """Reads of the workflow: a round with its applications, or one application, as they stand or
-as they stood at the end of any past day (`as_of`), folded from their events; overdue 复核."""
+as they stood at the end of any past day (`as_of`), folded from their events (a confirmed
+grade with where it stands on the registry); overdue 复核."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from services.evaluation.app.errors import DateInFuture, OutsideClientArea
-from services.evaluation.app.ports import OverdueObjection, WorkflowIndex
+from services.evaluation.app.ports import OverdueObjection, RegistryRecords, WorkflowIndex
 from services.evaluation.app.streams import end_of
-from services.evaluation.app.views import ApplicationView, Covers, RoundView, view
+from services.evaluation.app.views import (
+    ApplicationView,
+    Covers,
+    RegistryStatus,
+    RoundView,
+    view,
+)
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.catalogue import Catalogue
 from services.evaluation.domain.errors import ApplicationNotFound, RoundNotFound
@@ -26,9 +34,11 @@ class WorkflowQueries:
         index: WorkflowIndex,
         catalogue: Catalogue,
         clock: Clock,
+        registry_records: RegistryRecords,
     ) -> None:
         self.rounds, self.applications = rounds, applications
         self.index, self.catalogue, self.clock = index, catalogue, clock
+        self.registry_records = registry_records
 
     async def rounds_of(self, covers: Covers) -> list[Round]:
         """The rounds of the authorities the key covers, oldest window first."""
@@ -61,7 +71,12 @@ class WorkflowQueries:
         found = await self.rounds.load(app.submitted.round_id, as_of=bound)
         assert found is not None, f"application {application_id} without its round"
         _covered(covers, found)
-        return view(app, found, self.catalogue)
+        shown = view(app, found, self.catalogue)
+        if as_of is None and app.confirmation is not None:
+            status = await self.registry_records.recorded_on(app.application_id)
+            if status is not None:
+                shown = replace(shown, registry=RegistryStatus(*status))
+        return shown
 
     async def overdue(self, covers: Covers) -> list[OverdueObjection]:
         """Objections whose 复核 decision was due before today and is not recorded."""

@@ -12,6 +12,8 @@ CODEC = EventCodec("evaluation", SHANGHAI)
 INVESTIGATIONS = "investigations-"  # one stream per organization: its 立案调查
 ROUNDS = "rounds-"  # one stream per round: announced, closed
 APPLICATIONS = "applications-"  # one stream per application: submitted … confirmed
+REACTIONS = "rating-changes-"  # one stream per reaction to a registry fact: raised, decided
+EXPIRIES = "expiries-"  # one stream per organization: its grades recorded as expired
 
 
 def end_of(day: date) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.catalogue import Catalogue
@@ -24,11 +25,21 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class RegistryStatus:
+    """Where a confirmed grade stands on the registry: its record's state, and the day the
+    registry's rating_changed for it was seen on REGISTRY."""
+
+    state: str
+    recorded_on: date | None
+
+
+@dataclass(frozen=True)
 class ApplicationView:
     application: Application
     round: Round
     score: float | None
     proposed_grade: Grade | None
+    registry: RegistryStatus | None = None
 
 
 def view(application: Application, terms: Round, catalogue: Catalogue) -> ApplicationView:

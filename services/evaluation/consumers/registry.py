@@ -1,6 +1,8 @@
 """The evaluation's projection of REGISTRY: per organization, what the eligibility rules read —
 kind, registration, status, reports and inspection conclusions by year, penalties, credit-list
-entries, disposals, charity status and every rating decision with its validity.
+entries, disposals, charity status and every rating decision with its validity. A rating the
+evaluation sent, seen here, closes its record for the registry (`recorded_on`); a fact that
+puts a grade in question raises a reaction (consumers/reactions.py) in the same transaction.
 
 The consumer runner applies each batch with its checkpoint in one transaction: a redelivered
 event is recognised by the checkpoint and changes nothing.
@@ -9,14 +11,18 @@ event is recognised by the checkpoint and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.adapters.tables import PROJECTION_TABLES
+from services.evaluation.adapters.tables import PROJECTION_TABLES, organizations, registry_records
+from services.evaluation.consumers.reactions import react
+from shared.clock import SHANGHAI
 from shared.consumer import Delivered, Projection
 from shared.contracts import registry as r
+from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.rules.rating import regime_of
 
 EVENTS = (
@@ -46,6 +52,9 @@ class RegistryProjection(Projection):
     filter_subjects = tuple(f"registry.*.*.*.{e}" for e in EVENTS)
     tables = PROJECTION_TABLES
 
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self.max_event_bytes = max_event_bytes
+
     async def apply(
         self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
     ) -> None:
@@ -54,6 +63,9 @@ class RegistryProjection(Projection):
         org = str(getattr(data, "organization_id", ""))
         for statement in _statements(data, org, event, t):
             await conn.execute(statement)
+        # A rebuild writes shadow tables: the live consumer has raised what was to raise.
+        if t.o is organizations:
+            await react(conn, event, data, org, self.max_event_bytes)
 
 
 class _Tables:
@@ -184,6 +196,7 @@ def _sanctions(data: Any, org: str, event: Delivered, t: _Tables) -> list[Any]:
             return [update(d).where(key).values(completed_on=data.completed_on)]
         case r.RatingChanged():
             return [
+                *_recorded(data, event),
                 insert(t.ratings).values(
                     organization_id=org,
                     seq=event.stream_seq,
@@ -192,6 +205,24 @@ def _sanctions(data: Any, org: str, event: Delivered, t: _Tables) -> list[Any]:
                     regime=data.regime or regime_of(data.decided_on),
                     valid_from=data.valid_from or (data.decided_on if data.grade else None),
                     valid_until=data.valid_until,
-                )
+                ),
             ]
     return []
+
+
+def _recorded(data: r.RatingChanged, event: Delivered) -> list[Any]:
+    """The registry holds a rating this service sent: its record is closed, with the day it
+    was seen here (a rebuild finds it closed already and changes nothing)."""
+    if data.evaluation_id is None:
+        return []
+    rr = registry_records
+    return [
+        update(rr)
+        .where(rr.c.evaluation_id == data.evaluation_id, rr.c.recorded_on.is_(None))
+        .values(
+            state="sent",
+            next_attempt_at=None,
+            recorded_on=datetime.now(SHANGHAI).date(),
+            registry_position=event.envelope.get("position"),
+        )
+    ]

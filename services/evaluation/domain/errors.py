@@ -196,3 +196,25 @@ class ReviewOverdue(DomainRefusal):
 
 class AlreadyConfirmed(DomainRefusal):
     slug = "already-confirmed"
+
+
+class RatingChangeNotFound(DomainRefusal):
+    slug = "rating-change-not-found"
+    status = 404
+
+
+class RatingChangeDecidedAlready(DomainRefusal):
+    slug = "rating-change-already-decided"
+
+
+class WrongReactionStep(DomainRefusal):
+    """Confirm or dismiss a 39号 proposal; close a 2026 核查评估 with a result."""
+
+    slug = "wrong-reaction-step"
+
+
+class ResultGradeInvalid(DomainRefusal):
+    """A 核查评估 that downgrades names a grade below the one in force; other results none."""
+
+    slug = "result-grade-invalid"
+    status = 422

@@ -62,7 +62,12 @@ class World:
 async def world(evaluation_url: str, nats_server: NatsServer) -> AsyncIterator[World]:
     clock = FixedClock(D(2026, 5, 25))
     app = create_app(
-        EvaluationSettings(database_url=evaluation_url, nats_url=nats_server.url), clock=clock
+        EvaluationSettings(
+            database_url=evaluation_url,
+            nats_url=nats_server.url,
+            registry_sender_enabled=False,  # test_registry_records.py sends to a real registry
+        ),
+        clock=clock,
     )
     async with (
         serve(app) as url,

@@ -24,6 +24,15 @@ ROUTES = {
     ("/v1/rounds/{round_id}/applications", "post"): {"403", "404", "409", "422"},
     ("/v1/applications/{application_id}", "get"): {"403", "404"},
     ("/v1/objections/overdue", "get"): {"403"},
+    ("/v1/registry-records", "get"): {"403", "422"},
+    ("/v1/rating-changes", "get"): {"403", "422"},
+    ("/v1/rating-changes/{reaction_id}", "get"): {"403", "404"},
+    **{
+        (f"/v1/rating-changes/{{reaction_id}}/{step}", "post"): {"403", "404", "409", "422"}
+        for step in ("confirmation", "dismissal", "closure")
+    },
+    ("/v1/expiry-scans", "post"): {"403", "422"},
+    ("/v1/registry-records/{evaluation_id}/retry", "post"): {"403", "404", "409"},
     **{
         (f"/v1/applications/{{application_id}}/{step}", "post"): {"403", "404", "409", "422"}
         for step in (
@@ -63,7 +72,16 @@ def test_every_operation_is_covered_here() -> None:
         (path, method)
         for path, ops in doc["paths"].items()
         for method in ops
-        if path.startswith(("/v1/rounds", "/v1/applications", "/v1/objections"))
+        if path.startswith(
+            (
+                "/v1/rounds",
+                "/v1/applications",
+                "/v1/objections",
+                "/v1/registry-records",
+                "/v1/rating-changes",
+                "/v1/expiry-scans",
+            )
+        )
     }
     assert ours <= set(ROUTES)
 

@@ -1,0 +1,37 @@
+"""A job run once a day inside a service, at a time of day in Asia/Shanghai, for that day.
+Missed runs (the process was down) are not caught up: a scan judges its whole day, and the
+API runs one on demand for any date."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+
+from shared.clock import SHANGHAI
+
+log = logging.getLogger("socorg.schedule")
+
+
+def next_run(now: datetime, at: time) -> datetime:
+    """The first `at` (Asia/Shanghai) strictly after `now`."""
+    local = now.astimezone(SHANGHAI)
+    run = datetime.combine(local.date(), at, SHANGHAI)
+    return run if run > local else datetime.combine(local.date() + timedelta(days=1), at, SHANGHAI)
+
+
+async def daily(
+    at: time,
+    job: Callable[[date], Awaitable[object]],
+    name: str,
+    now: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+) -> None:
+    """Run `job(day)` every day at `at` until cancelled; a failure is logged, not fatal."""
+    while True:
+        run = next_run(now(), at)
+        await asyncio.sleep(max(0.0, (run - now()).total_seconds()))
+        try:
+            await job(run.date())
+        except Exception:  # the next day's run tries again; the API can run one meanwhile
+            log.exception("scheduled %s of %s failed", name, run.date())
