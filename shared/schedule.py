@@ -26,12 +26,16 @@ async def daily(
     job: Callable[[date], Awaitable[object]],
     name: str,
     now: Callable[[], datetime] = lambda: datetime.now(SHANGHAI),
+    elsewhere: tuple[type[Exception], ...] = (),
 ) -> None:
-    """Run `job(day)` every day at `at` until cancelled; a failure is logged, not fatal."""
+    """Run `job(day)` every day at `at` until cancelled; a failure is logged, not fatal, and
+    one of `elsewhere` (the job runs in another replica, which holds its lease) is left to it."""
     while True:
         run = next_run(now(), at)
         await asyncio.sleep(max(0.0, (run - now()).total_seconds()))
         try:
             await job(run.date())
+        except elsewhere:
+            log.info("the %s of %s runs in another replica", name, run.date())
         except Exception:  # the next day's run tries again; the API can run one meanwhile
             log.exception("scheduled %s of %s failed", name, run.date())

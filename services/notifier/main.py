@@ -15,12 +15,13 @@ from fastapi import FastAPI
 
 from services.notifier.adapters.webhook_http import HttpxSender
 from services.notifier.api import deliveries, reminders, scans, subscriptions, zombies
-from services.notifier.app.schedule import daily
+from services.notifier.app.day_scan import ScanRunning
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
 from services.notifier.spec import SPEC
 from shared.clock import Clock, ShanghaiClock
 from shared.http.app import Platform, create_service_app
+from shared.schedule import daily
 
 
 def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -42,7 +43,8 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
         scan = None
         if settings.scan_enabled:
             scan = asyncio.create_task(
-                daily(settings.scan_time, notifier.day_scan.run), name="daily-scan"
+                daily(settings.scan_time, notifier.day_scan.run, "scan", elsewhere=(ScanRunning,)),
+                name="daily-scan",
             )
         worker = None
         if settings.webhook_enabled:

@@ -24,7 +24,18 @@ def production_env(monkeypatch: pytest.MonkeyPatch, cls: type[ServiceSettings]) 
     prefix = str(cls.model_config.get("env_prefix"))
     for name, value in PRODUCTION.items():
         monkeypatch.setenv(prefix + name, value)
+    if cls is EvaluationSettings:  # it records grades on the registry with a key of its own
+        monkeypatch.setenv(prefix + "REGISTRY_API_KEY", "evaluation-key-Pa55word")
     return prefix
+
+
+def test_evaluation_in_production_needs_its_own_registry_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    prefix = production_env(monkeypatch, EvaluationSettings)
+    monkeypatch.delenv(prefix + "REGISTRY_API_KEY")
+    with pytest.raises(ValidationError, match="REGISTRY_API_KEY is required in production"):
+        EvaluationSettings()
 
 
 def test_each_service_reads_its_own_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +105,8 @@ def test_secret_settings_are_typed_secret_and_print_redacted(
     assert "Pa55word" not in shown and "svc:***@db:5432" in shown and "svc:***@nats-2" in shown
     assert "Pa55word" not in settings.model_dump_json()
     assert settings.nats_url.get_secret_value() == PRODUCTION["NATS_URL"]
-    assert settings.secret_values() == {"db-Pa55word", "nats-Pa55word"}
+    own = {"evaluation-key-Pa55word"} if cls is EvaluationSettings else set()
+    assert settings.secret_values() == {"db-Pa55word", "nats-Pa55word", *own}
 
 
 def test_a_refused_setting_does_not_echo_the_urls_it_was_given() -> None:

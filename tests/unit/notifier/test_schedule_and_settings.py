@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time
 import pytest
 from pydantic import ValidationError
 
-from services.notifier.app.schedule import next_run
 from services.notifier.domain.flags import ZOMBIE, FlagChange, stream_of
 from services.notifier.domain.zombie import MissedYear
 from services.notifier.settings import NotifierSettings
 from shared.clock import SHANGHAI
 from shared.contracts.base import contract_of
 from shared.contracts.notifier import ZombieCleared, ZombieFlagged, ZombieSignalRaised
+from shared.schedule import next_run
 
 
 def test_the_next_run_is_today_before_the_time_and_tomorrow_after_it() -> None:
