@@ -6,18 +6,19 @@ taken between two batches of the live consumer (under its apply lock).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from sqlalchemy import MetaData, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared import checkpoints
 from shared.consumer.projection import decode
-from shared.consumer.subscription import subscribe
+from shared.consumer.subscription import discard, subscribe, unsubscribe
 
 if TYPE_CHECKING:
     from shared.consumer.runner import ConsumerRunner
@@ -49,53 +50,60 @@ async def rebuild(runner: ConsumerRunner) -> int:
     durable = f"{projection.name}_rebuild_{suffix}"
     sub = await subscribe(js, projection, runner.config, durable, from_start=True)
     applied, seen = 0, 0
+    # As in the live runner, the next batch is fetched while this one is applied.
+    ahead: asyncio.Task[list[Msg]] | None = None
     try:
+        msgs = await _fetch(sub, runner)
         while True:
-            try:
-                msgs = await sub.fetch(
-                    runner.config.batch_size, timeout=runner.config.fetch_timeout
-                )
-            except TimeoutError:
-                msgs = []
             if msgs:
-                async with runner.writer.begin() as conn:
-                    applied += await _apply(runner, conn, msgs, shadow, durable)
+                ahead = asyncio.create_task(_fetch(sub, runner))
+                applied += await _apply(runner, msgs, shadow, durable)
                 seen = msgs[-1].metadata.sequence.stream
                 for m in msgs:
                     await m.ack()
             caught_up = not msgs or msgs[-1].metadata.num_pending == 0
             if caught_up and await _swap_if_caught_up(runner, shadow, suffix, seen):
                 return applied
+            msgs = await ahead if ahead is not None else await _fetch(sub, runner)
+            ahead = None
     finally:
+        await discard(ahead)
+        await unsubscribe(sub)
         try:
             await js.delete_consumer(projection.stream, durable)
         except Exception:  # noqa: BLE001 - it expires on its own (inactive_threshold)
             log.warning("rebuild %s: could not delete its consumer", durable)
 
 
-async def _apply(
-    runner: ConsumerRunner,
-    conn: AsyncConnection,
-    msgs: Sequence[Msg],
-    shadow: Mapping[str, Table],
-    durable: str,
-) -> int:
-    """Apply a batch to the shadow tables, as the live runner does: whole, or else one by one
-    (an event that fails is skipped: the live consumer parked it)."""
+async def _fetch(sub: JetStreamContext.PullSubscription, runner: ConsumerRunner) -> list[Msg]:
     try:
-        async with conn.begin_nested():
+        return await sub.fetch(runner.config.batch_size, timeout=runner.config.fetch_timeout)
+    except TimeoutError:
+        return []
+
+
+async def _apply(
+    runner: ConsumerRunner, msgs: Sequence[Msg], shadow: Mapping[str, Table], durable: str
+) -> int:
+    """Apply a batch to the shadow tables, as the live runner does: whole in one transaction
+    (no savepoint), or else one by one, each in a savepoint (an event that fails is skipped:
+    the live consumer parked it)."""
+    try:
+        async with runner.writer.begin() as conn:
             await runner.projection.apply_batch(conn, [decode(m) for m in msgs], shadow)
         return len(msgs)
     except Exception:  # noqa: BLE001 - find the failing events one by one
         pass
     applied = 0
-    for m in msgs:
-        try:
-            async with conn.begin_nested():
-                await runner.projection.apply(conn, decode(m), shadow)
-            applied += 1
-        except Exception as exc:  # noqa: BLE001 - skipped, see above
-            log.warning("rebuild %s: seq %d skipped: %s", durable, m.metadata.sequence.stream, exc)
+    async with runner.writer.begin() as conn:
+        for m in msgs:
+            try:
+                async with conn.begin_nested():
+                    await runner.projection.apply(conn, decode(m), shadow)
+                applied += 1
+            except Exception as exc:  # noqa: BLE001 - skipped, see above
+                seq = m.metadata.sequence.stream
+                log.warning("rebuild %s: seq %d skipped: %s", durable, seq, exc)
     return applied
 
 

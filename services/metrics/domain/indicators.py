@@ -1,7 +1,9 @@
 """The indicators the metrics service computes, named by a small grammar (pure).
 
-- `orgs`, `orgs.kind.<kind>`, `orgs.level.<level>`, `orgs.status.<status>`: legal-person
-  organizations (社会团体, 社会服务机构, 基金会) in existence; `orgs.category.<c>[+<c>…]`:
+- `orgs`, `orgs.kind.<kind>`, `orgs.level.<level>`: legal-person organizations (社会团体,
+  社会服务机构, 基金会) registered (依法登记: their registration in force); after 撤销登记 or
+  吊销 an organization is in liquidation and only `orgs.status.in_liquidation` counts it, as
+  every other indicator counts the registered alone; `orgs.category.<c>[+<c>…]`:
   organizations of any kind in those categories; `community_orgs[.urban|.rural]`: filed
   community organizations (社区社会组织);
 - `share.category.<c>[+<c>…]`: percent of legal persons in those categories;
@@ -51,7 +53,8 @@ class Indicator:
     levels: tuple[str, ...] = ()  # empty: any
     categories: tuple[str, ...] = ()  # empty: any
     urban: bool | None = None
-    statuses: tuple[str, ...] = ()  # empty: any (active, or in liquidation after 撤销/吊销)
+    # registered (active) by default; in liquidation (after 撤销/吊销) only where named
+    statuses: tuple[str, ...] = ("active",)
     unit_level: Literal["street", "county"] | None = None
     grades: tuple[str, ...] = ()
 

@@ -4,7 +4,8 @@ Exact counts are kept while streaming by selection sampling (Knuth's Algorithm S
 still to come, k still to pick, a row is picked with probability k/n — so a million rows need
 no list of them. Facts run to 31 May 2025 (the 2024 reports are in), annual reports from 2019.
 A profile's counts are the organizations in existence (as published); the ended ones are
-generated on top of them.
+generated on top of them. A profile with a snapshot date (`as_of`, Ningbo's reply) has every
+registration, filing and end on or before it, so the counts hold on that date.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from services.registry.domain.places import Place, Places
 
 FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 2019, 2024
 ON_FILE_UNTIL = date(2025, 5, 31)
+LAST_REGISTERED, LAST_FILED = date(2024, 12, 31), date(2025, 4, 30)
 CHARITY_LAW = date(2016, 9, 1)  # 慈善法 in force: recognition (慈善组织认定) from then on
 Row = dict[str, Any]
 
@@ -68,6 +70,13 @@ class Generator:
         self.area = Area.of(places, profile.cities)
         # a run's codes start at a seed-dependent body, so two seeds never share a code
         self.serial = self.rng.randrange(31**5)
+        # the last day of registrations, filings and ends (a snapshot's day, if any); a filing
+        # that ends does so on a later day, so filings stop the day before
+        snap = profile.as_of
+        self.last_registered = LAST_REGISTERED if snap is None else min(LAST_REGISTERED, snap)
+        self.last_end = ON_FILE_UNTIL if snap is None else min(ON_FILE_UNTIL, snap)
+        last_filed = LAST_FILED if snap is None else snap - timedelta(days=1)
+        self.last_filed = min(LAST_FILED, last_filed)
 
     def rows(self) -> Iterator[Row]:
         yield from self._legal_persons()
@@ -124,7 +133,7 @@ class Generator:
         category, name = self._legal_name(kind, prefix)
         self.serial += 1
         body = "MJ" + _base31(self.serial, 6)
-        registered = _day(rng, date(1995, 1, 1), date(2024, 12, 31))
+        registered = _day(rng, date(1995, 1, 1), self.last_registered)
         return {
             "kind": kind,
             "credit_code": make_credit_code(TYPE_DIGIT_OF_KIND[kind], authority, body),
@@ -206,7 +215,8 @@ class Generator:
     def _ended(self, row: Row, how: str, reason: str) -> None:
         registered = date.fromisoformat(row["registered_on"])
         first = max(registered + timedelta(days=200), date(2019, 6, 1))
-        on = _day(self.rng, first, ON_FILE_UNTIL) if first < ON_FILE_UNTIL else ON_FILE_UNTIL
+        last = self.last_end
+        on = _day(self.rng, first, last) if first < last else max(registered, last)
         self._reports(row, last=on.year - 1, until=on - timedelta(days=1))
         row["end"] = {"how": how, "on": on.isoformat(), "reason": reason}
 
@@ -224,7 +234,7 @@ class Generator:
                 row = self._filing(rng.choice(where), urban)
                 if i >= count:
                     filed = date.fromisoformat(row["filed_on"])
-                    on = _day(rng, filed + timedelta(days=1), ON_FILE_UNTIL)
+                    on = _day(rng, filed + timedelta(days=1), self.last_end)
                     row["end"] = {
                         "how": "注销",
                         "on": on.isoformat(),
@@ -238,7 +248,7 @@ class Generator:
         if not urban:
             topics |= words.RURAL_TOPICS
         category = rng.choice(list(topics))
-        filed = _day(rng, date(2015, 1, 1), date(2025, 4, 30))
+        filed = _day(rng, date(2015, 1, 1), self.last_filed)
         self.serial += 1
         street = community.parent_code or community.code[:9]
         return {

@@ -8,6 +8,7 @@ are plausible shapes for demos and benchmarks, not published figures (said where
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 LegalKind = Literal["social_group", "social_service_agency", "foundation"]
@@ -32,6 +33,10 @@ class Profile:
     community_ended: float = 0.02  # 注销 of filed community organizations, on top
     source: str = ""
     extras: dict[str, str] = field(default_factory=dict)
+    # The day a published snapshot counts on: every registration, filing and end falls on or
+    # before it, so the counts above are the organizations in existence that day (and still
+    # are when the facts end). None: spread over the whole span of the facts.
+    as_of: date | None = None
 
     def scaled(self, factor: float) -> Profile:
         """Every count times `factor` (rounded), shares kept: a small register of this shape."""
@@ -85,6 +90,7 @@ NINGBO = Profile(
     # same reply, "截至2022年底": 1293 rated 3A+ (257 5A, 334 4A, 702 3A)
     rated={"5A": 257, "4A": 334, "3A": 702},
     source="ningbo-reply-to-proposal-333.txt",
+    as_of=date(2023, 6, 15),  # the reply's date; its ratings are as of the end of 2022
 )
 
 WUHAN = Profile(

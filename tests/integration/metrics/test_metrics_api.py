@@ -158,10 +158,12 @@ async def test_counts_follow_act_dates_at_their_boundaries(rig: Rig) -> None:
     assert await value(rig, "orgs", WUCHANG, "2024-09-29") == 3
     assert await value(rig, "orgs", WUCHANG, "2024-09-30") == 2  # 注销 that day: no longer
     assert await value(rig, "orgs", "420102", "2024-01-01") == 0  # 江岸区: none there
-    # 撤销: still in existence, in liquidation, from the revocation's date.
+    # 撤销: in liquidation from the revocation's date, no longer counted as registered.
     assert await value(rig, "orgs.status.in_liquidation", WUCHANG, "2024-10-31") == 0
     assert await value(rig, "orgs.status.in_liquidation", WUCHANG, "2024-11-01") == 1
-    assert await value(rig, "orgs", WUCHANG, "2024-11-01") == 2
+    assert await value(rig, "orgs", WUCHANG, "2024-10-31") == 2
+    assert await value(rig, "orgs", WUCHANG, "2024-11-01") == 1
+    assert await value(rig, "orgs.status.active", WUCHANG, "2024-11-01") == 1
     assert await value(rig, "share.category.科技创新类", WUHAN, "2024-01-01") == pytest.approx(
         100 / 3
     )
