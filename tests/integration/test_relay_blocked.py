@@ -56,9 +56,12 @@ class Rig:
             event = NewEvent("registration_changed", d)
             await self.store.append(stream, version + n, [event], metadata=META, division="420106")
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+    async def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The command in a process of its own, the event loop going on meanwhile: the relay
+        under test may hold a write transaction that the command waits for."""
         env = {**os.environ, "SOCORG_REGISTRY_DATABASE_URL": self.url}
-        return subprocess.run(
+        return await asyncio.to_thread(
+            subprocess.run,
             [sys.executable, "-m", "shared.cli", *args],
             cwd=ROOT,
             env=env,
@@ -121,13 +124,13 @@ async def test_a_refused_event_is_held_reported_and_skipped_by_an_operator(rig: 
     assert relay.blocked is not None and relay.blocked.attempts >= 1
     assert len(await stream_messages(rig.nats.url, "REGISTRY")) == 2
 
-    status = rig.cli("relay-status", "registry")
+    status = await rig.cli("relay-status", "registry")
     assert status.returncode == 1, status.stderr
     for shown in (f"HELD at position {big_position}", big_id, "registration_changed", "bytes"):
         assert shown in status.stdout
     assert "maximum payload" in status.stdout
 
-    skipped = rig.cli(
+    skipped = await rig.cli(
         "relay-skip", "registry", str(big_position), "--reason", "over NATS limit", "--by", "王"
     )
     assert skipped.returncode == 0, skipped.stdout + skipped.stderr
@@ -145,7 +148,7 @@ async def test_a_refused_event_is_held_reported_and_skipped_by_an_operator(rig: 
     assert not report.held
     [row] = report.rows
     assert (row.skipped_by, row.skip_reason, row.position) == ("王", "over NATS limit", 3)
-    after = rig.cli("relay-status", "registry")
+    after = await rig.cli("relay-status", "registry")
     assert after.returncode == 0 and "skipped position 3" in after.stdout
     assert await relay_status.skip("registry", rig.url, 3, "y", "again") is None  # not held
 
