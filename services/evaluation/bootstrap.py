@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from services.evaluation.adapters.catalogue import load_catalogue
+from services.evaluation.adapters.publicity_rows import SqlPublicityBoard
 from services.evaluation.adapters.reaction_rows import SqlReactionIndex
 from services.evaluation.adapters.records import SqlRecords
 from services.evaluation.adapters.registry_records import SqlRegistryRecords
@@ -23,6 +24,7 @@ from services.evaluation.adapters.store import SqlEvaluationStore
 from services.evaluation.adapters.workflow_rows import SqlWorkflowIndex
 from services.evaluation.app.handlers import InvestigationHandlers
 from services.evaluation.app.ports import RegistryClient
+from services.evaluation.app.publicity import PublicityQueries
 from services.evaluation.app.queries import EvaluationQueries
 from services.evaluation.app.reaction_handlers import ReactionHandlers
 from services.evaluation.app.registry_recorder import RecorderConfig, RegistryRecorder
@@ -50,6 +52,7 @@ class Evaluation:
     recorder: RegistryRecorder
     registry_records: RegistryRecordDesk
     reactions: ReactionHandlers
+    publicity: PublicityQueries
 
 
 def bootstrap(
@@ -61,6 +64,7 @@ def bootstrap(
     registry: RegistryClient,
     recorder: RecorderConfig | None = None,
     catalogue: Catalogue | None = None,
+    registry_link: str = "",
 ) -> Evaluation:
     records = SqlRecords(store.engine)
     registry_records = SqlRegistryRecords(store.engine)
@@ -106,6 +110,9 @@ def bootstrap(
         registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
         reactions=ReactionHandlers(
             store=evaluation_store, index=SqlReactionIndex(store.engine), clock=clock
+        ),
+        publicity=PublicityQueries(
+            board=SqlPublicityBoard(store.engine), clock=clock, registry_url=registry_link
         ),
     )
 

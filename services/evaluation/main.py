@@ -18,6 +18,7 @@ from services.evaluation.api import (
     applications,
     eligibility,
     investigations,
+    publicity,
     rating_changes,
     registry_records,
     rounds,
@@ -51,6 +52,7 @@ def create_app(
             defaults=settings.defaults(),
             registry=registry,
             recorder=settings.recorder(),
+            registry_link=settings.registry_public_url or settings.registry_url,
         )
         app.state.evaluation = evaluation
         sender = None
@@ -89,6 +91,7 @@ def create_app(
             registry_records.router,
             rating_changes.router,
             rating_changes.expiry,
+            publicity.router,
         ),
         extend=evaluation_parts,
     )
