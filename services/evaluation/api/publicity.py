@@ -12,13 +12,14 @@ from services.evaluation.api import atom
 from services.evaluation.api.deps import EvaluationDep
 from services.evaluation.api.errors import problem
 from services.evaluation.api.publicity_schemas import NoticeRead, PublicityPage
+from shared.http.dates import IsoDate
 
 router = APIRouter(prefix="/v1/publicity", tags=["publicity"])
 Authority = Annotated[
     str, Path(pattern=r"^[0-9]{6}$", description="the registration authority's place code")
 ]
 On = Annotated[
-    date | None, Query(description="the day whose 公示 is shown; default today (Asia/Shanghai)")
+    IsoDate | None, Query(description="the day whose 公示 is shown; default today (Asia/Shanghai)")
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: problem("`authority` is not a 6-digit place code, `on` not a date or after today")
