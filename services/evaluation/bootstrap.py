@@ -39,6 +39,9 @@ from shared.eventstore.sql import SqlEventStore
 from shared.outbox.lease import Lease
 from shared.rules.reporting import NATIONAL
 
+EXPIRY_LEASE = "scan:evaluation-expiry"  # one replica scans at a time (docs/evaluation.md)
+EXPIRY_LEASE_TTL = timedelta(minutes=5)  # renewed every third of it while a scan runs
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -109,7 +112,10 @@ def bootstrap(
         recorder=sender,
         registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
         reactions=ReactionHandlers(
-            store=evaluation_store, index=SqlReactionIndex(store.engine), clock=clock
+            store=evaluation_store,
+            index=SqlReactionIndex(store.engine),
+            clock=clock,
+            lease=Lease(store.engine, EXPIRY_LEASE, holder, EXPIRY_LEASE_TTL),
         ),
         publicity=PublicityQueries(
             board=SqlPublicityBoard(store.engine), clock=clock, registry_url=registry_link

@@ -24,6 +24,7 @@ from services.evaluation.api import (
     rounds,
 )
 from services.evaluation.api.errors import install
+from services.evaluation.app.errors import ExpiryScanRunning
 from services.evaluation.bootstrap import bootstrap
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.spec import SPEC
@@ -63,7 +64,8 @@ def create_app(
         if settings.expiry_scan_enabled:
             expire = evaluation.reactions.expire
             scan = asyncio.create_task(
-                daily(settings.expiry_time, expire, "expiry scan"), name="expiry-scan"
+                daily(settings.expiry_time, expire, "expiry scan", elsewhere=(ExpiryScanRunning,)),
+                name="expiry-scan",
             )
         try:
             yield

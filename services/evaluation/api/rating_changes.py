@@ -89,6 +89,7 @@ expiry = APIRouter(prefix="/v1/expiry-scans", tags=["rating changes"])
     responses={
         **BAD_REQUEST,
         403: problem("the key lacks evaluation:manage or is restricted to a place"),
+        409: problem("another replica is scanning (scan-running): try again later"),
         422: problem("an invalid day, or one after today (date-in-future)"),
     },
 )

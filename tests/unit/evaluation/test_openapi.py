@@ -31,7 +31,7 @@ ROUTES = {
         (f"/v1/rating-changes/{{reaction_id}}/{step}", "post"): {"403", "404", "409", "422"}
         for step in ("confirmation", "dismissal", "closure")
     },
-    ("/v1/expiry-scans", "post"): {"403", "422"},
+    ("/v1/expiry-scans", "post"): {"403", "409", "422"},
     ("/v1/publicity/{authority}", "get"): {"422"},
     ("/v1/publicity/{authority}/atom", "get"): {"422"},
     ("/v1/registry-records/{evaluation_id}/retry", "post"): {"403", "404", "409"},
