@@ -16,6 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from services.evaluation.adapters.catalogue import load_catalogue
+from services.evaluation.adapters.publicity_rows import SqlPublicityBoard
 from services.evaluation.adapters.reaction_rows import SqlReactionIndex
 from services.evaluation.adapters.records import SqlRecords
 from services.evaluation.adapters.registry_records import SqlRegistryRecords
@@ -23,6 +24,7 @@ from services.evaluation.adapters.store import SqlEvaluationStore
 from services.evaluation.adapters.workflow_rows import SqlWorkflowIndex
 from services.evaluation.app.handlers import InvestigationHandlers
 from services.evaluation.app.ports import RegistryClient
+from services.evaluation.app.publicity import PublicityQueries
 from services.evaluation.app.queries import EvaluationQueries
 from services.evaluation.app.reaction_handlers import ReactionHandlers
 from services.evaluation.app.registry_recorder import RecorderConfig, RegistryRecorder
@@ -37,6 +39,9 @@ from shared.eventstore.sql import SqlEventStore
 from shared.outbox.lease import Lease
 from shared.rules.reporting import NATIONAL
 
+EXPIRY_LEASE = "scan:evaluation-expiry"  # one replica scans at a time (docs/evaluation.md)
+EXPIRY_LEASE_TTL = timedelta(minutes=5)  # renewed every third of it while a scan runs
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -50,6 +55,7 @@ class Evaluation:
     recorder: RegistryRecorder
     registry_records: RegistryRecordDesk
     reactions: ReactionHandlers
+    publicity: PublicityQueries
 
 
 def bootstrap(
@@ -61,6 +67,7 @@ def bootstrap(
     registry: RegistryClient,
     recorder: RecorderConfig | None = None,
     catalogue: Catalogue | None = None,
+    registry_link: str = "",
 ) -> Evaluation:
     records = SqlRecords(store.engine)
     registry_records = SqlRegistryRecords(store.engine)
@@ -105,7 +112,13 @@ def bootstrap(
         recorder=sender,
         registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
         reactions=ReactionHandlers(
-            store=evaluation_store, index=SqlReactionIndex(store.engine), clock=clock
+            store=evaluation_store,
+            index=SqlReactionIndex(store.engine),
+            clock=clock,
+            lease=Lease(store.engine, EXPIRY_LEASE, holder, EXPIRY_LEASE_TTL),
+        ),
+        publicity=PublicityQueries(
+            board=SqlPublicityBoard(store.engine), clock=clock, registry_url=registry_link
         ),
     )
 

@@ -18,11 +18,13 @@ from services.evaluation.api import (
     applications,
     eligibility,
     investigations,
+    publicity,
     rating_changes,
     registry_records,
     rounds,
 )
 from services.evaluation.api.errors import install
+from services.evaluation.app.errors import ExpiryScanRunning
 from services.evaluation.bootstrap import bootstrap
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.spec import SPEC
@@ -51,6 +53,7 @@ def create_app(
             defaults=settings.defaults(),
             registry=registry,
             recorder=settings.recorder(),
+            registry_link=settings.registry_public_url or settings.registry_url,
         )
         app.state.evaluation = evaluation
         sender = None
@@ -61,7 +64,8 @@ def create_app(
         if settings.expiry_scan_enabled:
             expire = evaluation.reactions.expire
             scan = asyncio.create_task(
-                daily(settings.expiry_time, expire, "expiry scan"), name="expiry-scan"
+                daily(settings.expiry_time, expire, "expiry scan", elsewhere=(ExpiryScanRunning,)),
+                name="expiry-scan",
             )
         try:
             yield
@@ -89,6 +93,7 @@ def create_app(
             registry_records.router,
             rating_changes.router,
             rating_changes.expiry,
+            publicity.router,
         ),
         extend=evaluation_parts,
     )

@@ -54,6 +54,11 @@ class EvaluationSettings(ServiceSettings):
     registry_url: str = Field(
         "http://127.0.0.1:8001", description="the registry's base URL (its PUT …/rating)"
     )
+    registry_public_url: str | None = Field(
+        None,
+        description="the registry's URL as the public reaches it, for the 公示's links to "
+        "organizations (default: registry_url)",
+    )
     registry_api_key: SecretStr | None = Field(
         None,
         description="the evaluation's own registry key (scope registry:rate); a Secret in "

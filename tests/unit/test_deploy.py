@@ -459,6 +459,44 @@ def test_the_registry_relay_runs_as_a_deployment_of_its_own_and_the_api_does_not
     assert f"127.0.0.1:{port}/metrics" in " ".join(relay_svc["healthcheck"]["test"])
 
 
+def test_the_evaluation_scans_and_sends_in_every_replica_each_once_under_a_lease() -> None:
+    [container] = find(BASE, "Deployment", "evaluation")["spec"]["template"]["spec"]["containers"]
+    env = container_env(container)
+    config = find(BASE, "ConfigMap", "socorg-config")["data"]
+    compose_evaluation = compose_env(compose()["services"]["evaluation"])
+    for flag in ("EXPIRY_SCAN_ENABLED", "REGISTRY_SENDER_ENABLED"):
+        assert env[f"SOCORG_EVALUATION_{flag}"]["value"] == "true"
+        assert compose_evaluation[f"SOCORG_EVALUATION_{flag}"] == "true"
+    at = env["SOCORG_EVALUATION_EXPIRY_SCAN_DAILY_AT"]["valueFrom"]["configMapKeyRef"]["key"]
+    assert re.fullmatch(r"[0-9]{2}:[0-9]{2}", config[at])
+    # Its registry key is a Secret (compose: a required variable), never a literal.
+    key = env["SOCORG_EVALUATION_REGISTRY_API_KEY"]["valueFrom"]["secretKeyRef"]
+    assert (key["name"], key["key"]) == ("socorg-secrets", "evaluation-registry-key")
+    assert REQUIRED_INTERPOLATION.fullmatch(
+        compose_evaluation["SOCORG_EVALUATION_REGISTRY_API_KEY"]
+    )
+    # Replicas run both: the leases in the database make each happen once.
+    from services.evaluation.adapters.catalogue import load_catalogue
+    from services.evaluation.bootstrap import bootstrap
+    from services.evaluation.domain.eligibility import LocalitySwitches
+    from services.evaluation.settings import EvaluationSettings
+    from shared.clock import FixedClock
+    from shared.db import make_async_engine
+    from shared.eventstore.sql import SqlEventStore
+
+    store = SqlEventStore(make_async_engine("sqlite:///unused.db"))
+    evaluation = bootstrap(
+        store=store,
+        switches=LocalitySwitches(),
+        clock=FixedClock(date(2026, 6, 1)),
+        defaults=EvaluationSettings(database_url="sqlite:///unused.db").defaults(),
+        registry=None,  # type: ignore[arg-type]  # not called here
+        catalogue=load_catalogue(),
+    )
+    assert evaluation.reactions.lease.name == "scan:evaluation-expiry"
+    assert evaluation.recorder.lease.name == "registry:evaluation"
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_deployments_take_settings_from_the_configmap_and_urls_from_the_secret(
     service: str,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -29,6 +30,7 @@ organizations = Table(
     metadata,
     Column("organization_id", String(64), primary_key=True),
     Column("name", String(300), nullable=False),
+    Column("credit_code", String(18)),  # 统一社会信用代码; none: a community organization
     Column("kind", String(30), nullable=False),
     Column("level", String(20)),  # national, province, city, county; none: community org
     Column("registration_authority", String(6)),  # the registering bureau (GB/T 2260)
@@ -222,4 +224,23 @@ expired_grades = Table(
     Column("grade", String(2), nullable=False),
     Column("valid_until", Date, nullable=False),
     Column("expired_on", Date, nullable=False),
+)
+
+# The 公示 board: a published decision with its window, written with decision_published (and
+# rewritten by a 复核 that changes the grade). Public: name and credit code come from the
+# projection when read.
+publicity = Table(
+    "evaluation_publicity",
+    metadata,
+    Column("application_id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False),
+    Column("authority", String(6), nullable=False),
+    Column("organization_id", String(64), nullable=False),
+    Column("score", Float),
+    Column("proposed_grade", String(2)),
+    Column("decided_grade", String(2), nullable=False),  # the committee's, or the 复核's
+    Column("decided_on", Date, nullable=False),
+    Column("published_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),  # the last day of the 公示
+    Index("ix_evaluation_publicity_window", "authority", "ends_on"),
 )

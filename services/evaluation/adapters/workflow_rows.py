@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.evaluation.adapters.tables import applications, objections, rounds
+from services.evaluation.adapters.tables import applications, objections, publicity, rounds
 from services.evaluation.app.ports import OverdueObjection
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.round import Round
@@ -63,6 +63,29 @@ class SqlWorkflowRows:
                     decided_on=found.decided.decided_on if found.decided else None,
                 )
             )
+        await self._put_publicity(state, terms)
+
+    async def _put_publicity(self, state: Application, terms: Round) -> None:
+        """The 公示 board's row of a published decision, with the grade as it stands."""
+        shown, decision = state.publication, state.decision
+        if shown is None or decision is None or state.grade is None:
+            return
+        p = publicity
+        await self.uow.write(delete(p).where(p.c.application_id == state.application_id))
+        await self.uow.write(
+            insert(p).values(
+                application_id=state.application_id,
+                round_id=terms.round_id,
+                authority=terms.terms.authority,
+                organization_id=state.organization_id,
+                score=decision.score,
+                proposed_grade=decision.proposed_grade,
+                decided_grade=state.grade,
+                decided_on=decision.decided_on,
+                published_on=shown.published_on,
+                ends_on=shown.ends_on,
+            )
+        )
 
 
 class SqlWorkflowIndex:

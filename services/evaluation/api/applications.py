@@ -3,16 +3,16 @@ objections and their 复核, the bureau's confirmation; and its state on any day
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from services.evaluation.api import application_schemas as s
 from services.evaluation.api.deps import Assessor, Committee, EvaluationDep, Manager, Reader, actor
-from services.evaluation.api.errors import problem
+from services.evaluation.api.errors import BAD_REQUEST, problem
 from services.evaluation.app import round_commands as rc
 from services.evaluation.bootstrap import Evaluation
+from shared.http.dates import IsoDate
 from shared.http.keys import Client
 
 router = APIRouter(prefix="/v1/applications", tags=["applications"])
@@ -39,14 +39,14 @@ async def get_application(
     application_id: str,
     evaluation: EvaluationDep,
     client: Reader,
-    as_of: Annotated[date | None, Query(description="as at the end of that day")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="as at the end of that day")] = None,
 ) -> s.ApplicationRead:
     """The application as it stands, or as it stood on a past day."""
     found = await evaluation.rounds.application(application_id, as_of, client.covers)
     return s.ApplicationRead.of(found)
 
 
-@router.post("/{application_id}/withdrawal", responses=STEP)
+@router.post("/{application_id}/withdrawal", responses=BAD_REQUEST | STEP)
 async def withdraw_application(
     application_id: str, body: s.Withdrawal, evaluation: EvaluationDep, client: Manager
 ) -> s.ApplicationRead:
@@ -55,7 +55,7 @@ async def withdraw_application(
     return await _step(evaluation, command, client)
 
 
-@router.post("/{application_id}/sheets", status_code=201, responses=STEP)
+@router.post("/{application_id}/sheets", status_code=201, responses=BAD_REQUEST | STEP)
 async def score_application(
     application_id: str, body: s.SheetCreate, evaluation: EvaluationDep, client: Assessor
 ) -> s.ApplicationRead:
@@ -64,7 +64,7 @@ async def score_application(
     return await _step(evaluation, command, client)
 
 
-@router.post("/{application_id}/decision", responses=STEP)
+@router.post("/{application_id}/decision", responses=BAD_REQUEST | STEP)
 async def decide_grade(
     application_id: str, body: s.DecisionCreate, evaluation: EvaluationDep, client: Committee
 ) -> s.ApplicationRead:
@@ -73,7 +73,7 @@ async def decide_grade(
     return await _step(evaluation, command, client)
 
 
-@router.post("/{application_id}/publication", responses=STEP)
+@router.post("/{application_id}/publication", responses=BAD_REQUEST | STEP)
 async def publish_decision(
     application_id: str, evaluation: EvaluationDep, client: Manager
 ) -> s.ApplicationRead:
@@ -81,7 +81,7 @@ async def publish_decision(
     return await _step(evaluation, rc.PublishDecision(application_id=application_id), client)
 
 
-@router.post("/{application_id}/objections", status_code=201, responses=STEP)
+@router.post("/{application_id}/objections", status_code=201, responses=BAD_REQUEST | STEP)
 async def lodge_objection(
     application_id: str, body: s.ObjectionCreate, evaluation: EvaluationDep, client: Manager
 ) -> s.ApplicationRead:
@@ -90,7 +90,7 @@ async def lodge_objection(
     return await _step(evaluation, command, client)
 
 
-@router.post("/{application_id}/objections/{objection_id}/decision", responses=STEP)
+@router.post("/{application_id}/objections/{objection_id}/decision", responses=BAD_REQUEST | STEP)
 async def decide_objection(
     application_id: str,
     objection_id: str,
@@ -105,7 +105,7 @@ async def decide_objection(
     return await _step(evaluation, command, client)
 
 
-@router.post("/{application_id}/confirmation", responses=STEP)
+@router.post("/{application_id}/confirmation", responses=BAD_REQUEST | STEP)
 async def confirm_grade(
     application_id: str, evaluation: EvaluationDep, client: Manager
 ) -> s.ApplicationRead:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query
 from services.evaluation.api.deps import EvaluationDep, Reader
 from services.evaluation.api.eligibility_schemas import EligibilityRead
 from services.evaluation.api.errors import problem
+from shared.http.dates import IsoDate
 
 router = APIRouter(prefix="/v1/eligibility", tags=["eligibility"])
 
@@ -27,7 +27,7 @@ async def get_eligibility(
     evaluation: EvaluationDep,
     client: Reader,
     on: Annotated[
-        date | None,
+        IsoDate | None,
         Query(description="the day judged, YYYY-MM-DD; default today (Asia/Shanghai)"),
     ] = None,
 ) -> EligibilityRead:

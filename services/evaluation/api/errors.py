@@ -19,6 +19,13 @@ def problem(description: str) -> dict[str, Any]:
     }
 
 
+# Declared by every write: a body that is not JSON at all, or a malformed Idempotency-Key, is
+# refused before the route (through the platform's problem+json handler).
+BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: problem("the body cannot be parsed as JSON, or the Idempotency-Key is malformed")
+}
+
+
 async def _on_refusal(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainRefusal)
     extensions = getattr(exc, "extensions", {})

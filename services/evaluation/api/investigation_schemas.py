@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.evaluation.domain.record import Investigation
+from shared.http.dates import IsoDate
 
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 READ_EXAMPLE: dict[str, Any] = {
@@ -28,7 +29,7 @@ class InvestigationCreate(BaseModel):
     )
 
     reference: Reference = Field(description="the case's reference (立案文号)")
-    opened_on: date | None = Field(None, description="立案 date; default today, never later")
+    opened_on: IsoDate | None = Field(None, description="立案 date; default today, never later")
 
 
 class InvestigationClosure(BaseModel):
@@ -36,7 +37,7 @@ class InvestigationClosure(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"closed_on": "2026-09-30"}]}
     )
 
-    closed_on: date | None = Field(None, description="default today; not before it opened")
+    closed_on: IsoDate | None = Field(None, description="default today; not before it opened")
 
 
 class InvestigationRead(BaseModel):

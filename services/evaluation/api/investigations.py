@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from services.evaluation.api.deps import EvaluationDep, Manager, Reader, metadata
-from services.evaluation.api.errors import problem
+from services.evaluation.api.errors import BAD_REQUEST, problem
 from services.evaluation.api.investigation_schemas import (
     InvestigationClosure,
     InvestigationCreate,
@@ -29,7 +29,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=201, responses=WRITE_ERRORS)
+@router.post("", status_code=201, responses=BAD_REQUEST | WRITE_ERRORS)
 async def open_investigation(
     organization_id: str, body: InvestigationCreate, evaluation: EvaluationDep, client: Manager
 ) -> InvestigationRead:
@@ -41,7 +41,7 @@ async def open_investigation(
     return InvestigationRead.of(organization_id, case)
 
 
-@router.post("/{investigation_id}/closure", responses=WRITE_ERRORS)
+@router.post("/{investigation_id}/closure", responses=BAD_REQUEST | WRITE_ERRORS)
 async def close_investigation(
     organization_id: str,
     investigation_id: str,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.evaluation.api.application_schemas import Text
 from services.evaluation.domain.thresholds import Grade
 from shared.contracts.evaluation import VerificationResult
+from shared.http.dates import IsoDate
 
 State = Literal["open", "confirmed", "dismissed", "kept", "downgraded", "cancelled"]
 EXAMPLE: dict[str, Any] = {
@@ -88,7 +89,7 @@ class ExpiryScanCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"on": "2027-01-01"}]}
     )
 
-    on: date | None = Field(None, description="the day judged; default today")
+    on: IsoDate | None = Field(None, description="the day judged; default today")
 
 
 class ExpiryScanRead(BaseModel):

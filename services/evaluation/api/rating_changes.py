@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.evaluation.api import rating_change_schemas as s
 from services.evaluation.api.deps import Committee, EvaluationDep, Manager, Reader, actor
-from services.evaluation.api.errors import problem
+from services.evaluation.api.errors import BAD_REQUEST, problem
 from services.evaluation.app.errors import DateInFuture, OutsideClientArea
 from services.evaluation.app.reaction_handlers import DecideRatingChange
 from services.evaluation.bootstrap import Evaluation
@@ -52,7 +52,7 @@ async def get_rating_change(
     return s.RatingChangeRead(**await evaluation.reactions.row(reaction_id, client.covers))
 
 
-@router.post("/{reaction_id}/confirmation", responses=STEP)
+@router.post("/{reaction_id}/confirmation", responses=BAD_REQUEST | STEP)
 async def confirm_rating_change(
     reaction_id: str, body: s.Decision, evaluation: EvaluationDep, client: Committee
 ) -> s.RatingChangeRead:
@@ -62,7 +62,7 @@ async def confirm_rating_change(
     return await _decide(evaluation, command, client)
 
 
-@router.post("/{reaction_id}/dismissal", responses=STEP)
+@router.post("/{reaction_id}/dismissal", responses=BAD_REQUEST | STEP)
 async def dismiss_rating_change(
     reaction_id: str, body: s.Decision, evaluation: EvaluationDep, client: Committee
 ) -> s.RatingChangeRead:
@@ -71,7 +71,7 @@ async def dismiss_rating_change(
     return await _decide(evaluation, command, client)
 
 
-@router.post("/{reaction_id}/closure", responses=STEP)
+@router.post("/{reaction_id}/closure", responses=BAD_REQUEST | STEP)
 async def close_verification(
     reaction_id: str, body: s.Closure, evaluation: EvaluationDep, client: Committee
 ) -> s.RatingChangeRead:
@@ -87,7 +87,9 @@ expiry = APIRouter(prefix="/v1/expiry-scans", tags=["rating changes"])
 @expiry.post(
     "",
     responses={
+        **BAD_REQUEST,
         403: problem("the key lacks evaluation:manage or is restricted to a place"),
+        409: problem("another replica is scanning (scan-running): try again later"),
         422: problem("an invalid day, or one after today (date-in-future)"),
     },
 )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from services.evaluation.api.deps import EvaluationDep, Manager, Reader
-from services.evaluation.api.errors import problem
+from services.evaluation.api.errors import BAD_REQUEST, problem
 from services.evaluation.api.registry_record_schemas import (
     RegistryRecordPage,
     RegistryRecordRead,
@@ -33,6 +33,7 @@ async def list_registry_records(
 @router.post(
     "/{evaluation_id}/retry",
     responses={
+        **BAD_REQUEST,
         403: FORBIDDEN,
         404: problem("no record under that evaluation_id (registry-record-not-found)"),
         409: problem("the record is not parked (registry-record-not-parked)"),

@@ -13,6 +13,7 @@ from services.evaluation.app.views import RoundView
 from services.evaluation.domain.record import Regime
 from services.evaluation.domain.round import Round
 from shared.contracts.evaluation import Aggregate
+from shared.http.dates import IsoDate
 
 PlaceCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -62,8 +63,8 @@ class RoundCreate(BaseModel):
 
     authority: PlaceCode = Field(description="the registration authority's place code")
     title: Title
-    opens_on: date = Field(description="first day of the application window, not before today")
-    closes_on: date = Field(description="last day of the application window")
+    opens_on: IsoDate = Field(description="first day of the application window, not before today")
+    closes_on: IsoDate = Field(description="last day of the application window")
     framework: FileName | None = Field(None, description="default: the locality's (settings)")
     thresholds: FileName | None = Field(None, description="default: the locality's (settings)")
     aggregate: Aggregate = Field("mean", description="mean, median or trimmed_mean of sheets")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from services.evaluation.api.application_schemas import ApplicationCreate, ApplicationRead
 from services.evaluation.api.deps import EvaluationDep, Manager, Reader, actor
-from services.evaluation.api.errors import problem
+from services.evaluation.api.errors import BAD_REQUEST, problem
 from services.evaluation.api.round_schemas import RoundCreate, RoundPage, RoundRead
 from services.evaluation.app import round_commands as rc
+from shared.http.dates import IsoDate
 
 router = APIRouter(prefix="/v1/rounds", tags=["rounds"])
 FORBIDDEN = problem("the key lacks the scope, or the round's authority lies outside its area")
@@ -25,7 +25,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("", status_code=201, responses=ERRORS)
+@router.post("", status_code=201, responses=BAD_REQUEST | ERRORS)
 async def announce_round(
     body: RoundCreate, evaluation: EvaluationDep, client: Manager
 ) -> RoundRead:
@@ -46,14 +46,14 @@ async def get_round(
     round_id: str,
     evaluation: EvaluationDep,
     client: Reader,
-    as_of: Annotated[date | None, AS_OF] = None,
+    as_of: Annotated[IsoDate | None, AS_OF] = None,
 ) -> RoundRead:
     """The round with every application on it; with `as_of`, as it stood on a past day."""
     found = await evaluation.rounds.round(round_id, as_of, client.covers)
     return RoundRead.full(found, as_of)
 
 
-@router.post("/{round_id}/closure", responses=ERRORS)
+@router.post("/{round_id}/closure", responses=BAD_REQUEST | ERRORS)
 async def close_round(round_id: str, evaluation: EvaluationDep, client: Manager) -> RoundRead:
     """The window is over: every application is checked again (round_closed, and
     application_rechecked on each); the close lists those found ineligible and why."""
@@ -65,6 +65,7 @@ async def close_round(round_id: str, evaluation: EvaluationDep, client: Manager)
     "/{round_id}/applications",
     status_code=201,
     responses={
+        **BAD_REQUEST,
         **ERRORS,
         404: problem("no such round, or organization"),
         409: problem("outside the window, round closed, already applied"),

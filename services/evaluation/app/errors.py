@@ -44,3 +44,10 @@ class RegistryRecordNotParked(DomainRefusal):
     is on the registry."""
 
     slug = "registry-record-not-parked"
+
+
+class ExpiryScanRunning(DomainRefusal):
+    """Another replica (or request) holds the expiry scan's lease: this scan did not start."""
+
+    slug = "scan-running"
+    status = 409

@@ -47,6 +47,30 @@ class OverdueObjection:
     due_on: date
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A decision on the 公示 board: who, the grades, and the window."""
+
+    application_id: str
+    round_id: str
+    authority: str
+    organization_id: str
+    name: str
+    credit_code: str | None
+    score: float | None
+    proposed_grade: str | None
+    decided_grade: str
+    decided_on: date
+    published_on: date
+    ends_on: date
+
+
+class PublicityBoard(Protocol):
+    """The decisions published by an authority whose 公示 window holds a day."""
+
+    async def notices(self, authority: str, day: date) -> list[Notice]: ...
+
+
 class WorkflowIndex(Protocol):
     """Reads of the workflow's read models: what the event streams cannot list."""
 

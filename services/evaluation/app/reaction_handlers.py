@@ -1,15 +1,19 @@
 """The bureau's decisions on reactions (confirm or dismiss a 39号 proposal, close a 2026
 核查评估 with its result), and the expiry scan. A decision that changes the grade writes its
-record for the registry in the same unit of work, as a confirmation does."""
+record for the registry in the same unit of work, as a confirmation does. The expiry scan runs
+in one replica at a time: it holds a lease in the database (shared.outbox.lease, as the relay
+and the notifier's scan do) while it lasts."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from services.evaluation.app.errors import OutsideClientArea, VersionConflict
+from services.evaluation.app.errors import ExpiryScanRunning, OutsideClientArea, VersionConflict
 from services.evaluation.app.ports import EvaluationStore, ReactionIndex
 from services.evaluation.app.streams import CODEC, EXPIRIES, REACTIONS
 from services.evaluation.app.views import Actor
@@ -20,6 +24,7 @@ from shared.clock import Clock
 from shared.contracts.evaluation import GradeExpired, RatingChangeDecided, VerificationResult
 from shared.eventstore import EventMetadata, WrongExpectedVersion
 from shared.eventstore.repository import Repository
+from shared.outbox.lease import Lease
 
 BATCH = 200  # expiries per transaction
 
@@ -42,8 +47,10 @@ class ExpiryResult:
 
 
 class ReactionHandlers:
-    def __init__(self, *, store: EvaluationStore, index: ReactionIndex, clock: Clock) -> None:
-        self.store, self.index, self.clock = store, index, clock
+    def __init__(
+        self, *, store: EvaluationStore, index: ReactionIndex, clock: Clock, lease: Lease
+    ) -> None:
+        self.store, self.index, self.clock, self.lease = store, index, clock, lease
         self.cases = Repository(
             store=store.events,
             codec=CODEC,
@@ -105,7 +112,7 @@ class ReactionHandlers:
     async def expire(self, on: date, *, client: str = "evaluation") -> ExpiryResult:
         """Grades whose validity ended before `on` with no new decision, each recorded as
         expired once (grade_expired); a day scanned again records nothing."""
-        async with self.lock:
+        async with self.lock, self._leased():
             found = await self.index.expired_by(on)
             metadata = EventMetadata(client=client, actor="expiry scan", extra={"on": str(on)})
             for i in range(0, len(found), BATCH):
@@ -128,3 +135,22 @@ class ReactionHandlers:
                             division=g.division,
                         )
             return ExpiryResult(on, len(found))
+
+    @contextlib.asynccontextmanager
+    async def _leased(self) -> AsyncIterator[None]:
+        """The scan's lease, renewed every third of its time while the scan lasts."""
+        if not await self.lease.try_acquire():
+            raise ExpiryScanRunning(f"another process holds the {self.lease.name} lease")
+        keep = asyncio.create_task(self._renew())
+        try:
+            yield
+        finally:
+            keep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keep
+            await self.lease.release()
+
+    async def _renew(self) -> None:
+        while True:
+            await asyncio.sleep((self.lease.ttl / 3).total_seconds())
+            await self.lease.try_acquire()

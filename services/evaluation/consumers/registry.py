@@ -93,6 +93,7 @@ def _statements(data: Any, org: str, event: Delivered, t: _Tables) -> list[Any]:
                 insert(o).values(
                     organization_id=org,
                     name=data.name,
+                    credit_code=data.credit_code,
                     kind=data.kind,
                     level=data.level,
                     registration_authority=data.registration_authority,

@@ -31,7 +31,9 @@ ROUTES = {
         (f"/v1/rating-changes/{{reaction_id}}/{step}", "post"): {"403", "404", "409", "422"}
         for step in ("confirmation", "dismissal", "closure")
     },
-    ("/v1/expiry-scans", "post"): {"403", "422"},
+    ("/v1/expiry-scans", "post"): {"403", "409", "422"},
+    ("/v1/publicity/{authority}", "get"): {"422"},
+    ("/v1/publicity/{authority}/atom", "get"): {"422"},
     ("/v1/registry-records/{evaluation_id}/retry", "post"): {"403", "404", "409"},
     **{
         (f"/v1/applications/{{application_id}}/{step}", "post"): {"403", "404", "409", "422"}
@@ -49,6 +51,8 @@ ROUTES = {
 
 
 def schema_has_example(doc: dict[str, Any], content: dict[str, Any]) -> bool:
+    if "application/atom+xml" in content:
+        return bool(content["application/atom+xml"].get("example"))
     ref = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     return bool(doc["components"]["schemas"][ref].get("examples"))
 
@@ -80,6 +84,7 @@ def test_every_operation_is_covered_here() -> None:
                 "/v1/registry-records",
                 "/v1/rating-changes",
                 "/v1/expiry-scans",
+                "/v1/publicity",
             )
         )
     }
@@ -93,3 +98,10 @@ def test_locality_switches_are_checked_at_start() -> None:
     assert settings.switches().off == frozenset({"credit_listed"})
     with pytest.raises(ValueError, match="always applies"):
         EvaluationSettings(database_url="sqlite:///unused.db", eligibility_rules_off="ended")
+
+
+def test_the_publicity_board_asks_for_no_key() -> None:
+    doc = create_app(EvaluationSettings(database_url="sqlite:///unused.db")).openapi()
+    for path in ("/v1/publicity/{authority}", "/v1/publicity/{authority}/atom"):
+        op = doc["paths"][path]["get"]
+        assert "403" not in op["responses"] and not op.get("security"), path
