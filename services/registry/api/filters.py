@@ -9,8 +9,9 @@ from fastapi import Depends, Query
 from services.registry.api.deps import RegistryDep
 from services.registry.api.schemas import Status
 from services.registry.app.search import Filters
-from services.registry.app.types import Category, IsoDate, Name
+from services.registry.app.types import Category, Name
 from shared.contracts.registry import CreditList, Grade, Kind, Level
+from shared.http.dates import IsoDate
 
 PlaceFilter = Annotated[
     str | None,

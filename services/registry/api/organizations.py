@@ -26,8 +26,9 @@ from services.registry.api.schemas import (
     OrganizationUpdate,
 )
 from services.registry.app.commands import ChangeRegistration, RegisterOrganization
-from services.registry.app.types import CreditCode, FilingNumber, IsoDate, OrganizationId
+from services.registry.app.types import CreditCode, FilingNumber, OrganizationId
 from services.registry.domain.registration import OverrideRequest
+from shared.http.dates import IsoDate
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=StrictJsonRoute)
 Id = Annotated[OrganizationId, Path(description="the organization's id")]

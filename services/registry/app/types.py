@@ -6,13 +6,13 @@ command the schemas accept makes an event well under the store's EVENT_MAX_BYTES
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from services.registry.domain.credit_code import normalise_credit_code
+from shared.http.dates import IsoDate
 
 # No organization on a register of the PRC predates it; the bound also keeps every act date
 # convertible to a timestamp in Asia/Shanghai and UTC.
@@ -28,19 +28,6 @@ def _storable(value: str) -> str:
     except UnicodeEncodeError as exc:
         raise ValueError("text must be valid Unicode (no lone surrogates)") from exc
     return value
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_date(value: object) -> object:
-    """A date is written YYYY-MM-DD, as the schema says; pydantic alone would also take a
-    number (as a Unix time) or a datetime at midnight."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        return value
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    raise ValueError("a date is written YYYY-MM-DD")
 
 
 # `_storable`'s rule in the JSON Schema, so that what the schema admits the API takes. (Not on
@@ -82,7 +69,6 @@ _MONTH_DAY = (
     r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|[12][0-9]))"
 )
 _FROM_EARLIEST = rf"^(?:(?:19[5-9][0-9]|[2-9][0-9]{{3}})-{_MONTH_DAY}|1949-1[0-2]-[0-3][0-9])$"
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 ActDate = Annotated[
     IsoDate,
     AfterValidator(_not_before_earliest),
