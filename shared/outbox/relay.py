@@ -258,7 +258,7 @@ class Relay:
         """Record the refused event and hold at it until it is published or skipped."""
         row = refused.row
         async with self.engine.begin() as conn:
-            self.blocked = await relay_blocked.record(
+            blocked = await relay_blocked.record(
                 conn,
                 self.producer,
                 position=row.position,
@@ -267,6 +267,7 @@ class Relay:
                 size=len(row.envelope),
                 error=refused.error,
             )
+        self.blocked = blocked  # once committed, and reported with it (no await between)
         self._held_since = row.recorded_at
         self._synced = False
         self._retry_at = asyncio.get_running_loop().time() + self.config.blocked_retry
