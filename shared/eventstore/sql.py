@@ -31,6 +31,8 @@ from shared.eventstore.model import (
 )
 from shared.tables import events
 
+READ_STREAMS_CHUNK = 1000  # streams read per query by read_streams
+
 __all__ = ["CommitOutcomeUnknown", "SqlEventStore", "SqlUnitOfWork"]
 
 
@@ -215,6 +217,21 @@ class SqlEventStore:
             q = q.where(events.c.occurred_at <= as_of)
         async with self.engine.connect() as conn:
             return [recorded_event(m) for m in (await conn.execute(q)).mappings()]
+
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        out: dict[str, list[RecordedEvent]] = {}
+        ids = sorted(set(stream_ids))
+        async with self.engine.connect() as conn:
+            for i in range(0, len(ids), READ_STREAMS_CHUNK):
+                q = (
+                    select(events)
+                    .where(events.c.stream_id.in_(ids[i : i + READ_STREAMS_CHUNK]))
+                    .order_by(events.c.stream_id, events.c.version)
+                )
+                for m in (await conn.execute(q)).mappings():
+                    e = recorded_event(m)
+                    out.setdefault(e.stream_id, []).append(e)
+        return out
 
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         q = select(events).where(events.c.position > after).order_by(events.c.position).limit(limit)
