@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, tuple_, update
+from sqlalchemy import Table, delete, func, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.bulk import insert_rows
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
@@ -76,7 +78,6 @@ class Held:
             if keys:
                 pk = tuple_(*t.primary_key.columns)
                 await conn.execute(delete(t).where(pk.in_(keys)))
-            if rows:
-                await conn.execute(insert(t), list(rows.values()))
+            await insert_rows(conn, t, list(rows.values()))
         self.rows.clear()
         self.replaced.clear()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifier.adapters.tables import (
@@ -29,6 +29,7 @@ from services.notifier.adapters.tables import (
 from services.notifier.app.clearing import clear_on_facts
 from services.notifier.consumers.fold import Fold, Row, registration, touched
 from services.notifier.domain.zombie import Record, ZombieConfig, first_required_year
+from shared.bulk import insert_rows
 from shared.consumer import Delivered, Projection
 from shared.eventstore.codec import EventCodec
 
@@ -82,8 +83,7 @@ class RegistryProjection(Projection):
         for event in batch:
             fold.apply(event, self._new(event))
         await _replace(conn, o, fold.organizations, fold.stored_organizations, o.c.organization_id)
-        if fold.reports:
-            await conn.execute(insert(r), fold.reports)
+        await insert_rows(conn, r, fold.reports)
         keys = tuple_(d.c.organization_id, d.c.ordered_on)
         await _replace(conn, d, fold.disposals, fold.stored_disposals, keys)
         await _replace(conn, g, fold.ratings, set(fold.ratings), g.c.organization_id)
@@ -129,5 +129,4 @@ async def _replace(
     """Write `rows`: the stored ones among them deleted first, then all inserted."""
     if stored:
         await conn.execute(delete(t).where(key.in_(sorted(stored))))
-    if rows:
-        await conn.execute(insert(t), list(rows.values()))
+    await insert_rows(conn, t, list(rows.values()))

@@ -59,11 +59,13 @@ async def rows(url: str, batches: list[list[Delivered]]) -> dict[str, list[Any]]
         await engine.dispose()
 
 
-async def test_one_batch_leaves_the_rows_one_event_at_a_time_leaves(tmp_path: Path) -> None:
+async def test_one_batch_leaves_the_rows_one_event_at_a_time_leaves(
+    tmp_path: Path, notifier_url: str
+) -> None:
     all_events = events()
     one = await rows(f"sqlite:///{tmp_path / 'one.db'}", [[e] for e in all_events])
-    batched = await rows(f"sqlite:///{tmp_path / 'batch.db'}", [all_events])
     split = await rows(f"sqlite:///{tmp_path / 'split.db'}", [all_events[:-3], all_events[-3:]])
+    batched = await rows(notifier_url, [all_events])  # on SQLite, and on PostgreSQL
     assert batched == one == split
     assert one["notifier_ratings"][0][1] == "4A" and len(one["notifier_ratings"]) == 1
     (disposal,) = one["notifier_disposals"]
