@@ -20,6 +20,8 @@ from shared.migrate import upgrade
 PROJECTION_EVENTS = 200_000 if QUICK else 500_000  # of the register, rebuilt from the stream
 ELIGIBILITY_REQUESTS = 100 if QUICK else 300
 ROUND_APPLICATIONS = 2_000 if QUICK else 10_000
+WEBHOOK_ALERTS = 150 if QUICK else 300  # flagged organizations whose late report is posted
+REPORT_RATE = 10.0  # late reports per second (registrations meanwhile: notifier.LOAD_RATE)
 RATIO_TARGETS = {
     "notifier_projection_vs_raw_fetch_ack": 0.5,
     "evaluation_projection_vs_raw_fetch_ack": 0.5,
@@ -114,6 +116,19 @@ def measure(
             log(f"  {f.name:<44} {f.rate:>9,.0f} events/s ({f.events:,} in {f.seconds:.1f}s)")
         _notifier(out, note_db, filled, log)
         _evaluation(out, eval_db, nats_url, filled, log)
+    log(
+        f"webhook lag: late reports at {REPORT_RATE:g}/s, registrations at {notifier.LOAD_RATE:g}/s"
+    )
+    with database() as reg_db, database() as hook_db, nats() as nats_url:
+        upgrade("registry", pg_url(reg_db))
+        upgrade("notifier", pg_url(hook_db))
+        lag = asyncio.run(
+            notifier.webhook_run(reg_db, hook_db, nats_url, WEBHOOK_ALERTS, REPORT_RATE)
+        )
+    out.served["webhook"] = lag
+    out.values["webhook_p50_ms"] = round(lag.p50_ms, 2)
+    out.values["webhook_p99_ms"] = round(lag.p99_ms, 2)
+    log(f"  REGISTRY event → webhook 2xx: p50 {lag.p50_ms:.1f} ms, p99 {lag.p99_ms:.1f} ms")
     return out
 
 

@@ -32,6 +32,7 @@ from shared.eventstore.model import (
 from shared.tables import events
 
 READ_STREAMS_CHUNK = 1000  # streams read per query by read_streams
+APPENDED_ON = "socorg_appended"  # conn.info key: a unit of work appended in its transaction
 
 __all__ = ["CommitOutcomeUnknown", "SqlEventStore", "SqlUnitOfWork"]
 
@@ -261,7 +262,9 @@ def unit_of_work_on(
     conn: AsyncConnection, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
 ) -> SqlUnitOfWork:
     """A unit of work inside a transaction the caller holds (a consumer's batch): its appends
-    commit, or not, with that transaction."""
+    commit, or not, with that transaction. The connection is marked (APPENDED_ON), so the
+    holder can wake the relay and the other readers of new events once it commits."""
+    conn.info[APPENDED_ON] = True
     if conn.dialect.name == "postgresql":
         from shared.eventstore.postgres import PostgresUnitOfWork
 

@@ -1,7 +1,7 @@
 """The rows a batch of REGISTRY events inserts, held in memory until written together: an
 update of a held row changes it in place, a later row of a replaced key (a year's report or
-conclusion) takes the earlier one's place; `flush` deletes the replaced stored rows, then
-inserts every held row, one multi-row statement per table."""
+conclusion) takes the earlier one's place; `flush` writes every held row, one multi-row
+statement per table (a replaced key's stored row overwritten)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, func, tuple_, update
+from sqlalchemy import Table, func, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.bulk import insert_rows
@@ -73,11 +73,9 @@ class Held:
 
     async def flush(self, conn: AsyncConnection) -> None:
         for name, rows in self.rows.items():
-            t = self.tables[name]
-            keys = sorted(self.replaced.get(name, ()))
-            if keys:
-                pk = tuple_(*t.primary_key.columns)
-                await conn.execute(delete(t).where(pk.in_(keys)))
-            await insert_rows(conn, t, list(rows.values()))
+            # A replaced key's stored row is overwritten (its table's rows are all of that
+            # kind: a year's report or conclusion).
+            replace = bool(self.replaced.get(name))
+            await insert_rows(conn, self.tables[name], list(rows.values()), replace=replace)
         self.rows.clear()
         self.replaced.clear()
