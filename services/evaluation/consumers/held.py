@@ -63,13 +63,17 @@ class Held:
     async def change(self, conn: AsyncConnection, change: Change) -> None:
         """Change the held rows it matches; the stored ones by an UPDATE (none can match a
         key held as a new row)."""
-        hit = False
-        for row in self.rows.get(change.table.name, {}).values():
-            if change.matches(row):
-                change.apply_to(row)
-                hit = True
-        if not (hit and change.by_key):
-            await conn.execute(change.statement())
+        held = self.rows.get(change.table.name, {})
+        if change.by_key:  # the held row of that key, if any: no stored one to change then
+            key = tuple(change.match[c.name] for c in change.table.primary_key.columns)
+            if key in held:
+                change.apply_to(held[key])
+                return
+        else:
+            for row in held.values():
+                if change.matches(row):
+                    change.apply_to(row)
+        await conn.execute(change.statement())
 
     async def flush(self, conn: AsyncConnection) -> None:
         for name, rows in self.rows.items():
