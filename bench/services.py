@@ -17,7 +17,7 @@ from bench.national import Filled
 from bench.registry import Latencies
 from shared.migrate import upgrade
 
-PROJECTION_EVENTS = 200_000 if QUICK else 500_000  # of the register, rebuilt from the stream
+PROJECTION_EVENTS = 100_000 if QUICK else 300_000  # of the register, rebuilt from the stream
 ELIGIBILITY_REQUESTS = 100 if QUICK else 300
 ROUND_APPLICATIONS = 2_000 if QUICK else 10_000
 WEBHOOK_ALERTS = 150 if QUICK else 300  # flagged organizations whose late report is posted
