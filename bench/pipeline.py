@@ -293,9 +293,12 @@ async def fetch_ack(
     n: int,
     config: ConsumerConfig,
     stream: str = CONSUME_STREAM,
-    subjects: str | None = None,
+    subjects: str | Sequence[str] | None = None,
 ) -> None:
     """Fetch and ack n messages of `stream` (default: the part's subjects of CBENCH)."""
+    if subjects is None:
+        subjects = f"cbench.{part}.>"
+    filters = [subjects] if isinstance(subjects, str) else list(subjects)
     durable = f"raw_{part}"
     await js.add_consumer(
         stream,
@@ -305,7 +308,7 @@ async def fetch_ack(
             deliver_policy=api.DeliverPolicy.ALL,
             ack_wait=config.ack_wait,
             max_deliver=-1,
-            filter_subjects=[subjects or f"cbench.{part}.>"],
+            filter_subjects=filters,
             max_ack_pending=max(1000, config.batch_size * 4),
         ),
     )

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, text
 
 from bench import appends, national, pipeline, registry
 from bench import metrics as metrics_bench
+from bench import services as services_bench
 from bench.common import ADMIN_URL, CONCURRENCY, LAG_RATE, QUICK, SIZES, Figure, pg_url, stop
 from bench.registry import Latencies
 from shared import natsserver
@@ -211,7 +212,7 @@ async def measure_writes(db: str, nats_url: str, tmp: Path, log: Any) -> dict[st
 
 def measure_registry(
     tmp: Path, log: Any
-) -> tuple[dict[str, Latencies], national.Filled, dict[str, Figure]]:
+) -> tuple[dict[str, Latencies], national.Filled, dict[str, Figure], services_bench.Measured]:
     """Registration and import on a fresh registry database, reads on a national one."""
     with bench_database() as writes_db, bench_database() as reads_db, nats_server() as nats_url:
         upgrade("registry", pg_url(writes_db))
@@ -226,7 +227,8 @@ def measure_registry(
             )
         found |= {"list": listing, "get": getting}
         rebuilt, served = measure_metrics(reads_db, filled, log)
-    return found | served, filled, rebuilt
+        more = services_bench.measure(reads_db, filled, log, bench_database, nats_server)
+    return found | served | more.served, filled, rebuilt | more.figures, more
 
 
 def measure_metrics(
@@ -383,9 +385,9 @@ def main() -> None:
         prepare_schema(db)
         figures, facts = asyncio.run(measure(db, nats_url, log))
     with tempfile.TemporaryDirectory(prefix="socorg-bench-") as tmp:
-        found, filled, rebuilt = measure_registry(Path(tmp), log)
+        found, filled, rebuilt, more = measure_registry(Path(tmp), log)
     figures |= rebuilt
-    rs = ratios(figures) | registry_ratios(found)
+    rs = ratios(figures) | registry_ratios(found) | more.ratios()
     count = filled.organizations
     latency = {
         "list_p50_ms": round(found["list"].p50_ms, 2),
@@ -403,6 +405,8 @@ def main() -> None:
     print(table(figures, rs))
     print()
     print(registry_table(found, rs, count))
+    print()
+    print(more.table())
     print(f"\nwall time {wall:.0f}s; results in {RESULTS.relative_to(Path.cwd())}")
     out = {
         "mode": mode,
@@ -415,6 +419,7 @@ def main() -> None:
         | {k: f.as_json() for k, f in found.items()},
         "ratios": rs,
         **latency,
+        **more.values,
         "reads_register": filled.as_json(),
         "targets": {k: {"target": t, "value": rs[k], "met": rs[k] >= t} for k, t in TARGETS.items()}
         | {
@@ -427,6 +432,7 @@ def main() -> None:
                 "target_organizations": 1_000_000,
             }
             for k, t in LATENCY_TARGETS.items()
-        },
+        }
+        | more.targets(count),
     }
     RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

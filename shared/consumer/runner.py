@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from shared.consumer.projection import Delivered, Projection, decode
 from shared.consumer.rebuild import rebuild as rebuild_projection
 from shared.consumer.subscription import discard, subscribe, unsubscribe
 from shared.db import WRITE
+from shared.eventstore.sql import APPENDED_ON
 from shared.natslink import NatsLink
 
 log = logging.getLogger("socorg.consumer")
@@ -41,6 +42,9 @@ class ConsumerRunner:
     link: NatsLink
     projection: Projection
     config: ConsumerConfig = field(default_factory=ConsumerConfig)
+    # Called after a batch whose projection appended events commits (the store's on_commit:
+    # the relay and the webhook worker wake up on it instead of at their next poll).
+    on_commit: Sequence[Callable[[], None]] = ()
 
     def __post_init__(self) -> None:
         self.writer = self.engine.execution_options(**WRITE)
@@ -157,6 +161,8 @@ class ConsumerRunner:
             if fresh:
                 await self.projection.apply_batch(conn, fresh, self.live)
                 await checkpoints.save(conn, self.checkpoint_name, fresh[-1].stream_seq)
+            appended = _appended(conn)
+        self._committed(appended)
         for m in msgs:
             await m.ack()
         APPLIED.labels(self.projection.name).inc(len(fresh))
@@ -180,6 +186,8 @@ class ConsumerRunner:
                     APPLIED.labels(self.projection.name).inc()
                 done = i + 1
             await checkpoints.save(conn, self.checkpoint_name, seen)
+            appended = _appended(conn)
+        self._committed(appended)
         for m in msgs[start:done]:
             await m.ack()
         return failed_at
@@ -198,6 +206,8 @@ class ConsumerRunner:
                         break  # applied meanwhile (another replica)
                     await self.projection.apply(conn, decode(msg, seq), self.live)
                     await checkpoints.save(conn, self.checkpoint_name, seq)
+                    appended = _appended(conn)
+                self._committed(appended)
                 APPLIED.labels(self.projection.name).inc()
                 await msg.ack()
                 return
@@ -229,9 +239,19 @@ class ConsumerRunner:
         number of events applied (shared.consumer.rebuild)."""
         return await rebuild_projection(self)
 
+    def _committed(self, appended: bool) -> None:
+        if appended:
+            for callback in self.on_commit:
+                callback()
+
     async def _apply_live(self, conn: AsyncConnection, event: Delivered) -> None:
         await self.projection.apply(conn, event, self.live)
 
 
 def _create_if_missing(sync_conn: Any, table: Table) -> None:
     table.create(sync_conn, checkfirst=True)
+
+
+def _appended(conn: AsyncConnection) -> bool:
+    """Whether a unit of work appended events in this transaction (the mark is taken off)."""
+    return bool(conn.info.pop(APPENDED_ON, False))

@@ -149,6 +149,14 @@ class InMemoryEventStore:
             and (as_of is None or e.occurred_at <= as_of)
         ]
 
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        wanted = set(stream_ids)
+        out: dict[str, list[RecordedEvent]] = {}
+        for e in self._events:
+            if e.stream_id in wanted:
+                out.setdefault(e.stream_id, []).append(e)
+        return out
+
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         return [e for e in self._events if e.position > after][:limit]
 

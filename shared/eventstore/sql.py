@@ -31,6 +31,9 @@ from shared.eventstore.model import (
 )
 from shared.tables import events
 
+READ_STREAMS_CHUNK = 1000  # streams read per query by read_streams
+APPENDED_ON = "socorg_appended"  # conn.info key: a unit of work appended in its transaction
+
 __all__ = ["CommitOutcomeUnknown", "SqlEventStore", "SqlUnitOfWork"]
 
 
@@ -216,6 +219,21 @@ class SqlEventStore:
         async with self.engine.connect() as conn:
             return [recorded_event(m) for m in (await conn.execute(q)).mappings()]
 
+    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        out: dict[str, list[RecordedEvent]] = {}
+        ids = sorted(set(stream_ids))
+        async with self.engine.connect() as conn:
+            for i in range(0, len(ids), READ_STREAMS_CHUNK):
+                q = (
+                    select(events)
+                    .where(events.c.stream_id.in_(ids[i : i + READ_STREAMS_CHUNK]))
+                    .order_by(events.c.stream_id, events.c.version)
+                )
+                for m in (await conn.execute(q)).mappings():
+                    e = recorded_event(m)
+                    out.setdefault(e.stream_id, []).append(e)
+        return out
+
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         q = select(events).where(events.c.position > after).order_by(events.c.position).limit(limit)
         async with self.engine.connect() as conn:
@@ -244,7 +262,9 @@ def unit_of_work_on(
     conn: AsyncConnection, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
 ) -> SqlUnitOfWork:
     """A unit of work inside a transaction the caller holds (a consumer's batch): its appends
-    commit, or not, with that transaction."""
+    commit, or not, with that transaction. The connection is marked (APPENDED_ON), so the
+    holder can wake the relay and the other readers of new events once it commits."""
+    conn.info[APPENDED_ON] = True
     if conn.dialect.name == "postgresql":
         from shared.eventstore.postgres import PostgresUnitOfWork
 

@@ -199,7 +199,10 @@ async def _consumers(
     consumers = Consumers()
     for p in projections:
         config = ConsumerConfig.from_settings(platform.settings)
-        consumers.add(ConsumerRunner(platform.engine, platform.nats, p, config))
+        runner = ConsumerRunner(
+            platform.engine, platform.nats, p, config, on_commit=platform.store.on_commit
+        )
+        consumers.add(runner)
     app.state.consumers = consumers
     platform.checks["consumers"] = consumers.readiness
     await consumers.start()

@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
-async def serve(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
+async def serve(
+    app: FastAPI, port: int | None = None, host: str = "127.0.0.1"
+) -> AsyncIterator[str]:
     """The app served until the block ends; on `port` if given (a restart at the same URL)."""
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -36,7 +38,7 @@ async def serve(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
             raise RuntimeError("server stopped before starting")
         await asyncio.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         await task

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
@@ -15,7 +16,7 @@ from shared.consumer import AlreadyReplayed, ConsumerConfig, ConsumerRunner, Del
 from shared.contracts.registry import RegistrationChanged
 from shared.db import make_async_engine
 from shared.eventstore import EventMetadata, NewEvent
-from shared.eventstore.sql import SqlEventStore
+from shared.eventstore.sql import SqlEventStore, unit_of_work_on
 from shared.natslink import NatsLink
 from shared.outbox.config import RelayConfig
 from shared.outbox.relay import Relay
@@ -295,3 +296,24 @@ async def test_dead_letters_are_listed_and_replayed_and_projections_rebuilt_over
         async with app.state.platform.engine.connect() as conn:
             n = (await conn.execute(select(func.count()).select_from(applied_table))).scalar()
         assert n == 5
+
+
+async def test_a_batch_whose_projection_appended_events_wakes_the_stores_readers(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    woken: list[int] = []
+    rig.runner.on_commit = (lambda: woken.append(1),)
+    apply = rig.projection.apply
+
+    async def appending(conn: AsyncConnection, event: Delivered, tables: Any) -> None:
+        await apply(conn, event, tables)
+        if event.stream_id.startswith("org-a"):  # as the notifier's clearing does
+            unit_of_work_on(conn)
+
+    monkeypatch.setattr(rig.projection, "apply", appending)
+    await rig.append(5, tag="q")
+    await rig.wait_applied(5)
+    assert woken == []  # nothing appended: no one to wake
+    await rig.append(2, tag="a")
+    await rig.wait_applied(7)
+    assert woken

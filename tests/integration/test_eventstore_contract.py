@@ -162,6 +162,15 @@ async def test_read_stream_up_to_a_version_or_a_point_in_time(store: EventStore)
     assert [e.data["i"] for e in as_of] == [0, 1]
 
 
+async def test_read_streams_reads_many_streams_each_in_version_order(store: EventStore) -> None:
+    await store.append("b", 0, [ev(i=1)], metadata=META)
+    await store.append("a", 0, [ev(i=2), ev(i=3)], metadata=META)
+    await store.append("b", 1, [ev(i=4)], metadata=META)
+    await store.append("c", 0, [ev(i=5)], metadata=META)
+    found = await store.read_streams(["a", "b", "none"])
+    assert {k: [e.data["i"] for e in v] for k, v in found.items()} == {"a": [2, 3], "b": [1, 4]}
+
+
 async def test_read_all_after_a_position_in_position_order(store: EventStore) -> None:
     await store.append("a", 0, [ev(i=1)], metadata=META)
     await store.append("b", 0, [ev(i=2)], metadata=META)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -18,6 +19,8 @@ from services.evaluation.domain.record import (
     Record,
 )
 
+CHUNK = 1000  # organizations read per query when many are read at once
+
 
 class SqlRecords:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -27,35 +30,71 @@ class SqlRecords:
         async with self.engine.connect() as conn:
             return await record(conn, organization_id)
 
+    async def get_many(self, organization_ids: Collection[str]) -> dict[str, Record]:
+        """The records of those on the projection, a few queries per CHUNK of them."""
+        ids = sorted(set(organization_ids))
+        out: dict[str, Record] = {}
+        async with self.engine.connect() as conn:
+            for i in range(0, len(ids), CHUNK):
+                out |= await records(conn, ids[i : i + CHUNK])
+        return out
 
-async def _rows(conn: AsyncConnection, table: Table, org: str, *order: str) -> list[Any]:
-    q = select(table).where(table.c.organization_id == org)
-    q = q.order_by(*(table.c[name] for name in order))
-    return list((await conn.execute(q)).mappings())
+
+async def _rows(
+    conn: AsyncConnection, table: Table, orgs: list[str], *order: str
+) -> dict[str, list[Any]]:
+    """Each organization's rows of `table`, in the order given."""
+    q = select(table).where(table.c.organization_id.in_(orgs))
+    q = q.order_by(table.c.organization_id, *(table.c[name] for name in order))
+    out: dict[str, list[Any]] = {}
+    for row in (await conn.execute(q)).mappings():
+        out.setdefault(row["organization_id"], []).append(row)
+    return out
 
 
 async def record(conn: AsyncConnection, org: str) -> Record | None:
     """One organization's record, read in one connection."""
-    row = (
-        (
-            await conn.execute(
-                select(t.organizations).where(t.organizations.c.organization_id == org)
-            )
+    return (await records(conn, [org])).get(org)
+
+
+async def records(conn: AsyncConnection, orgs: list[str]) -> dict[str, Record]:
+    """The records of `orgs` (those on the projection), one query per table."""
+    q = select(t.organizations).where(t.organizations.c.organization_id.in_(orgs))
+    found = list((await conn.execute(q)).mappings())
+    if not found:
+        return {}
+    orgs = [row["organization_id"] for row in found]
+    reports = await _rows(conn, t.reports, orgs, "year")
+    inspections = await _rows(conn, t.inspections, orgs, "year")
+    penalties = await _rows(conn, t.penalties, orgs, "decided_on", "decision_number")
+    credit = await _rows(conn, t.credit_entries, orgs, "listed_on", "list")
+    disposals = await _rows(conn, t.disposals, orgs, "ordered_on")
+    ratings = await _rows(conn, t.ratings, orgs, "seq")
+    cases = await _rows(conn, t.investigations, orgs, "opened_on", "investigation_id")
+    return {
+        row["organization_id"]: _record(
+            row,
+            *(
+                rows.get(row["organization_id"], [])
+                for rows in (reports, inspections, penalties, credit, disposals, ratings, cases)
+            ),
         )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        return None
-    reports = await _rows(conn, t.reports, org, "year")
-    inspections = await _rows(conn, t.inspections, org, "year")
-    penalties = await _rows(conn, t.penalties, org, "decided_on", "decision_number")
-    credit = await _rows(conn, t.credit_entries, org, "listed_on", "list")
-    disposals = await _rows(conn, t.disposals, org, "ordered_on")
-    ratings = await _rows(conn, t.ratings, org, "seq")
-    cases = await _rows(conn, t.investigations, org, "opened_on", "investigation_id")
+        for row in found
+    }
+
+
+def _record(
+    row: Any,
+    reports: list[Any],
+    inspections: list[Any],
+    penalties: list[Any],
+    credit: list[Any],
+    disposals: list[Any],
+    ratings: list[Any],
+    cases: list[Any],
+) -> Record:
     return Record(
-        organization_id=org,
+        organization_id=row["organization_id"],
         kind=row["kind"],
         registered_on=row["registered_on"],
         registration_authority=row["registration_authority"],

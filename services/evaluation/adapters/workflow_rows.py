@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.evaluation.adapters.tables import applications, objections, publicity, rounds
@@ -13,6 +14,8 @@ from services.evaluation.app.ports import OverdueObjection
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.round import Round
 from shared.eventstore.sql import SqlUnitOfWork
+
+CHUNK = 500  # applications written per statement
 
 
 class SqlWorkflowRows:
@@ -36,34 +39,51 @@ class SqlWorkflowRows:
         )
 
     async def put_application(self, state: Application, terms: Round) -> None:
-        a = applications
-        await self.uow.write(delete(a).where(a.c.application_id == state.application_id))
-        await self.uow.write(
-            insert(a).values(
-                application_id=state.application_id,
-                round_id=terms.round_id,
-                organization_id=state.organization_id,
-                status=state.status,
-                submitted_on=state.submitted.submitted_on,
-                grade=state.grade,
-                version=state.version,
-            )
-        )
-        o = objections
-        await self.uow.write(delete(o).where(o.c.application_id == state.application_id))
-        for objection_id, found in state.objections.items():
-            await self.uow.write(
-                insert(o).values(
-                    objection_id=objection_id,
-                    application_id=state.application_id,
-                    round_id=terms.round_id,
-                    authority=terms.terms.authority,
-                    lodged_on=found.lodged.lodged_on,
-                    due_on=found.lodged.due_on,
-                    decided_on=found.decided.decided_on if found.decided else None,
-                )
-            )
-        await self._put_publicity(state, terms)
+        await self.put_applications([state], terms)
+
+    async def put_applications(self, states: Sequence[Application], terms: Round) -> None:
+        """The applications' rows and their objections' rows, replaced, CHUNK at a time (a
+        statement's parameters are bounded)."""
+        for i in range(0, len(states), CHUNK):
+            await self._put(states[i : i + CHUNK], terms)
+
+    async def _put(self, states: Sequence[Application], terms: Round) -> None:
+        a, o = applications, objections
+        # One bound value each: the unit of work's writes take no expanding IN lists.
+        ids = [literal(s.application_id) for s in states]
+        await self.uow.write(delete(a).where(a.c.application_id.in_(ids)))
+        await self.uow.write(delete(o).where(o.c.application_id.in_(ids)))
+        rows = [
+            {
+                "application_id": s.application_id,
+                "round_id": terms.round_id,
+                "organization_id": s.organization_id,
+                "status": s.status,
+                "submitted_on": s.submitted.submitted_on,
+                "grade": s.grade,
+                "version": s.version,
+            }
+            for s in states
+        ]
+        if rows:
+            await self.uow.write(insert(a).values(rows))
+        lodged = [
+            {
+                "objection_id": objection_id,
+                "application_id": s.application_id,
+                "round_id": terms.round_id,
+                "authority": terms.terms.authority,
+                "lodged_on": found.lodged.lodged_on,
+                "due_on": found.lodged.due_on,
+                "decided_on": found.decided.decided_on if found.decided else None,
+            }
+            for s in states
+            for objection_id, found in s.objections.items()
+        ]
+        if lodged:
+            await self.uow.write(insert(o).values(lodged))
+        for s in states:
+            await self._put_publicity(s, terms)
 
     async def _put_publicity(self, state: Application, terms: Round) -> None:
         """The 公示 board's row of a published decision, with the grade as it stands."""
@@ -86,6 +106,7 @@ class SqlWorkflowRows:
                 ends_on=shown.ends_on,
             )
         )
+
 
 
 class SqlWorkflowIndex:

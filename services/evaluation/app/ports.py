@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +22,10 @@ class Records(Protocol):
 
     async def get(self, organization_id: str) -> Record | None: ...
 
+    async def get_many(self, organization_ids: Collection[str]) -> dict[str, Record]:
+        """The records of those on the projection, read together."""
+        ...
+
 
 class InvestigationRows(Protocol):
     """The investigations read model, written with the events in one unit of work."""
@@ -35,6 +39,10 @@ class WorkflowRows(Protocol):
     async def put_round(self, state: Round) -> None: ...
 
     async def put_application(self, state: Application, terms: Round) -> None: ...
+
+    async def put_applications(self, states: Sequence[Application], terms: Round) -> None:
+        """`put_application` of many, in a few statements."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -124,15 +124,21 @@ class WorkflowHandlers:
         state = await self._covered_round(command.round_id, actor)
         today = self.clock.today()
         open_ones = [a for a in await self._applications(state.round_id) if a.status == "submitted"]
-        rechecks = [a.rechecked(today, await self._reasons(a, state, today)) for a in open_ones]
+        # Every organization's record read at once, not one application at a time.
+        found = await self.records.get_many({a.organization_id for a in open_ones})
+        rechecks = [
+            a.rechecked(today, self._reasons(a, found.get(a.organization_id), state, today))
+            for a in open_ones
+        ]
         closed = state.close(today, rechecks)
         after = state.apply(closed)
         changes = [(a, a.apply(r), r) for a, r in zip(open_ones, rechecks, strict=True)]
         await self._commit(actor, after, changes, round_event=(state.version, closed))
         return after
 
-    async def _reasons(self, found: Application, state: Round, day: date) -> list[str]:
-        record = await self.records.get(found.organization_id)
+    def _reasons(
+        self, found: Application, record: Record | None, state: Round, day: date
+    ) -> list[str]:
         if record is None:
             return [f"organization {found.organization_id} is no longer on the register"]
         return list(self.judge(record, day, state.terms.regime).reasons)
@@ -249,7 +255,13 @@ class WorkflowHandlers:
         return found
 
     async def _applications(self, round_id: str) -> list[Application]:
-        return [await self._application(i) for i in await self.index.applications(round_id)]
+        """The round's applications in the order submitted, their streams read together."""
+        ids = await self.index.applications(round_id)
+        found = await self.applications.load_many(ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise e.ApplicationNotFound(f"no application {missing[0]}")
+        return [found[i] for i in ids]
 
     async def _as_written(self, stream: str, version: int) -> ApplicationView:
         """A retry of a request whose write is stored: its application, answered again."""
@@ -271,8 +283,8 @@ class WorkflowHandlers:
         division = terms.terms.authority
         try:
             async with self.store.unit_of_work() as uow:
+                await uow.workflow.put_applications([after for _, after, _ in changes], terms)
                 for before, after, event in changes:
-                    await uow.workflow.put_application(after, terms)
                     if isinstance(event, GradeConfirmed):  # the grade goes to the registry
                         await uow.registry.add(from_confirmation(event), division)
                     version = before.version if before else 0

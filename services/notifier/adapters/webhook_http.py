@@ -1,5 +1,5 @@
-"""The webhook sender on httpx (one POST, a timeout per attempt, no redirects followed) and
-the resolver of host names the SSRF check asks."""
+"""The webhook sender on httpx (one POST to the address the SSRF check passed, a timeout per
+attempt, no redirects followed) and the resolver of host names the SSRF check asks."""
 
 from __future__ import annotations
 
@@ -16,28 +16,42 @@ from services.notifier.domain.addresses import Address
 
 
 class HttpxSender:
-    def __init__(self, client: httpx.AsyncClient | None = None) -> None:
-        self._client = client  # made at the first POST: a process that sends none opens none
+    """Connects to the checked address itself, never to what the name resolves to by then
+    (DNS rebinding), keeping the URL's name as the Host header and as the TLS server name
+    (SNI and the certificate check). One pool per host name: a kept-alive connection, set
+    up for one name's certificate, is never reused for another name at the same address."""
 
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
+    def __init__(self, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._transport = transport
+        self._clients: dict[str, httpx.AsyncClient] = {}  # made at a host's first POST
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        if host not in self._clients:
             # Redirects are not followed: a receiver could send the request on to an address
             # the SSRF check refuses.
-            self._client = httpx.AsyncClient(follow_redirects=False)
-        return self._client
+            self._clients[host] = httpx.AsyncClient(
+                follow_redirects=False, transport=self._transport
+            )
+        return self._clients[host]
 
     async def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], within: float
+        self, url: str, body: bytes, headers: Mapping[str, str], within: float, *, to: Address
     ) -> Answer:
         started = time.monotonic()
         sent = {**headers, "content-type": "application/json", "user-agent": "socorg-notifier"}
+        named = httpx.URL(url)
         try:
             async with asyncio.timeout(within):
-                request = self.client.build_request(
-                    "POST", url, content=body, headers=sent, timeout=within
+                client = self._client(named.netloc.decode("ascii"))
+                request = client.build_request(
+                    "POST",
+                    named.copy_with(host=str(to)),
+                    content=body,
+                    headers=sent | {"host": named.netloc.decode("ascii")},
+                    timeout=within,
+                    extensions={"sni_hostname": named.raw_host.decode("ascii")},
                 )
-                response = await self.client.send(request, stream=True)
+                response = await client.send(request, stream=True)
                 try:
                     excerpt = await _excerpt(response)
                 finally:
@@ -55,8 +69,9 @@ class HttpxSender:
         )
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
 
 
 async def _excerpt(response: httpx.Response) -> str:

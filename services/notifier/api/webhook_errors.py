@@ -8,14 +8,21 @@ from contextlib import contextmanager
 from typing import Any
 
 from services.notifier.app.deliveries import NotDead, UnknownDelivery
-from services.notifier.app.subscriptions import OutsideArea, UnknownSubscription
+from services.notifier.app.subscriptions import (
+    AreaFinerThanCounty,
+    OutsideArea,
+    UnknownSubscription,
+)
 from services.notifier.app.urls import UrlRefused
 from services.notifier.domain.signing import BadSecret
 from shared.http.problems import Problem
 
 Responses = dict[int | str, dict[str, Any]]
 FORBIDDEN: Responses = {
-    403: {"description": "the key lacks notifier:subscribe, or the place is outside its area"}
+    403: {
+        "description": "the key lacks notifier:subscribe, the place is outside its area, or "
+        "the key is restricted to a place finer than a county (problem+json)"
+    }
 }
 NOT_FOUND: Responses = {404: {"description": "no such resource of the key's (problem+json)"}}
 REFUSED_URL: Responses = {
@@ -36,6 +43,8 @@ def problems() -> Iterator[None]:
         raise Problem(422, "webhook-url-refused", str(exc)) from None
     except BadSecret as exc:
         raise Problem(422, "bad-webhook-secret", str(exc)) from None
+    except AreaFinerThanCounty as exc:
+        raise Problem(403, "key-area-finer-than-county", str(exc)) from None
     except OutsideArea as exc:
         raise Problem(403, "outside-client-area", str(exc)) from None
     except UnknownSubscription as exc:

@@ -174,9 +174,10 @@ class DeliveryWorker:
     async def _post(self, sub: Subscription, event_id: str, body: bytes, now: datetime) -> Answer:
         """One signed POST, or an answer saying why it was not sent (a refused address)."""
         try:  # again at each attempt: the name may resolve elsewhere since it was checked
-            await check_url(sub.url, self.config, self.resolver)
+            checked = await check_url(sub.url, self.config, self.resolver)
         except UrlRefused as refused:
             return Answer(None, 0, error=f"not sent: {refused}"[:300])
         stamp = int(now.timestamp())
         headers = signing.headers(sub.signing_secrets(now), event_id, stamp, body)
-        return await self.sender.post(sub.url, body, headers, self.config.timeout)
+        # Sent to the address just checked: the name is not resolved a second time.
+        return await self.sender.post(sub.url, body, headers, self.config.timeout, to=checked)

@@ -20,6 +20,7 @@ from shared.db import WRITE
 from shared.http.keys import Client
 
 _UNSET: Any = object()
+COUNTY_DIGITS = 6  # events carry their organization's county (GB/T 2260, 6 digits)
 
 
 class UnknownSubscription(LookupError):
@@ -28,6 +29,11 @@ class UnknownSubscription(LookupError):
 
 class OutsideArea(PermissionError):
     """A place outside the key's area."""
+
+
+class AreaFinerThanCounty(PermissionError):
+    """A key restricted to a street or community: events are filed by county, so a
+    subscription of its area would receive nothing."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Subscriptions:
 
     async def create(self, client: Client, cmd: CreateSubscription) -> tuple[dict[str, Any], str]:
         """The new subscription's row, and its secret (shown this once)."""
+        _county_or_wider(client)
         await check_url(cmd.url, self.config, self.resolver)
         secret = self._secret(cmd.secret)
         now = datetime.now(UTC)
@@ -84,6 +91,7 @@ class Subscriptions:
         self, client: Client, sub_id: str, cmd: ChangeSubscription
     ) -> tuple[dict[str, Any], str | None]:
         """The changed row, and the new secret if one was made or given (shown this once)."""
+        _county_or_wider(client)
         if cmd.url is not None:
             await check_url(cmd.url, self.config, self.resolver)
         now = datetime.now(UTC)
@@ -138,6 +146,15 @@ class Subscriptions:
             return new_secret()
         key_of(given)  # BadSecret if it is not whsec_ + base64 of 24 to 64 bytes
         return given
+
+
+def _county_or_wider(client: Client) -> None:
+    if client.place is not None and len(client.place) > COUNTY_DIGITS:
+        raise AreaFinerThanCounty(
+            f"the key is restricted to {client.place}, a place finer than a county; NOTIFIER "
+            "events are filed by county, so a subscription of this key would receive nothing: "
+            "subscribe with a key of the county (or wider)"
+        )
 
 
 def _place(client: Client, place: str | None) -> str | None:

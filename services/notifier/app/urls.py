@@ -6,15 +6,16 @@ from urllib.parse import urlsplit
 
 from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.app.webhook_ports import Resolver
-from services.notifier.domain.addresses import refusal
+from services.notifier.domain.addresses import Address, refusal
 
 
 class UrlRefused(ValueError):
     """A URL webhooks may not be sent to, and why."""
 
 
-async def check_url(url: str, config: WebhookConfig, resolver: Resolver) -> None:
-    """Refuse a URL whose host is, or resolves to, an address the rule refuses (UrlRefused)."""
+async def check_url(url: str, config: WebhookConfig, resolver: Resolver) -> Address:
+    """Refuse a URL whose host is, or resolves to, an address the rule refuses (UrlRefused);
+    else the address to connect to (the first found: every one passed)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UrlRefused("a webhook URL is http:// or https:// with a host")
@@ -39,3 +40,4 @@ async def check_url(url: str, config: WebhookConfig, resolver: Resolver) -> None
                 f"{parts.hostname} resolves to {address}, a {why} address; webhooks go only to "
                 "public addresses or to networks listed in WEBHOOK_ALLOWED_NETWORKS"
             )
+    return found[0]

@@ -25,8 +25,10 @@ class Answer:
 
 class WebhookSender(Protocol):
     async def post(
-        self, url: str, body: bytes, headers: Mapping[str, str], within: float
-    ) -> Answer: ...
+        self, url: str, body: bytes, headers: Mapping[str, str], within: float, *, to: Address
+    ) -> Answer:
+        """POST to `url`, connecting to `to` (the address its host passed the check with)."""
+        ...
 
 
 class Resolver(Protocol):

@@ -2,7 +2,11 @@
 latest rating, as the zombie and reminder scans read them; a late report or an end clears a
 flag in the same transaction.
 
-It reads only the subjects it needs. Derived columns (`first_year`) follow the notifier's
+A batch is applied at once: the stored rows its changes touch are read in two queries, the
+events are folded over them in stream order (fold.py), and the rows made or changed are
+written back in a few multi-row statements per table (stored rows deleted, then every new
+and changed row inserted). A single event is a batch of one. It reads only the subjects it
+needs. Derived columns (`first_year`) follow the notifier's
 settings at the time an event is applied: after changing the reporting settings, rebuild
 the projection (POST /v1/consumers/{name}/rebuild).
 """
@@ -10,9 +14,9 @@ the projection (POST /v1/consumers/{name}/rebuild).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, update
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifier.adapters.tables import (
@@ -23,23 +27,11 @@ from services.notifier.adapters.tables import (
     reports,
 )
 from services.notifier.app.clearing import clear_on_facts
+from services.notifier.consumers.fold import Fold, Row, registration, touched
 from services.notifier.domain.zombie import Record, ZombieConfig, first_required_year
+from shared.bulk import insert_rows
 from shared.consumer import Delivered, Projection
-from shared.contracts.registry import (
-    AnnualReportSubmitted,
-    CertificateRevoked,
-    CharityRecognised,
-    CommunityOrganizationFiled,
-    Deregistered,
-    DisposalOrdered,
-    OrganizationRegistered,
-    RatingChanged,
-    RectificationCompleted,
-    RegistrationChanged,
-    RegistrationRevoked,
-)
 from shared.eventstore.codec import EventCodec
-from shared.rules.rating import regime_of, regime_validity
 
 EVENTS = (
     "organization_registered",
@@ -54,7 +46,6 @@ EVENTS = (
     "rectification_completed",
     "rating_changed",
 )
-Facts = dict[str, tuple[date, str]]  # organization → the day of a report or end, its event id
 
 
 class RegistryProjection(Projection):
@@ -76,114 +67,66 @@ class RegistryProjection(Projection):
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:
-        facts: Facts = {}
-        for event in events:
-            await self._apply(conn, event, tables, facts)
+        o, r, d, g = (tables[t.name] for t in (organizations, reports, disposals, ratings))
+        batch = list(events)
+        fold = Fold()
+        orgs, done = touched(batch)
+        if orgs:
+            for row in (
+                await conn.execute(select(o).where(o.c.organization_id.in_(orgs)))
+            ).mappings():
+                fold.load_organization(dict(row))
+        if done:
+            q = select(d).where(tuple_(d.c.organization_id, d.c.ordered_on).in_(done))
+            for row in (await conn.execute(q)).mappings():
+                fold.load_disposal(dict(row))
+        for event in batch:
+            fold.apply(event, self._new(event))
+        await _replace(conn, o, fold.organizations, fold.stored_organizations, o.c.organization_id)
+        await insert_rows(conn, r, fold.reports)
+        keys = tuple_(d.c.organization_id, d.c.ordered_on)
+        await _replace(conn, d, fold.disposals, fold.stored_disposals, keys)
+        await _replace(conn, g, fold.ratings, set(fold.ratings), g.c.organization_id)
         # A rebuild writes shadow tables: the live consumer has cleared what was to clear.
         live = tables[organizations.name] is organizations
-        if facts and live:
+        if fold.facts and live:
             await clear_on_facts(
                 conn,
-                facts,
+                fold.facts,
                 config=self.config,
                 codec=self.codec,
                 max_event_bytes=self.max_event_bytes,
             )
 
-    async def _apply(
-        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table], facts: Facts
-    ) -> None:
-        o, r, d, g = (tables[t.name] for t in (organizations, reports, disposals, ratings))
-        data = event.data
-        org = getattr(data, "organization_id", "")
-        where = o.c.organization_id == org
-        match data:
-            case OrganizationRegistered():
-                row = self._row(org, data.kind, data.registered_on, event.division)
-                row |= {"name": data.name, "domicile": data.domicile}
-                row["supervised"] = data.supervisory_unit is not None
-                await conn.execute(insert(o).values(row))
-            case CommunityOrganizationFiled():
-                row = self._row(org, "community_org", data.filed_on, event.division)
-                row |= {"name": data.name, "domicile": data.community, "supervised": False}
-                await conn.execute(insert(o).values(row))
-            case RegistrationChanged():
-                values: dict[str, object] = {"division": event.division}
-                if "name" in data.changes:
-                    values["name"] = str(data.changes["name"][1])
-                if "domicile" in data.changes:
-                    values["domicile"] = str(data.changes["domicile"][1])
-                if "supervisory_unit" in data.changes:
-                    values["supervised"] = data.changes["supervisory_unit"][1] is not None
-                await conn.execute(update(o).where(where).values(values))
-            case AnnualReportSubmitted():
-                await conn.execute(
-                    insert(r).values(
-                        organization_id=org, year=data.year, submitted_on=data.submitted_on
-                    )
-                )
-                facts[org] = (data.submitted_on, event.id)
-            case CharityRecognised():
-                day = data.recognised_on
-                await conn.execute(
-                    update(o).where(where).values(charity_since=day, charity_year=day.year)
-                )
-            case RegistrationRevoked() | CertificateRevoked():
-                day = data.revoked_on
-                await conn.execute(
-                    update(o)
-                    .where(where)
-                    .values(
-                        revoked_on=day,
-                        revoked_by=event.event_type,
-                        ended_on=func.coalesce(o.c.ended_on, day),
-                    )
-                )
-                facts[org] = (day, event.id)
-            case Deregistered():
-                day = data.deregistered_on
-                await conn.execute(
-                    update(o)
-                    .where(where)
-                    .values(deregistered_on=day, ended_on=func.coalesce(o.c.ended_on, day))
-                )
-                facts[org] = (day, event.id)
-            case DisposalOrdered():
-                await conn.execute(
-                    insert(d).values(
-                        organization_id=org,
-                        ordered_on=data.ordered_on,
-                        due_on=data.due_on,
-                        reason=data.reason,
-                    )
-                )
-            case RectificationCompleted():
-                await conn.execute(
-                    update(d)
-                    .where(d.c.organization_id == org, d.c.ordered_on == data.ordered_on)
-                    .values(completed_on=data.completed_on)
-                )
-            case RatingChanged():
-                row = {"grade": data.grade, "decided_on": data.decided_on}
-                row["valid_until"] = _last_day(data) if data.grade is not None else None
-                await conn.execute(delete(g).where(g.c.organization_id == org))
-                await conn.execute(insert(g).values(organization_id=org, **row))
-
-    def _row(self, org: str, kind: str, registered_on: date, division: str) -> dict[str, object]:
+    def _new(self, event: Delivered) -> Row | None:
+        """The row a registration or a filing makes (None for any other event)."""
+        made = registration(event)
+        if made is None:
+            return None
+        org, kind, day, name, domicile, supervised = made
         return {
             "organization_id": org,
+            "name": name,
             "kind": kind,
-            "division": division,
-            "registered_on": registered_on,
-            "registered_year": registered_on.year,
-            "first_year": first_required_year(Record(kind, registered_on), self.config),
+            "division": event.division,
+            "domicile": domicile,
+            "registered_on": day,
+            "registered_year": day.year,
+            "first_year": first_required_year(Record(kind, day), self.config),
+            "charity_since": None,
+            "charity_year": None,
+            "supervised": supervised,
+            "revoked_on": None,
+            "revoked_by": None,
+            "deregistered_on": None,
+            "ended_on": None,
         }
 
 
-def _last_day(data: RatingChanged) -> date:
-    """The grade's last day in force: as recorded, or as its regime gives it (events recorded
-    before the registry wrote it; shared/rules/rating.py)."""
-    if data.valid_until is not None:
-        return data.valid_until
-    regime = data.regime or regime_of(data.decided_on)
-    return regime_validity(regime, data.decided_on, data.announced_on or data.decided_on)[1]
+async def _replace(
+    conn: AsyncConnection, t: Table, rows: Mapping[Any, Row], stored: set[Any], key: Any
+) -> None:
+    """Write `rows`: the stored ones among them deleted first, then all inserted."""
+    if stored:
+        await conn.execute(delete(t).where(key.in_(sorted(stored))))
+    await insert_rows(conn, t, list(rows.values()))

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
+
+from sqlalchemy import delete, select
 
 from services.evaluation.adapters.records import SqlRecords
 from services.evaluation.adapters.tables import PROJECTION_TABLES
@@ -11,7 +14,7 @@ from services.evaluation.consumers.registry import RegistryProjection
 from services.evaluation.domain.record import CreditEntry, Inspection, Penalty, Rating
 from shared.contracts import registry as r
 from shared.contracts.base import EventData
-from shared.db import make_async_engine
+from shared.db import WRITE, make_async_engine
 from tests.integration.notifier.register import delivered
 
 ORG = "org-1"
@@ -73,3 +76,50 @@ async def test_registry_events_become_the_record_eligibility_reads(evaluation_ur
     )
     assert (record.revoked_on, record.revoked_by) == (D(2025, 1, 2), "registration_revoked")
     assert unknown is None
+
+
+async def _rows(url: str, cuts: list[int]) -> dict[str, list[tuple[object, ...]]]:
+    """The projection's rows after the history applied in batches cut at `cuts` (fresh event
+    ids each time: the reactions it raises are new ones)."""
+    events = [delivered(e, "420106", seq) for seq, e in enumerate(_longer(), start=1)]
+    bounds = [0, *cuts, len(events)]
+    batches = [events[a:b] for a, b in pairwise(bounds)]
+    engine = make_async_engine(url)
+    projection = RegistryProjection()
+    live = {t.name: t for t in PROJECTION_TABLES}
+    try:
+        async with engine.connect() as conn:
+            for t in PROJECTION_TABLES:
+                await conn.execute(delete(t))
+            await conn.commit()
+        for batch in batches:
+            async with engine.execution_options(**WRITE).begin() as conn:
+                await projection.apply_batch(conn, batch, live)
+        async with engine.connect() as conn:
+            return {
+                t.name: sorted(tuple(row) for row in await conn.execute(select(t)))
+                for t in PROJECTION_TABLES
+            }
+    finally:
+        await engine.dispose()
+
+
+def _longer() -> list[EventData]:
+    return [
+        *history(),
+        r.DisposalOrdered(
+            organization_id=ORG, ordered_on=D(2024, 3, 1), due_on=D(2024, 5, 1), reason="x"
+        ),
+        r.RectificationCompleted(
+            organization_id=ORG, ordered_on=D(2024, 3, 1), completed_on=D(2024, 4, 1)
+        ),
+        r.Deregistered(organization_id=ORG, deregistered_on=D(2025, 3, 1), reason="x"),
+    ]
+
+
+async def test_one_batch_leaves_the_rows_one_event_at_a_time_leaves(evaluation_url: str) -> None:
+    one = await _rows(evaluation_url, list(range(1, len(_longer()))))
+    batched = await _rows(evaluation_url, [])
+    split = await _rows(evaluation_url, [5, 9])
+    assert batched == one == split
+    assert one["evaluation_disposals"] == [(ORG, D(2024, 3, 1), D(2024, 5, 1), D(2024, 4, 1))]

@@ -17,7 +17,7 @@ from services.notifier.bootstrap import projection
 from services.notifier.domain.zombie import ZombieConfig
 from shared.contracts import registry as r
 from shared.contracts.base import EventData
-from shared.db import make_async_engine
+from shared.db import WRITE, make_async_engine
 from shared.http.keys import KeyStore
 from shared.outbox.lease import Lease
 from shared.tables import events
@@ -108,7 +108,7 @@ async def register(db: str) -> None:
         facts += [(division, e) for e in organization(org, division, missing=missing) + extra]
     consumer = projection(ZombieConfig(), 256 * 1024)
     engine = make_async_engine(db)
-    async with engine.begin() as conn:
+    async with engine.execution_options(**WRITE).begin() as conn:  # as the runner writes
         batch = [delivered(e, division, i + 1) for i, (division, e) in enumerate(facts)]
         await consumer.apply_batch(conn, batch, {t.name: t for t in consumer.tables})
     await engine.dispose()

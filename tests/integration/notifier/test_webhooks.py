@@ -253,6 +253,9 @@ async def test_subscriptions_are_their_owners_inside_their_area_and_refuse_inter
     keys = KeyStore(engine)
     _, wuchang = await keys.create(name="武昌区", scopes=["notifier:subscribe"], place="420106")
     _, reader = await keys.create(name="只读", scopes=["notifier:read"])
+    _, street = await keys.create(
+        name="中南路街道", scopes=["notifier:subscribe"], place="420106001"
+    )
     await engine.dispose()
     url = f"{w.hooks}/hooks/x"
     async with (
@@ -271,6 +274,16 @@ async def test_subscriptions_are_their_owners_inside_their_area_and_refuse_inter
         assert r.status_code == 403 and r.json()["type"] == "urn:socorg:problem:outside-client-area"
         r = await other.get("/v1/subscriptions")
         assert r.status_code == 403 and r.json()["type"] == "urn:socorg:problem:missing-scope"
+        for body in ({}, {"place": "420106"}):  # events are filed by county: it would get none
+            r = await w.api.post(
+                "/v1/subscriptions",
+                json={"url": url, "event_types": ["zombie_flagged"]} | body,
+                headers={"X-API-Key": street},
+            )
+            assert r.status_code == 403, r.text
+            assert r.json()["type"] == "urn:socorg:problem:key-area-finer-than-county"
+            assert "finer than a county" in r.json()["detail"]
+            assert r.headers["content-type"].startswith("application/problem+json")
         assert (await w.api.get(f"/v1/subscriptions/{mine}")).status_code == 404  # not the dev's
         assert [s["id"] for s in (await district.get("/v1/subscriptions")).json()["items"]] == [
             mine
