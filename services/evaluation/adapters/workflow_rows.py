@@ -108,7 +108,6 @@ class SqlWorkflowRows:
         )
 
 
-
 class SqlWorkflowIndex:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
