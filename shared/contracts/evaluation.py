@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.contracts.base import EventData, contract, upcaster
 from shared.contracts.registry import Grade, RatingRegime
@@ -56,28 +56,27 @@ def _round_v1(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class Ineligible(BaseModel):
-    """An application the close found ineligible, with every failing rule and its facts."""
-
-    model_config = ConfigDict(frozen=True)
-
-    application_id: str
-    organization_id: str
-    reasons: list[str]
-
-
 @contract(
     "evaluation",
     "round_closed",
-    1,
-    "评估批次 closed: applications re-checked for eligibility",
+    2,
+    "评估批次 closed: how many applications the re-check admitted and excluded (each "
+    "application's own outcome is its application_rechecked, written with it)",
     act_date="closed_on",
 )
 class RoundClosed(EventData):
     round_id: str
     closed_on: date
     admitted: int = Field(description="applications still eligible on the closing day")
-    ineligible: list[Ineligible] = Field(default_factory=list)
+    excluded: int = Field(description="applications found ineligible on the closing day")
+
+
+@upcaster("evaluation", "round_closed", 1)
+def _closed_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 listed every ineligible application and why in the round's one event, which outgrew
+    the event size limit for large rounds; the reasons are on each application_rechecked."""
+    rest = {k: v for k, v in data.items() if k != "ineligible"}
+    return {**rest, "excluded": len(data.get("ineligible", []))}
 
 
 @contract(
