@@ -4,9 +4,10 @@ workflow of a round (评估批次) and its applications (docs/evaluation.md, Wor
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.base import EventData, contract, upcaster
 from shared.contracts.registry import Grade, RatingRegime
@@ -286,3 +287,37 @@ class GradeExpired(EventData):
     decided_on: date = Field(description="the decision of the grade that expired")
     valid_until: date
     expired_on: date = Field(description="the day after its last valid day")
+
+
+class FollowUpPick(BaseModel):
+    """One organization drawn for 跟踪评估, with the grade it held on the day judged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    grade: Grade
+    decided_on: date = Field(description="the decision of that grade")
+
+
+@contract(
+    "evaluation",
+    "follow_up_drawn",
+    1,
+    "跟踪评估 (2026 revision): organizations holding 4A or above drawn at random, seeded, for a "
+    "follow-up evaluation",
+    act_date="drawn_on",
+)
+class FollowUpDrawn(EventData):
+    authority: str = Field(description="the registration authority whose organizations are drawn")
+    year: int = Field(description="one draw per authority and year (the year of `on`)")
+    on: date = Field(description="the day whose grades in force made the candidates")
+    drawn_on: date
+    seed: int = Field(description="the seed: the draw is recomputed from it and the candidates")
+    share: Decimal = Field(description="the share drawn, above 0 and at most 1")
+    candidates: int = Field(description="organizations of the authority holding 4A or 5A on `on`")
+    method: str = Field(
+        "sha256-rank",
+        description="sha256-rank: candidates ranked by SHA-256 hex of '<seed>:<organization_id>', "
+        "ascending; the first ceil(share x candidates) drawn",
+    )
+    drawn: list[FollowUpPick] = Field(description="in the order of their rank")

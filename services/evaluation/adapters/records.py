@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -38,6 +39,27 @@ class SqlRecords:
             for i in range(0, len(ids), CHUNK):
                 out |= await records(conn, ids[i : i + CHUNK])
         return out
+
+    async def graded(self, authority: str, grades: Collection[str], on: date) -> list[str]:
+        o, r = t.organizations, t.ratings
+        q = (
+            select(o.c.organization_id)
+            .where(
+                o.c.registration_authority == authority,
+                o.c.ended_on.is_(None) | (o.c.ended_on > on),
+                o.c.revoked_on.is_(None) | (o.c.revoked_on > on),
+                select(r.c.organization_id)
+                .where(
+                    r.c.organization_id == o.c.organization_id,
+                    r.c.grade.in_(list(grades)),
+                    r.c.decided_on <= on,
+                )
+                .exists(),
+            )
+            .order_by(o.c.organization_id)
+        )
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(q)).scalars())
 
 
 async def _rows(
