@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,7 +14,7 @@ PlaceCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 CREATE_EXAMPLE: dict[str, Any] = {
     "authority": "420100",
     "on": "2026-09-01",
-    "share": "0.1",
+    "share": 0.1,
     "seed": 20260901,
 }
 READ_EXAMPLE: dict[str, Any] = {
@@ -24,7 +23,7 @@ READ_EXAMPLE: dict[str, Any] = {
     "on": "2026-09-01",
     "drawn_on": "2026-09-01",
     "seed": 20260901,
-    "share": "0.1",
+    "share": 0.1,
     "candidates": 12,
     "method": "sha256-rank",
     "drawn": [
@@ -49,13 +48,12 @@ class FollowUpDrawCreate(BaseModel):
     on: IsoDate | None = Field(
         None, description="the day whose grades in force count (default today; not after it)"
     )
-    share: Decimal | None = Field(
+    share: float | None = Field(
         None,
         gt=0,
         le=1,
-        max_digits=5,
-        decimal_places=4,
-        description="share of the candidates drawn, rounded up (default: the locality's)",
+        description="share of the candidates drawn, rounded up (default: the locality's); "
+        "recorded exactly as written, e.g. 0.1",
     )
     seed: int | None = Field(
         None, ge=0, lt=2**63, description="the draw's seed (default: a random one, recorded)"
@@ -66,6 +64,8 @@ class FollowUpDrawRead(FollowUpDrawn):
     """The draw as its follow_up_drawn event records it."""
 
     model_config = ConfigDict(frozen=True, json_schema_extra={"examples": [READ_EXAMPLE]})
+
+    share: float = Field(description="the share drawn, above 0 and at most 1")  # type: ignore[assignment]
 
     @classmethod
     def of(cls, event: FollowUpDrawn) -> FollowUpDrawRead:

@@ -3,6 +3,8 @@ follow-up evaluation, made on demand and read back."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi import APIRouter, Response
 
 from services.evaluation.api.deps import EvaluationDep, Manager, Reader, actor
@@ -33,7 +35,9 @@ async def draw_follow_up(
     """跟踪评估: a share of the authority's organizations holding 4A or 5A on the day drawn at
     random (seeded) and recorded (follow_up_drawn); one draw per authority and year, and the
     same seed again answers the recorded draw (200) without writing anything."""
-    done = await evaluation.follow_ups.draw(DrawFollowUp(**body.model_dump()), actor(client))
+    share = None if body.share is None else Decimal(str(body.share))  # 0.1 as written
+    command = DrawFollowUp(authority=body.authority, on=body.on, share=share, seed=body.seed)
+    done = await evaluation.follow_ups.draw(command, actor(client))
     if not done.created:
         response.status_code = 200
     return FollowUpDrawRead.of(done.event)

@@ -24,7 +24,7 @@ from tests.integration.evaluation import test_rounds_api
 from tests.integration.evaluation.test_rounds_api import D, World, ok, organization, problem
 
 world = test_rounds_api.world  # the evaluation served on a fixed clock (the fixture)
-DRAW = {"authority": "420100", "share": "0.5", "seed": 20260901}
+DRAW = {"authority": "420100", "share": 0.5, "seed": 20260901}
 
 
 def rated(oid: str, grade: str | None, decided_on: date) -> r.RatingChanged:
@@ -66,7 +66,7 @@ async def test_a_seeded_share_of_the_4a_and_above_is_drawn_once_a_year(world: Wo
     drawn = ok(await api.post("/v1/follow-up-draws", json=DRAW), 201)
     assert {k: drawn[k] for k in ("year", "on", "drawn_on", "seed", "share", "candidates")} == {
         "year": 2026, "on": "2026-09-01", "drawn_on": "2026-09-01", "seed": 20260901,
-        "share": "0.5", "candidates": 5,
+        "share": 0.5, "candidates": 5,
     }  # fmt: skip
     # ⌈0.5 × 5⌉ = 3, the lowest SHA-256 ranks of "<seed>:<id>", recomputed from the answer
     expected = sorted((f"top{i}" for i in range(5)), key=lambda o: rank(20260901, o))[:3]
@@ -87,7 +87,7 @@ async def test_a_seeded_share_of_the_4a_and_above_is_drawn_once_a_year(world: Wo
     )
     assert "seed 20260901" in other["detail"]
     problem(
-        await api.post("/v1/follow-up-draws", json={**DRAW, "share": "0.2"}),
+        await api.post("/v1/follow-up-draws", json={**DRAW, "share": 0.2}),
         409,
         "follow-up-drawn-already",
     )
@@ -107,15 +107,15 @@ async def test_draws_refused_before_the_revision_in_the_future_or_out_of_range(
     for body, status, slug in [
         ({**DRAW, "on": "2026-02-28"}, 422, "follow-up-not-in-regime"),
         ({**DRAW, "on": "2026-09-02"}, 422, "date-in-future"),
-        ({**DRAW, "share": "0"}, 422, "validation"),
-        ({**DRAW, "share": "1.5"}, 422, "validation"),
+        ({**DRAW, "share": 0}, 422, "validation"),
+        ({**DRAW, "share": 1.5}, 422, "validation"),
         ({**DRAW, "authority": "4201"}, 422, "validation"),
     ]:
         problem(await api.post("/v1/follow-up-draws", json=body), status, slug)
     problem(await api.get("/v1/follow-up-draws/420100/2026"), 404, "follow-up-draw-not-found")
     # no seed named: one is drawn and recorded
     drawn = ok(await api.post("/v1/follow-up-draws", json={"authority": "420100"}), 201)
-    assert (drawn["candidates"], drawn["drawn"], drawn["share"]) == (0, [], "0.1")
+    assert (drawn["candidates"], drawn["drawn"], drawn["share"]) == (0, [], 0.1)
     assert isinstance(drawn["seed"], int)
 
 
