@@ -19,6 +19,7 @@ from services.evaluation.domain.record import (
     Rating,
     Record,
 )
+from shared.db import among
 
 CHUNK = 1000  # organizations read per query when many are read at once
 
@@ -66,7 +67,7 @@ async def _rows(
     conn: AsyncConnection, table: Table, orgs: list[str], *order: str
 ) -> dict[str, list[Any]]:
     """Each organization's rows of `table`, in the order given."""
-    q = select(table).where(table.c.organization_id.in_(orgs))
+    q = select(table).where(among(conn.dialect.name, table.c.organization_id, orgs))
     q = q.order_by(table.c.organization_id, *(table.c[name] for name in order))
     out: dict[str, list[Any]] = {}
     for row in (await conn.execute(q)).mappings():
@@ -81,7 +82,8 @@ async def record(conn: AsyncConnection, org: str) -> Record | None:
 
 async def records(conn: AsyncConnection, orgs: list[str]) -> dict[str, Record]:
     """The records of `orgs` (those on the projection), one query per table."""
-    q = select(t.organizations).where(t.organizations.c.organization_id.in_(orgs))
+    o = t.organizations
+    q = select(o).where(among(conn.dialect.name, o.c.organization_id, orgs))
     found = list((await conn.execute(q)).mappings())
     if not found:
         return {}
