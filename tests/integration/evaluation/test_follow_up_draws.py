@@ -113,10 +113,15 @@ async def test_draws_refused_before_the_revision_in_the_future_or_out_of_range(
     ]:
         problem(await api.post("/v1/follow-up-draws", json=body), status, slug)
     problem(await api.get("/v1/follow-up-draws/420100/2026"), 404, "follow-up-draw-not-found")
-    # no seed named: one is drawn and recorded
-    drawn = ok(await api.post("/v1/follow-up-draws", json={"authority": "420100"}), 201)
+    # no seed named: one is drawn and recorded; a retry of the request (its Idempotency-Key)
+    # gets that draw back, a new request without the seed is another draw, refused
+    retried = {"Idempotency-Key": "draw-420100-2026"}
+    body = {"authority": "420100"}
+    drawn = ok(await api.post("/v1/follow-up-draws", json=body, headers=retried), 201)
     assert (drawn["candidates"], drawn["drawn"], drawn["share"]) == (0, [], 0.1)
     assert isinstance(drawn["seed"], int)
+    assert ok(await api.post("/v1/follow-up-draws", json=body, headers=retried), 201) == drawn
+    problem(await api.post("/v1/follow-up-draws", json=body), 409, "follow-up-drawn-already")
 
 
 async def test_a_draw_needs_manage_and_the_authority_in_the_keys_area(world: World) -> None:
