@@ -60,6 +60,9 @@ class LeasedWorker:
     async def run(self) -> None:
         try:
             while not self._stopping:
+                # Cleared before the round, not after: a kick or a stop that comes while a
+                # round runs (a commit it may not have seen) is still heard when it ends.
+                self._wake.clear()
                 try:
                     tried = await self.step()
                 except Exception:  # the database may be away: try again after a pause
@@ -78,7 +81,6 @@ class LeasedWorker:
         return await self.send(self.leading)
 
     async def _idle(self) -> None:
-        self._wake.clear()
         try:
             await asyncio.wait_for(self._wake.wait(), self.poll)
         except TimeoutError:

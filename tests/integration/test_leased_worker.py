@@ -1,6 +1,6 @@
 """The senders' loop (shared/outbox/worker.py) on a real lease, SQLite and PostgreSQL: one
-replica sends at a time, another takes over when it stops, a kick starts a round, and a
-failed round is not the end."""
+replica sends at a time, another takes over when it stops, a kick starts a round, a failed
+round is not the end, and a round stops between items once it is no longer leading."""
 
 from __future__ import annotations
 
@@ -86,6 +86,21 @@ async def test_a_kick_starts_a_round_without_waiting_for_the_poll(engine: AsyncE
         await task
 
 
+async def test_a_kick_during_a_round_starts_another_round(engine: AsyncEngine) -> None:
+    # A commit that lands while a round reads may not be seen by it: its kick is not lost.
+    rounds = Rounds()
+    w = worker(engine, "replica-a", rounds)
+    rounds.during.append(w.kick)
+    task = asyncio.create_task(w.run())
+    try:
+        await asyncio.wait_for(rounds.started.wait(), WAIT)
+        await rounds.next_round()
+        assert rounds.count == 2
+    finally:
+        w.stop()
+        await task
+
+
 async def test_a_failed_round_is_logged_and_the_next_one_runs(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -103,3 +118,16 @@ async def test_a_failed_round_is_logged_and_the_next_one_runs(
     finally:
         w.stop()
         await task
+
+
+async def test_a_round_stops_between_items_once_a_stop_is_asked_and_the_lease_is_freed(
+    engine: AsyncEngine,
+) -> None:
+    rounds = Rounds(items=3)
+    w = worker(engine, "replica-a", rounds)
+    rounds.during.append(w.stop)  # asked while the first item is sent
+    await asyncio.wait_for(w.run(), WAIT)
+    assert rounds.sent == [0]
+    other = Lease(engine, "test:worker", "replica-b", timedelta(seconds=30))
+    assert await other.try_acquire()  # released, not left to expire
+    await other.release()
