@@ -94,3 +94,17 @@ async def test_bad_input_never_breaks_the_notifier_api(world: World) -> None:
     statuses = await asyncio.to_thread(fuzz, w.base, fixed)
     assert statuses.total() > 100
     assert statuses[200] and statuses[422]
+
+
+async def test_a_nul_in_an_id_or_a_cursor_is_refused_as_the_schema_says(world: World) -> None:
+    # PostgreSQL text cannot hold NUL: once, these reached a query and answered 500.
+    for path in (
+        "/v1/zombies?after=%00",
+        "/v1/subscriptions?after=%00",
+        "/v1/subscriptions/%00",
+        "/v1/subscriptions/a%00b/deliveries",
+        "/v1/subscriptions/%00/attempts",
+    ):
+        r = await world.api.get(path)
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["type"] == "urn:socorg:problem:validation", path
