@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from services.notifier.api.deps import NotifierDep, Reader, area
+from services.notifier.api.deps import NUL_FREE, NotifierDep, Reader, area
 from services.notifier.api.schemas import CandidatePage, CandidateRead, CountsRead, DistrictCount
 
 router = APIRouter(prefix="/v1/zombies", tags=["zombies"])
@@ -32,7 +32,9 @@ async def list_candidates(
     state: Annotated[
         Literal["flagged", "cleared", "all"], Query(description="flagged now, cleared, or both")
     ] = "flagged",
-    after: Annotated[str | None, Query(max_length=64, description="the page's cursor")] = None,
+    after: Annotated[
+        str | None, Query(max_length=64, pattern=NUL_FREE, description="the page's cursor")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> CandidatePage:
     """Zombie candidates (or a signal's organizations) in a place, by organization id."""
