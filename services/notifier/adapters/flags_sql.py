@@ -53,7 +53,8 @@ async def active_flags(
 
 async def judged_after(conn: AsyncConnection, on: date) -> set[tuple[str, str]]:
     """The (organization, flag) pairs whose latest event is dated after `on`: a scan of `on`
-    leaves them as they are (a fact of a later day, e.g. a late report, decided them)."""
+    leaves them as they are (a fact of a later day, e.g. a late report, decided them; a scan
+    never records a day after today, app/day_scan.py)."""
     q = select(f.c.organization_id, f.c.flag).where(f.c.as_of > on)
     return {(r.organization_id, r.flag) for r in await conn.execute(q)}
 

@@ -3,7 +3,7 @@
 The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`,
 `notifier_ratings`) is what the consumer writes (services/notifier/consumers/registry.py) and
 the scans read; `zombie_flags` and `notifier_reminders` are the read models of the notifier's
-own events, written with them in one transaction.
+own events, written with them in one transaction; `notifier_scans` the days scans recorded.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from shared.tables import BigId
+from shared.tables import BigId, UtcDateTime
 
 metadata = MetaData()
 
@@ -116,6 +116,17 @@ reminders = Table(
     UniqueConstraint("organization_id", "reminder", "period", name="uq_notifier_reminders_key"),
     Index("ix_notifier_reminders_division", "division", "reminder"),
     sqlite_autoincrement=True,
+)
+
+# One row per day a scan recorded (app/day_scan.py): the latest is the day the flags mean, and
+# a scan of an earlier day records nothing.
+scans = Table(
+    "notifier_scans",
+    metadata,
+    Column("on", Date, primary_key=True),
+    Column("client", String(200), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),  # None: it is running, or it stopped half-way
 )
 
 PROJECTION_TABLES = (organizations, reports, disposals, ratings)

@@ -133,7 +133,8 @@ class ScanCreate(BaseModel):
     on: date = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
-        description="the day the register is judged on (past or future, 1900 to 2999)",
+        description="the day the register is judged on, up to today on the service's clock "
+        "(a later day: 422 scan-day-in-future)",
         json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
     )
 
@@ -156,6 +157,8 @@ class ScanRead(BaseModel):
                         "rectification_due_soon": 1,
                         "rectification_overdue": 0,
                     },
+                    "recorded": True,
+                    "latest_scan": "2025-06-01",
                 }
             ]
         }
@@ -168,3 +171,8 @@ class ScanRead(BaseModel):
     signals_raised: int
     signals_cleared: int
     reminders: dict[str, int] = Field(description="reminders this scan raised, by kind")
+    recorded: bool = Field(
+        description="false: the day is before the latest scan; its candidates are counted, "
+        "nothing is raised or cleared"
+    )
+    latest_scan: date | None = Field(description="the latest day a scan recorded, this one too")

@@ -3,9 +3,10 @@ the differences recorded as events (zombie_flagged / zombie_cleared, and each si
 
 A scan of a day already scanned finds the flags as it left them and records nothing; a scan
 never undoes a flag's event of a later day (a late report cleared it on the 10th: a scan of
-the 1st leaves it cleared). Scans
-run one at a time in a process (the schedule and on-demand ones share the lock); the flags'
-stream versions refuse a concurrent writer elsewhere.
+the 1st leaves it cleared). Which days may record is app/day_scan.py's to decide; `judge`
+answers for any day and records nothing. Scans run one at a time in a process (the schedule
+and on-demand ones share the lock); the flags' stream versions refuse a concurrent writer
+elsewhere.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ class Scanner:
     config: ZombieConfig
     codec: EventCodec
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def judge(self, on: date) -> ScanResult:
+        """The candidates on `on`, recording nothing (a day before the latest scan)."""
+        async with self.store.engine.connect() as conn:
+            found = await scan_sql.candidates(conn, on, self.config)
+        return ScanResult(on, len(found), 0, 0, 0, 0)
 
     async def scan(self, on: date, *, client: str = "notifier") -> ScanResult:
         async with self.lock:
