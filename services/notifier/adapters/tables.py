@@ -42,8 +42,9 @@ organizations = Table(
     Column("charity_year", Integer),
     Column("supervised", Boolean, nullable=False),  # has a 业务主管单位
     Column("revoked_on", Date),
-    Column("revoked_by", String(30)),  # registration_revoked (撤销) or certificate_revoked (吊销)
-    Column("deregistered_on", Date),  # 注销
+    # registration_revoked (撤销), certificate_revoked (吊销), filing_cancelled (撤销备案)
+    Column("revoked_by", String(30)),
+    Column("deregistered_on", Date),  # 注销, or 注销备案 of a community organization
     Column("ended_on", Date),  # the first of them: from then on it owes no report
     Index("ix_notifier_organizations_division", "division"),
 )

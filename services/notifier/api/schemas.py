@@ -46,7 +46,10 @@ class MissedYearRead(BaseModel):
 
 
 class DisposalRead(BaseModel):
-    kind: str = Field(description="限期整改, 撤销登记, 吊销登记证书 or 注销登记")
+    kind: str = Field(
+        description="限期整改, 撤销登记, 吊销登记证书 or 注销登记; for a community organization "
+        "撤销备案 or 注销备案"
+    )
     on: date
     due_on: date | None = Field(None, description="限期整改: the day it must be rectified by")
     completed_on: date | None = Field(None, description="限期整改: the day it was completed")

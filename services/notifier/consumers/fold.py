@@ -15,6 +15,7 @@ from shared.contracts.registry import (
     CommunityOrganizationFiled,
     Deregistered,
     DisposalOrdered,
+    FilingCancelled,
     OrganizationRegistered,
     RatingChanged,
     RectificationCompleted,
@@ -32,6 +33,7 @@ CHANGES_ORGANIZATION = (
     RegistrationRevoked,
     CertificateRevoked,
     Deregistered,
+    FilingCancelled,
 )
 
 
@@ -130,6 +132,13 @@ class Fold:
                 row["deregistered_on"] = data.deregistered_on
                 row["ended_on"] = row.get("ended_on") or data.deregistered_on
                 self.facts[org] = (data.deregistered_on, event.id)
+            case FilingCancelled():  # a community organization's 注销备案 or 撤销备案: its end
+                if data.how == "revocation":
+                    row["revoked_on"], row["revoked_by"] = data.cancelled_on, event.event_type
+                else:
+                    row["deregistered_on"] = data.cancelled_on
+                row["ended_on"] = row.get("ended_on") or data.cancelled_on
+                self.facts[org] = (data.cancelled_on, event.id)
 
 
 def registration(event: Delivered) -> tuple[str, str, date, str, str, bool] | None:

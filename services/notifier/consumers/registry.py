@@ -1,6 +1,6 @@
-"""The notifier's projection of REGISTRY: organizations, their reports, ends, disposals and
-latest rating, as the zombie and reminder scans read them; a late report or an end clears a
-flag in the same transaction.
+"""The notifier's projection of REGISTRY: organizations, their reports, ends (撤销, 吊销, 注销;
+注销备案 / 撤销备案 of a community organization), disposals and latest rating, as the zombie
+and reminder scans read them; a late report or an end clears a flag in the same transaction.
 
 A batch is applied at once: the stored rows its changes touch are read in two queries, the
 events are folded over them in stream order (fold.py), and the rows made or changed are
@@ -42,6 +42,7 @@ EVENTS = (
     "registration_revoked",
     "certificate_revoked",
     "deregistered",
+    "filing_cancelled",
     "disposal_ordered",
     "rectification_completed",
     "rating_changed",

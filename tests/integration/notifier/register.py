@@ -102,7 +102,13 @@ def generate(n: int, seed: int = 15) -> list[Generated]:
         ended = None
         if rng.random() < 0.1:
             ended = _day(rng, registered + timedelta(days=1), 365 * 6)
-            if rng.random() < 0.5:
+            revoked = rng.random() < 0.5
+            if kind == "community_org":  # a filing ends: 撤销备案 or 注销备案
+                how = "revocation" if revoked else "deregistration"
+                events.append(
+                    r.FilingCancelled(organization_id=org, how=how, cancelled_on=ended, reason="x")
+                )
+            elif revoked:
                 events.append(
                     r.RegistrationRevoked(organization_id=org, revoked_on=ended, reason="x")
                 )
