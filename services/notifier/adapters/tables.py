@@ -1,9 +1,10 @@
 """The notifier's tables: its projection of REGISTRY, and the flags and reminders it raised.
 
 The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`,
-`notifier_ratings`) is what the consumer writes (services/notifier/consumers/registry.py) and
-the scans read; `zombie_flags` and `notifier_reminders` are the read models of the notifier's
-own events, written with them in one transaction; `notifier_scans` the days scans recorded.
+`notifier_ratings`, `notifier_credit_facts`) is what the consumer writes
+(services/notifier/consumers/registry.py) and the scans read; `zombie_flags` and
+`notifier_reminders` are the read models of the notifier's own events, written with them in one
+transaction; `notifier_scans` the days scans recorded.
 """
 
 from __future__ import annotations
@@ -78,6 +79,18 @@ ratings = Table(
     Index("ix_notifier_ratings_valid_until", "valid_until"),
 )
 
+# The credit-list facts the unreachable signal reads (民政部令第60号): each day an organization
+# was found unreachable at its registered address (`unreachable`), and each day it was removed
+# from the 活动异常名录 (`abnormal_delisted`); the registry event that recorded it.
+credit_facts = Table(
+    "notifier_credit_facts",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("fact", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("event_id", String(64), nullable=False),
+)
+
 # One row per organization and flag (`zombie`, or a signal's name), flagged or cleared.
 zombie_flags = Table(
     "zombie_flags",
@@ -130,4 +143,4 @@ scans = Table(
     Column("finished_at", UtcDateTime()),  # None: it is running, or it stopped half-way
 )
 
-PROJECTION_TABLES = (organizations, reports, disposals, ratings)
+PROJECTION_TABLES = (organizations, reports, disposals, ratings, credit_facts)

@@ -64,7 +64,10 @@ class CandidateRead(BaseModel):
     kind: str
     division: str = Field(description="county (GB/T 2260) of the domicile")
     domicile: str
-    flag: str = Field(description="zombie, or a further signal (no_report_since_registration)")
+    flag: str = Field(
+        description="zombie, or a further signal (no_report_since_registration, "
+        "unreachable_at_address)"
+    )
     active: bool = Field(description="still flagged (false: cleared)")
     flagged_on: date = Field(description="the day of the scan that raised the flag")
     as_of: date = Field(description="the day of the flag's latest event")
@@ -73,7 +76,9 @@ class CandidateRead(BaseModel):
     )
     missed: list[MissedYearRead] = Field(description="the consecutive missed years, oldest first")
     cleared_on: date | None = None
-    cleared_reason: str | None = Field(None, description="late_report, ended or not_a_candidate")
+    cleared_reason: str | None = Field(
+        None, description="late_report, ended, delisted (the unreachable signal) or not_a_candidate"
+    )
     disposal: DisposalRead | None = Field(None, description="the bureau's latest decision, if any")
 
     @classmethod

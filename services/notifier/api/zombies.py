@@ -26,7 +26,7 @@ async def list_candidates(
     client: Reader,
     place: Place = None,
     flag: Annotated[
-        Literal["zombie", "no_report_since_registration"],
+        Literal["zombie", "no_report_since_registration", "unreachable_at_address"],
         Query(description="the zombie flag, or a further signal of the 2021 campaign"),
     ] = "zombie",
     state: Annotated[

@@ -21,10 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifier.adapters import scan_sql
 from services.notifier.adapters.flags_sql import ActiveFlag, active_flags, judged_after, record
+from services.notifier.adapters.tables import credit_facts as cf
 from services.notifier.adapters.tables import organizations as o
 from services.notifier.adapters.tables import reports as r
 from services.notifier.domain.flags import ZOMBIE, FlagChange
-from services.notifier.domain.zombie import NO_REPORT_SINCE_REGISTRATION, ZombieConfig, evidence_of
+from services.notifier.domain.zombie import (
+    NO_REPORT_SINCE_REGISTRATION,
+    UNREACHABLE_AT_ADDRESS,
+    ZombieConfig,
+    evidence_of,
+)
 from shared.contracts.notifier import ClearReason
 from shared.eventstore.codec import EventCodec
 from shared.eventstore.model import EventMetadata
@@ -62,10 +68,19 @@ class Scanner:
                 found = {
                     c.organization_id: c for c in await scan_sql.candidates(conn, on, self.config)
                 }
-                signal = await scan_sql.no_report_since_registration(conn, on, self.config)
+                holding = {
+                    NO_REPORT_SINCE_REGISTRATION: await scan_sql.no_report_since_registration(
+                        conn, on, self.config
+                    ),
+                    UNREACHABLE_AT_ADDRESS: await scan_sql.unreachable_at_address(
+                        conn, on, self.config
+                    ),
+                }
                 flags = await active_flags(conn)
                 zombie_changes = await self._zombie_changes(conn, on, found, flags)
-                signal_changes = await self._signal_changes(conn, on, signal, flags)
+                signal_changes: list[FlagChange] = []
+                for name, holds in holding.items():
+                    signal_changes += await self._signal_changes(conn, on, name, holds, flags)
                 later = await judged_after(conn, on)
             changes = [
                 c
@@ -124,16 +139,16 @@ class Scanner:
         self,
         conn: AsyncConnection,
         on: date,
+        name: str,
         holding: dict[str, str],
         flags: dict[tuple[str, str], ActiveFlag],
     ) -> list[FlagChange]:
-        name = NO_REPORT_SINCE_REGISTRATION
         raised = {org for org, flag in flags if flag == name}
         changes = [
             FlagChange(org, name, holding[org], on, True) for org in sorted(holding.keys() - raised)
         ]
         gone = sorted(raised - holding.keys())
-        reasons = await clear_reasons(conn, on, gone)
+        reasons = await clear_reasons(conn, on, gone, unreachable=name == UNREACHABLE_AT_ADDRESS)
         for org in gone:
             division = flags[(org, name)].division
             changes.append(FlagChange(org, name, division, on, False, reason=reasons[org]))
@@ -141,19 +156,22 @@ class Scanner:
 
 
 async def clear_reasons(
-    conn: AsyncConnection, on: date, organizations: Sequence[str]
+    conn: AsyncConnection, on: date, organizations: Sequence[str], *, unreachable: bool = False
 ) -> dict[str, ClearReason]:
-    """Why each organization no longer meets a rule on `on`: ended, reported, or neither."""
+    """Why each organization no longer meets a rule on `on`: ended, reported (for the
+    unreachable signal: removed from the 活动异常名录), or neither."""
     out: dict[str, ClearReason] = {org: "not_a_candidate" for org in organizations}
+    fact = (
+        select(cf.c.organization_id).where(cf.c.fact == "abnormal_delisted", cf.c.day <= on)
+        if unreachable
+        else select(r.c.organization_id).where(r.c.submitted_on <= on)
+    )
+    reason: ClearReason = "delisted" if unreachable else "late_report"
     for i in range(0, len(organizations), 500):
         batch = list(organizations[i : i + 500])
         q = select(o.c.organization_id).where(o.c.organization_id.in_(batch))
-        reported = await conn.execute(
-            q.where(
-                o.c.organization_id.in_(select(r.c.organization_id).where(r.c.submitted_on <= on))
-            )
-        )
-        out |= {row.organization_id: "late_report" for row in reported}
+        reported = await conn.execute(q.where(o.c.organization_id.in_(fact)))
+        out |= {row.organization_id: reason for row in reported}
         ended = await conn.execute(q.where(o.c.ended_on <= on))
         out |= {row.organization_id: "ended" for row in ended}
     return out
