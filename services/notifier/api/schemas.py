@@ -106,6 +106,8 @@ class CandidatePage(BaseModel):
     next_after: str | None = Field(None, description="pass as `after` for the next page")
 
 
+# The Ya'an plan's three batches of the 清理 campaign, "注销一批、整改一批、激活一批"
+# (seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四), 整治"僵尸型"社会组织).
 class DistrictCount(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -125,7 +127,7 @@ class DistrictCount(BaseModel):
     candidates: int = Field(description="flagged now")
     rectifying: int = Field(description="flagged, with a 限期整改 not yet completed (整改一批)")
     activated: int = Field(description="cleared by a late report (激活一批)")
-    removed: int = Field(description="cleared by an end: 撤销, 吊销 or 注销 (清除一批)")
+    removed: int = Field(description="cleared by an end: 撤销, 吊销 or 注销 (注销一批)")
 
 
 class CountsRead(BaseModel):

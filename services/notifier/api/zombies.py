@@ -1,4 +1,6 @@
-"""Zombie candidates by place, with their evidence and the bureau's disposal; counts by district."""
+"""Zombie candidates by place, with their evidence and the bureau's disposal; counts by district
+for the campaign's three batches, "注销一批、整改一批、激活一批" (Ya'an plan,
+seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四), 整治"僵尸型"社会组织)."""
 
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ async def list_candidates(
 
 @router.get("/counts", responses=FORBIDDEN)
 async def counts(notifier: NotifierDep, client: Reader, place: Place = None) -> CountsRead:
-    """For the 清理 campaign (清除一批、整改一批、激活一批): counts per district."""
+    """For the 清理 campaign (注销一批、整改一批、激活一批): counts per district."""
     where = area(client, place)
     rows = await notifier.queries.counts(place=where)
     return CountsRead(place=where, districts=[DistrictCount(**r) for r in rows])
