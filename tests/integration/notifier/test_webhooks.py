@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -43,14 +44,15 @@ class World:
     hooks: str  # the receiver's base URL
 
 
-@pytest.fixture
-async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[World]:
+@asynccontextmanager
+async def served(notifier_url: str, nats_url: str, schedule: str) -> AsyncIterator[World]:
+    """The notifier and a receiver served, deliveries retried on `schedule` (no jitter)."""
     receiver = Receiver()
     settings = NotifierSettings(
         database_url=notifier_url,
-        nats_url=nats_server.url,
+        nats_url=nats_url,
         scan_enabled=False,
-        webhook_schedule="0,0.3,0.3",
+        webhook_schedule=schedule,
         webhook_jitter=0,
         webhook_timeout_seconds=0.5,
         webhook_poll_seconds=0.1,
@@ -60,7 +62,13 @@ async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[Wor
         serve(create_app(settings)) as base,
         httpx.AsyncClient(base_url=base, headers=DEV) as api,
     ):
-        yield World(api, base, notifier_url, nats_server.url, receiver, hooks)
+        yield World(api, base, notifier_url, nats_url, receiver, hooks)
+
+
+@pytest.fixture
+async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[World]:
+    async with served(notifier_url, nats_server.url, "0,0.3,0.3") as w:
+        yield w
 
 
 async def candidates(db: str, *ids: str, division: str = "420106") -> None:
@@ -155,6 +163,25 @@ async def test_a_failing_then_slow_receiver_gets_the_event_once_after_three_atte
     assert [a["attempt"] for a in detail["log"]] == [1, 2, 3]
     r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
     assert r.status_code == 409 and r.json()["type"] == "urn:socorg:problem:delivery-not-dead"
+
+
+async def test_a_retry_after_is_honoured_on_the_live_path(
+    notifier_url: str, nats_server: NatsServer
+) -> None:
+    # The schedule would retry 0.2 s after a failure; the receiver asks for 2 s (and the
+    # schedule's longest wait, 3 s, lets the ask stand).
+    async with served(notifier_url, nats_server.url, "0,0.2,0.2,3") as w:
+        w.receiver.scripts["/hooks/busy"] = ["503+2"]
+        sub = await subscribe(w, "busy")
+        await candidates(w.db, "org-1")
+        await scan(w)
+        [delivery] = await settled(w, sub["id"])
+        assert delivery["state"] == "delivered" and delivery["attempts"] == 2
+        log = (await w.api.get(f"/v1/subscriptions/{sub['id']}/attempts")).json()["items"]
+        assert [a["status"] for a in log] == [503, 200]
+        first, second = (datetime.fromisoformat(a["at"]) for a in log)
+        answered = first + timedelta(milliseconds=log[0]["latency_ms"])
+        assert second - answered >= timedelta(seconds=2)  # spacing, not speed: never sooner
 
 
 async def test_410_gone_disables_the_subscription(world: World) -> None:
