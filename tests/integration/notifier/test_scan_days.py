@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
+from typing import Any
 
 import httpx
 import pytest
@@ -153,3 +154,22 @@ async def test_an_earlier_day_after_a_later_one_changes_nothing(served: Served) 
     later = (await served.api.post("/v1/scans", json={"on": "2026-06-15"})).json()
     assert (later["flagged"], later["cleared"], later["recorded"]) == (2, 1, True)
     assert await flagged(served.db) == {"a", "c", "d"}
+
+
+async def test_the_daily_scan_runs_on_the_services_clock(
+    notifier_url: str, nats_server: NatsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.notifier import main
+
+    scheduled: dict[str, Any] = {}
+
+    async def schedule(at: time, job: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        scheduled.update(kwargs, job=job)
+
+    monkeypatch.setattr(main, "daily", schedule)
+    clock = FixedClock(TODAY)
+    settings = NotifierSettings(database_url=notifier_url, nats_url=nats_server.url)
+    async with serve(create_app(settings, clock=clock)):
+        assert scheduled["clock"] is clock
+        done = await scheduled["job"](clock.today())
+    assert done.recorded and done.latest == TODAY
