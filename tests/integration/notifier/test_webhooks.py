@@ -201,6 +201,55 @@ async def test_410_gone_disables_the_subscription(world: World) -> None:
     assert len(await deliveries(w, sub["id"])) == 1
 
 
+async def test_a_dead_delivery_of_a_disabled_subscription_is_redelivered_once_re_enabled(
+    world: World,
+) -> None:
+    w = world
+    w.receiver.scripts["/hooks/gone"] = ["410"]
+    sub = await subscribe(w, "gone")
+    await candidates(w.db, "org-1")
+    await scan(w)
+    [delivery] = await settled(w, sub["id"])
+    r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
+    assert r.status_code == 409, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["type"] == "urn:socorg:problem:subscription-disabled"
+    assert "410" in r.json()["detail"]
+    assert (await w.api.get(f"/v1/deliveries/{delivery['id']}")).json()["state"] == "dead"
+    r = await w.api.patch(f"/v1/subscriptions/{sub['id']}", json={"active": True})
+    assert r.status_code == 200, r.text
+    r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
+    assert r.status_code == 200 and r.json()["state"] == "pending"
+    [again] = await settled(w, sub["id"])
+    assert again["state"] == "delivered"
+    assert len(w.receiver.at("/hooks/gone")) == 2
+
+
+async def test_another_key_cannot_read_or_redeliver_a_delivery_it_does_not_own(
+    world: World,
+) -> None:
+    w = world
+    w.receiver.scripts["/hooks/mine"] = ["500", "500", "500"]
+    sub = await subscribe(w, "mine")
+    await candidates(w.db, "org-1")
+    await scan(w)
+    [delivery] = await settled(w, sub["id"])
+    assert delivery["state"] == "dead"
+    engine = make_async_engine(w.db)
+    _, other = await KeyStore(engine).create(name="另一系统", scopes=["notifier:subscribe"])
+    await engine.dispose()
+    async with httpx.AsyncClient(base_url=w.base, headers={"X-API-Key": other}) as stranger:
+        for r in (
+            await stranger.get(f"/v1/deliveries/{delivery['id']}"),
+            await stranger.post(f"/v1/deliveries/{delivery['id']}/redeliver"),
+        ):
+            assert r.status_code == 404, r.text
+            assert r.json()["type"] == "urn:socorg:problem:unknown-delivery"
+        assert (await stranger.get("/v1/deliveries")).json()["items"] == []
+    assert (await w.api.get(f"/v1/deliveries/{delivery['id']}")).json()["state"] == "dead"
+    assert len(w.receiver.at("/hooks/mine")) == 3
+
+
 async def test_after_the_last_attempt_a_delivery_is_dead_and_can_be_redelivered(
     world: World,
 ) -> None:
