@@ -9,7 +9,7 @@ written back in a few multi-row statements per table (stored rows deleted, then 
 and changed row inserted). A single event is a batch of one. It reads only the subjects it
 needs. Derived columns (`first_year`) follow the notifier's
 settings at the time an event is applied: after changing the reporting settings, rebuild
-the projection (POST /v1/consumers/{name}/rebuild).
+the projection (POST /v1/projections/{name}/rebuild).
 """
 
 from __future__ import annotations
