@@ -32,7 +32,8 @@ console = Console()
 
 def zombie_scan(
     on: Annotated[
-        str | None, typer.Option(help="the day judged, YYYY-MM-DD (default: today, Shanghai)")
+        str | None,
+        typer.Option(help="the day judged, YYYY-MM-DD, up to today (default: today, Shanghai)"),
     ] = None,
 ) -> None:
     """Scan the register on a day: zombie flags raised and cleared, reminders raised, as events."""

@@ -1,4 +1,5 @@
-"""Scans on demand: the zombie rule and the reminders over the whole register on any day."""
+"""Scans on demand: the zombie rule and the reminders over the whole register on a day up to
+today (app/day_scan.py: which days record)."""
 
 from __future__ import annotations
 
