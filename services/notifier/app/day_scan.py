@@ -88,7 +88,7 @@ class DayScan:
         if latest is not None and on < latest:
             judged = await self.zombies.judge(on)
             return DayScanned(judged, RemindersRaised(on, dict.fromkeys(KINDS, 0)), False, latest)
-        zombies = await self.zombies.scan(on, client=client)
+        zombies = await self.zombies.scan(on, client=client, today=self.clock.today())
         reminders = await self.reminders.scan(on, client=client)
         async with engine.begin() as conn:
             await scans_sql.finished(conn, on, at=datetime.now(UTC))

@@ -62,7 +62,11 @@ class Scanner:
             found = await scan_sql.candidates(conn, on, self.config)
         return ScanResult(on, len(found), 0, 0, 0, 0)
 
-    async def scan(self, on: date, *, client: str = "notifier") -> ScanResult:
+    async def scan(
+        self, on: date, *, client: str = "notifier", today: date | None = None
+    ) -> ScanResult:
+        """Record the changes of `on`; `today` (the service's): a flag dated after it is
+        judged again (flags_sql.judged_after)."""
         async with self.lock:
             async with self.store.engine.connect() as conn:
                 found = {
@@ -81,7 +85,7 @@ class Scanner:
                 signal_changes: list[FlagChange] = []
                 for name, holds in holding.items():
                     signal_changes += await self._signal_changes(conn, on, name, holds, flags)
-                later = await judged_after(conn, on)
+                later = await judged_after(conn, on, today=today)
             changes = [
                 c
                 for c in zombie_changes + signal_changes

@@ -20,11 +20,13 @@ from services.notifier.adapters.tables import (
     scans,
     zombie_flags,
 )
+from services.notifier.bootstrap import bootstrap
 from services.notifier.domain.zombie import Record, ZombieConfig, first_required_year
 from services.notifier.main import create_app
 from services.notifier.settings import NotifierSettings
 from shared.clock import FixedClock
 from shared.db import make_async_engine
+from shared.eventstore.sql import SqlEventStore
 from shared.settings import DEV_API_KEY
 from shared.tables import events
 from tests.conftest import NatsServer
@@ -173,3 +175,26 @@ async def test_the_daily_scan_runs_on_the_services_clock(
         assert scheduled["clock"] is clock
         done = await scheduled["job"](clock.today())
     assert done.recorded and done.latest == TODAY
+
+
+async def test_a_flag_left_by_a_scan_of_a_future_day_is_judged_again_today(
+    notifier_url: str,
+) -> None:
+    # Before future days were refused, a scan of 2030 flagged organizations that report on
+    # time today; their flags, dated 2030, were out of reach of every scan until then.
+    reported = {y: date(y + 1, 3, 1) for y in range(2019, 2025)}
+    await organization(notifier_url, "x", reported)
+    engine = make_async_engine(notifier_url)
+    notifier = bootstrap(
+        store=SqlEventStore(engine, max_event_bytes=256 * 1024),
+        config=ZombieConfig(),
+        clock=FixedClock(TODAY),
+    )
+    try:
+        early = await notifier.scanner.scan(date(2030, 6, 1))  # as the old code let it
+        assert early.flagged == 1 and await flagged(notifier_url) == {"x"}
+        today = await notifier.day_scan.run(TODAY)
+        assert (today.zombies.cleared, today.recorded) == (1, True)
+        assert await flagged(notifier_url) == set()
+    finally:
+        await engine.dispose()
