@@ -86,7 +86,10 @@ def bootstrap(
     return Notifier(
         scanner=scanner,
         day_scan=DayScan(
-            scanner, reminder_scan, Lease(store.engine, "scan:notifier", holder, SCAN_LEASE_TTL)
+            scanner,
+            reminder_scan,
+            Lease(store.engine, "scan:notifier", holder, SCAN_LEASE_TTL),
+            clock,
         ),
         queries=NotifierQueries(engine=store.engine, config=config),
         reminders=ReminderQueries(engine=store.engine),

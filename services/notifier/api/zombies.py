@@ -1,4 +1,6 @@
-"""Zombie candidates by place, with their evidence and the bureau's disposal; counts by district."""
+"""Zombie candidates by place, with their evidence and the bureau's disposal; counts by district
+for the campaign's three batches, "注销一批、整改一批、激活一批" (Ya'an plan,
+seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四), 整治"僵尸型"社会组织)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ async def list_candidates(
     client: Reader,
     place: Place = None,
     flag: Annotated[
-        Literal["zombie", "no_report_since_registration"],
+        Literal["zombie", "no_report_since_registration", "unreachable_at_address"],
         Query(description="the zombie flag, or a further signal of the 2021 campaign"),
     ] = "zombie",
     state: Annotated[
@@ -54,7 +56,7 @@ async def list_candidates(
 
 @router.get("/counts", responses=FORBIDDEN)
 async def counts(notifier: NotifierDep, client: Reader, place: Place = None) -> CountsRead:
-    """For the 清理 campaign (清除一批、整改一批、激活一批): counts per district."""
+    """For the 清理 campaign (注销一批、整改一批、激活一批): counts per district."""
     where = area(client, place)
     rows = await notifier.queries.counts(place=where)
     return CountsRead(place=where, districts=[DistrictCount(**r) for r in rows])
