@@ -8,9 +8,6 @@ the spec builds the projection once the platform is up. Nothing else builds them
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -39,7 +36,8 @@ from services.evaluation.domain.eligibility import LocalitySwitches, eligibility
 from services.evaluation.domain.follow_up import DEFAULT_SHARE
 from shared.clock import Clock
 from shared.eventstore.sql import SqlEventStore
-from shared.outbox.lease import Lease
+from shared.outbox.lease import Lease, this_process
+from shared.outbox.worker import LeasedWorker
 from shared.rules.reporting import NATIONAL
 
 EXPIRY_LEASE = "scan:evaluation-expiry"  # one replica scans at a time (docs/evaluation.md)
@@ -55,7 +53,7 @@ class Evaluation:
     workflow: WorkflowHandlers
     rounds: WorkflowQueries
     catalogue: Catalogue
-    recorder: RegistryRecorder
+    recorder: LeasedWorker  # the sender of ratings to the registry
     registry_records: RegistryRecordDesk
     reactions: ReactionHandlers
     publicity: PublicityQueries
@@ -77,14 +75,14 @@ def bootstrap(
     records = SqlRecords(store.engine)
     registry_records = SqlRegistryRecords(store.engine)
     config = recorder or RecorderConfig()
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    sender = RegistryRecorder(
-        records=registry_records,
-        registry=registry,
+    holder = this_process()
+    sender = LeasedWorker(
+        name="registry records",
         lease=Lease(
             store.engine, "registry:evaluation", holder, timedelta(seconds=config.lease_ttl)
         ),
-        config=config,
+        send=RegistryRecorder(records=registry_records, registry=registry, config=config).send_due,
+        poll=config.poll,
     )
     evaluation_store = SqlEvaluationStore(store)
     index = SqlWorkflowIndex(store.engine)

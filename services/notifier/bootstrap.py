@@ -6,22 +6,20 @@ the CLI calls it on an engine of its own. Nothing else builds them.
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from services.notifier.adapters.webhook_http import DnsResolver, HttpxSender
 from services.notifier.app.day_scan import DayScan
 from services.notifier.app.deliveries import Deliveries
-from services.notifier.app.delivery import DeliveryWorker
+from services.notifier.app.delivery import Deliverer
 from services.notifier.app.queries import NotifierQueries
 from services.notifier.app.reminder_queries import ReminderQueries
 from services.notifier.app.reminders import ReminderScan
 from services.notifier.app.scan import Scanner
 from services.notifier.app.subscriptions import Subscriptions
 from services.notifier.app.webhook_config import WebhookConfig
+from services.notifier.app.webhook_metrics import IS_SENDER
 from services.notifier.app.webhook_ports import Resolver, WebhookSender
 from services.notifier.consumers.registry import RegistryProjection
 from services.notifier.domain.reminders import ReminderConfig
@@ -29,8 +27,9 @@ from services.notifier.domain.zombie import ZombieConfig
 from shared.clock import SHANGHAI, Clock
 from shared.eventstore.codec import EventCodec
 from shared.eventstore.sql import SqlEventStore
-from shared.outbox.lease import Lease
+from shared.outbox.lease import Lease, this_process
 from shared.outbox.reader import OutboxReader
+from shared.outbox.worker import LeasedWorker
 
 CODEC = EventCodec("notifier", SHANGHAI)
 SCAN_LEASE_TTL = timedelta(minutes=5)  # renewed every third of it while a scan runs
@@ -48,7 +47,7 @@ class Notifier:
     clock: Clock
     subscriptions: Subscriptions
     deliveries: Deliveries
-    worker: DeliveryWorker
+    worker: LeasedWorker  # the webhook deliveries
 
 
 def bootstrap(
@@ -63,22 +62,34 @@ def bootstrap(
 ) -> Notifier:
     webhooks = webhooks or WebhookConfig()
     resolver = resolver or DnsResolver()
-    worker = DeliveryWorker(
+    holder = this_process()
+    deliverer = Deliverer(
         engine=store.engine,
         reader=OutboxReader(store, CODEC.producer),  # bodies as the relay publishes them
         sender=sender or HttpxSender(),
         resolver=resolver,
         config=webhooks,
     )
+    worker = LeasedWorker(
+        name="webhook deliveries",
+        lease=Lease(
+            store.engine, "webhooks:notifier", holder, timedelta(seconds=webhooks.lease_ttl)
+        ),
+        send=deliverer.send_due,
+        poll=webhooks.poll,
+        on_lead=IS_SENDER.set,
+    )
     scanner = Scanner(store=store, config=config, codec=CODEC)
     reminder_scan = ReminderScan(
         store=store, zombie=config, config=reminders or ReminderConfig(), codec=CODEC
     )
-    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     return Notifier(
         scanner=scanner,
         day_scan=DayScan(
-            scanner, reminder_scan, Lease(store.engine, "scan:notifier", holder, SCAN_LEASE_TTL)
+            scanner,
+            reminder_scan,
+            Lease(store.engine, "scan:notifier", holder, SCAN_LEASE_TTL),
+            clock,
         ),
         queries=NotifierQueries(engine=store.engine, config=config),
         reminders=ReminderQueries(engine=store.engine),

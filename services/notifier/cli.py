@@ -14,7 +14,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from services.notifier.app.day_scan import FIRST_DAY, LAST_DAY, DayScanned, ScanRunning
+from services.notifier.app.day_scan import (
+    FIRST_DAY,
+    LAST_DAY,
+    DayScanned,
+    ScanDayInFuture,
+    ScanRunning,
+)
 from services.notifier.bootstrap import bootstrap
 from services.notifier.settings import NotifierSettings
 from shared.clock import ShanghaiClock
@@ -26,7 +32,8 @@ console = Console()
 
 def zombie_scan(
     on: Annotated[
-        str | None, typer.Option(help="the day judged, YYYY-MM-DD (default: today, Shanghai)")
+        str | None,
+        typer.Option(help="the day judged, YYYY-MM-DD, up to today (default: today, Shanghai)"),
     ] = None,
 ) -> None:
     """Scan the register on a day: zombie flags raised and cleared, reminders raised, as events."""
@@ -41,7 +48,16 @@ def zombie_scan(
     except ScanRunning as running:
         console.print(f"not scanned: {running}; try again later", highlight=False)
         raise typer.Exit(1) from None
+    except ScanDayInFuture as future:
+        raise typer.BadParameter(f"--on: {future}") from None
     result = done.zombies
+    if not done.recorded:
+        console.print(
+            f"{result.on}: {result.candidates} candidates; nothing recorded (the latest scan "
+            f"recorded {done.latest}: a scan of an earlier day only answers)",
+            highlight=False,
+        )
+        return
     console.print(
         f"{result.on}: {result.candidates} candidates; flagged {result.flagged}, cleared "
         f"{result.cleared}; signals raised {result.signals_raised}, cleared "

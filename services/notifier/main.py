@@ -31,10 +31,11 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
     @asynccontextmanager
     async def notifier_parts(app: FastAPI, platform: Platform) -> AsyncIterator[None]:
         sender = HttpxSender()
+        today = clock or ShanghaiClock()  # the scans judge by it, the daily one too
         notifier = bootstrap(
             store=platform.store,
             config=config,
-            clock=clock or ShanghaiClock(),
+            clock=today,
             webhooks=settings.webhooks(),
             reminders=settings.reminders(),
             sender=sender,
@@ -43,7 +44,13 @@ def create_app(settings: NotifierSettings | None = None, *, clock: Clock | None 
         scan = None
         if settings.scan_enabled:
             scan = asyncio.create_task(
-                daily(settings.scan_time, notifier.day_scan.run, "scan", elsewhere=(ScanRunning,)),
+                daily(
+                    settings.scan_time,
+                    notifier.day_scan.run,
+                    "scan",
+                    elsewhere=(ScanRunning,),
+                    clock=today,
+                ),
                 name="daily-scan",
             )
         worker = None

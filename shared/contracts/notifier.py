@@ -10,10 +10,11 @@ from pydantic import Field
 from shared.contracts.base import EventData, contract
 
 # Why a flag was cleared: a report filed (late) for a year of the run, the organization's
-# end (撤销, 吊销, 注销), or a scan on a day it no longer met the rule (e.g. an earlier day).
-ClearReason = Literal["late_report", "ended", "not_a_candidate"]
+# end (撤销, 吊销, 注销; 注销备案 / 撤销备案), its removal from the 活动异常名录 (the
+# unreachable signal: the bureau found it again), or a scan on a day it no longer met the rule.
+ClearReason = Literal["late_report", "ended", "delisted", "not_a_candidate"]
 # The 2021 campaign's further signals (民发〔2021〕63号) the register has the facts of.
-Signal = Literal["no_report_since_registration"]
+Signal = Literal["no_report_since_registration", "unreachable_at_address"]
 
 
 class MissedYearData(EventData):
@@ -61,7 +62,8 @@ class ZombieCleared(EventData):
     "notifier",
     "zombie_signal_raised",
     1,
-    "a further 僵尸型 signal of the 2021 campaign (e.g. no report since registration)",
+    "a further 僵尸型 signal of the 2021 campaign (no report since registration; unreachable "
+    "at the registered address)",
     act_date="as_of",
 )
 class ZombieSignalRaised(EventData):

@@ -1,11 +1,15 @@
 """A lease in the service's database: at most one holder at a time, taken over on expiry.
 
-Used so that only one replica's relay publishes. The holder renews well before expiry; a
-holder that dies stops renewing and another replica takes over after `ttl`.
+Used so that only one replica's relay publishes, and one sends (shared.outbox.worker) or
+scans. The holder renews well before expiry; a holder that dies stops renewing and another
+replica takes over after `ttl`.
 """
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, or_, update
@@ -14,6 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import WRITE
 from shared.tables import leases
+
+
+def this_process() -> str:
+    """A holder name for this process: host, pid, and a tag telling a reused pid apart."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Lease:

@@ -3,15 +3,14 @@ the evaluation's service key; 2xx finishes a record, no answer or 5xx tries it a
 back-off, any other 4xx parks it with the registry's problem.
 
 Records are rows written with the event that decided them: a process killed at any point
-leaves them pending and the next sender (after a restart, or another replica) sends them. A
-lease (shared.outbox.lease, as the relay's) lets one replica send at a time. One killed
-between the registry's 2xx and its commit sends again: the registry answers the repeat 200,
-unchanged (idempotent by evaluation_id), so the rating is still recorded once.
+leaves them pending and the next sender (after a restart, or another replica) sends them.
+The rounds run in a shared.outbox.worker, under a lease that lets one replica send at a time.
+One killed between the registry's 2xx and its commit sends again: the registry answers the
+repeat 200, unchanged (idempotent by evaluation_id), so the rating is still recorded once.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from typing import Any
 
 from services.evaluation.app.ports import Due, RegistryClient, RegistryRecords
 from services.evaluation.domain.registry_record import outcome, retry_delay
-from shared.outbox.lease import Lease
+from shared.outbox.worker import Leading
 
 log = logging.getLogger("socorg.evaluation.registry")
 
@@ -34,68 +33,21 @@ class RecorderConfig:
 
 
 class RegistryRecorder:
+    """A round of the sender (shared.outbox.worker runs the rounds under the lease)."""
+
     def __init__(
-        self,
-        *,
-        records: RegistryRecords,
-        registry: RegistryClient,
-        lease: Lease,
-        config: RecorderConfig,
+        self, *, records: RegistryRecords, registry: RegistryClient, config: RecorderConfig
     ) -> None:
-        self.records, self.registry, self.lease, self.config = records, registry, lease, config
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._renewed_at = -config.lease_ttl
+        self.records, self.registry, self.config = records, registry, config
 
-    def kick(self) -> None:
-        """Look for due records now (a unit of work committed)."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-
-    async def run(self) -> None:
-        try:
-            while not self._stopping:
-                try:
-                    sent = await self.step()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # the database may be away: try again after a pause
-                    log.warning("registry records: a step failed", exc_info=True)
-                    sent = 0
-                if not sent:
-                    await self._idle()
-        finally:
-            await asyncio.shield(self.lease.release())
-
-    async def _idle(self) -> None:
-        self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), self.config.poll)
-        except TimeoutError:
-            pass
-
-    async def step(self) -> int:
-        """Send the records due now (if this process holds the lease); how many were tried."""
-        if not await self._lead():
-            return 0
+    async def send_due(self, leading: Leading) -> int:
+        """Send the records due now; how many were tried."""
         due = await self.records.due(datetime.now(UTC), self.config.batch_size)
         for record in due:
-            if self._stopping or not self.lease.held:  # lost meanwhile: the new holder sends
+            if not leading():  # the lease lost meanwhile, or a stop: the next holder sends
                 break
             await self._attempt(record)
         return len(due)
-
-    async def _lead(self) -> bool:
-        """Hold the lease, renewed every third of its time to live."""
-        now = asyncio.get_running_loop().time()
-        if self.lease.held and now - self._renewed_at < self.config.lease_ttl / 3:
-            return True
-        held = await self.lease.try_acquire()
-        self._renewed_at = now if held else -self.config.lease_ttl
-        return held
 
     async def _attempt(self, record: Due) -> None:
         answer = await self.registry.record_rating(record.organization_id, record.body)

@@ -51,10 +51,16 @@ async def active_flags(
     return found
 
 
-async def judged_after(conn: AsyncConnection, on: date) -> set[tuple[str, str]]:
+async def judged_after(
+    conn: AsyncConnection, on: date, *, today: date | None = None
+) -> set[tuple[str, str]]:
     """The (organization, flag) pairs whose latest event is dated after `on`: a scan of `on`
-    leaves them as they are (a fact of a later day, e.g. a late report, decided them)."""
+    leaves them as they are (a fact of a later day, e.g. a late report, decided them). Not
+    those dated after `today`: no day after today has come, so such a flag (left by a scan
+    of a future day, before app/day_scan.py refused them) is judged again."""
     q = select(f.c.organization_id, f.c.flag).where(f.c.as_of > on)
+    if today is not None:
+        q = q.where(f.c.as_of <= today)
     return {(r.organization_id, r.flag) for r in await conn.execute(q)}
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import date
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifier.adapters.tables import organizations, reports
+from services.notifier.adapters.tables import credit_facts, organizations, reports
 from services.notifier.domain.zombie import Record
 
 
@@ -19,7 +20,12 @@ async def records(
     """The records of `ids` (those on the projection), each with its division."""
     o = (tables or {}).get(organizations.name, organizations)
     r = (tables or {}).get(reports.name, reports)
+    c = (tables or {}).get(credit_facts.name, credit_facts)
     batch = sorted(ids)
+    facts: dict[tuple[str, str], list[date]] = {}
+    q_facts = select(c.c.organization_id, c.c.fact, c.c.day).where(c.c.organization_id.in_(batch))
+    for row in await conn.execute(q_facts):
+        facts.setdefault((row.organization_id, row.fact), []).append(row.day)
     filed: dict[str, dict[int, object]] = {}
     q = select(r.c.organization_id, r.c.year, r.c.submitted_on).where(
         r.c.organization_id.in_(batch)
@@ -35,6 +41,10 @@ async def records(
             ended_on=row.ended_on,
             filed=filed.get(row.organization_id, {}),  # type: ignore[arg-type]
             supervised=row.supervised,
+            unreachable=tuple(sorted(facts.get((row.organization_id, "unreachable"), []))),
+            abnormal_delisted=tuple(
+                sorted(facts.get((row.organization_id, "abnormal_delisted"), []))
+            ),
         )
         out[row.organization_id] = (record, row.division)
     return out

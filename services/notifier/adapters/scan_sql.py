@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifier.adapters.tables import credit_facts as cf
 from services.notifier.adapters.tables import organizations as o
 from services.notifier.adapters.tables import reports as r
 from services.notifier.domain.zombie import COMMUNITY, ZombieConfig, year_before
@@ -131,5 +132,35 @@ async def no_report_since_registration(
         found.c.reports.is_(None),
         found.c.first <= found.c.last_missed,
         found.c.registered_on < year_before(on),
+    )
+    return {row.organization_id: row.division for row in await conn.execute(q)}
+
+
+def _latest(fact: str, on: date, name: str) -> Select[tuple[object, ...]]:
+    """Each organization's latest day of a credit fact by `on`."""
+    return (
+        select(cf.c.organization_id, func.max(cf.c.day).label(name))
+        .where(cf.c.fact == fact, cf.c.day <= on)
+        .group_by(cf.c.organization_id)
+    )
+
+
+async def unreachable_at_address(
+    conn: AsyncConnection, on: date, config: ZombieConfig
+) -> dict[str, str]:
+    """Organizations (→ division) the rule counts on `on` that were found unreachable at the
+    registered address by then, with no removal from the 活动异常名录 on or after the latest
+    such day (domain/zombie.py `unreachable`)."""
+    counted = runs(on, config).subquery("runs")
+    found = _latest("unreachable", on, "found").subquery("found")
+    delisted = _latest("abnormal_delisted", on, "delisted").subquery("delisted")
+    q = (
+        select(counted.c.organization_id, counted.c.division)
+        .select_from(
+            counted.join(found, found.c.organization_id == counted.c.organization_id).outerjoin(
+                delisted, delisted.c.organization_id == counted.c.organization_id
+            )
+        )
+        .where(or_(delisted.c.delisted.is_(None), delisted.c.delisted < found.c.found))
     )
     return {row.organization_id: row.division for row in await conn.execute(q)}

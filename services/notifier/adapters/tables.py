@@ -1,9 +1,10 @@
 """The notifier's tables: its projection of REGISTRY, and the flags and reminders it raised.
 
 The projection (`notifier_organizations`, `notifier_reports`, `notifier_disposals`,
-`notifier_ratings`) is what the consumer writes (services/notifier/consumers/registry.py) and
-the scans read; `zombie_flags` and `notifier_reminders` are the read models of the notifier's
-own events, written with them in one transaction.
+`notifier_ratings`, `notifier_credit_facts`) is what the consumer writes
+(services/notifier/consumers/registry.py) and the scans read; `zombie_flags` and
+`notifier_reminders` are the read models of the notifier's own events, written with them in one
+transaction; `notifier_scans` the days scans recorded.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from shared.tables import BigId
+from shared.tables import BigId, UtcDateTime
 
 metadata = MetaData()
 
@@ -42,8 +43,9 @@ organizations = Table(
     Column("charity_year", Integer),
     Column("supervised", Boolean, nullable=False),  # has a 业务主管单位
     Column("revoked_on", Date),
-    Column("revoked_by", String(30)),  # registration_revoked (撤销) or certificate_revoked (吊销)
-    Column("deregistered_on", Date),  # 注销
+    # registration_revoked (撤销), certificate_revoked (吊销), filing_cancelled (撤销备案)
+    Column("revoked_by", String(30)),
+    Column("deregistered_on", Date),  # 注销, or 注销备案 of a community organization
     Column("ended_on", Date),  # the first of them: from then on it owes no report
     Index("ix_notifier_organizations_division", "division"),
 )
@@ -75,6 +77,18 @@ ratings = Table(
     Column("decided_on", Date, nullable=False),
     Column("valid_until", Date),  # the grade's last day in force
     Index("ix_notifier_ratings_valid_until", "valid_until"),
+)
+
+# The credit-list facts the unreachable signal reads (民政部令第60号): each day an organization
+# was found unreachable at its registered address (`unreachable`), and each day it was removed
+# from the 活动异常名录 (`abnormal_delisted`); the registry event that recorded it.
+credit_facts = Table(
+    "notifier_credit_facts",
+    metadata,
+    Column("organization_id", String(64), primary_key=True),
+    Column("fact", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("event_id", String(64), nullable=False),
 )
 
 # One row per organization and flag (`zombie`, or a signal's name), flagged or cleared.
@@ -118,4 +132,15 @@ reminders = Table(
     sqlite_autoincrement=True,
 )
 
-PROJECTION_TABLES = (organizations, reports, disposals, ratings)
+# One row per day a scan recorded (app/day_scan.py): the latest is the day the flags mean, and
+# a scan of an earlier day records nothing.
+scans = Table(
+    "notifier_scans",
+    metadata,
+    Column("on", Date, primary_key=True),
+    Column("client", String(200), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),  # None: it is running, or it stopped half-way
+)
+
+PROJECTION_TABLES = (organizations, reports, disposals, ratings, credit_facts)

@@ -77,7 +77,8 @@ async def _disposals(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, lis
 
 async def counts(conn: AsyncConnection, *, place: str | None) -> list[dict[str, Any]]:
     """By district: candidates now, those under a 限期整改 not completed, those cleared by a
-    late report (激活) and by an end (清除)."""
+    late report (激活) and by an end (注销): the Ya'an plan's "注销一批、整改一批、激活一批"
+    (seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四))."""
     ordered = exists().where(
         d.c.organization_id == f.c.organization_id,
         d.c.completed_on.is_(None),

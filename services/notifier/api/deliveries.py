@@ -49,7 +49,8 @@ async def get_delivery(
 
 @router.post("/{delivery_id}/redeliver", responses=FORBIDDEN | NOT_FOUND | NOT_DEAD)
 async def redeliver(delivery_id: int, notifier: NotifierDep, client: Subscriber) -> DeliveryRead:
-    """Send a dead delivery again, now, with a new round of the retry schedule."""
+    """Send a dead delivery again, now, with a new round of the retry schedule (its
+    subscription must be active: re-enable one a 410 disabled first)."""
     with problems():
         row = await notifier.deliveries.redeliver(client, delivery_id)
     notifier.worker.kick()

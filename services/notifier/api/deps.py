@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from services.notifier.bootstrap import Notifier
 from shared.http.auth import require
@@ -17,6 +17,11 @@ READ, SCAN, SUBSCRIBE = "notifier:read", "notifier:scan", "notifier:subscribe"
 BAD_BODY: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body cannot be parsed as JSON (problem+json)"}
 }
+
+# PostgreSQL text cannot hold NUL: an id or a cursor holding one is refused (422 validation)
+# before it reaches a query, and the schema says so.
+NUL_FREE = r"^[^\x00]*$"
+SubscriptionId = Annotated[str, Path(pattern=NUL_FREE)]
 
 
 async def _notifier(request: Request) -> Notifier:

@@ -46,7 +46,10 @@ class MissedYearRead(BaseModel):
 
 
 class DisposalRead(BaseModel):
-    kind: str = Field(description="限期整改, 撤销登记, 吊销登记证书 or 注销登记")
+    kind: str = Field(
+        description="限期整改, 撤销登记, 吊销登记证书 or 注销登记; for a community organization "
+        "撤销备案 or 注销备案"
+    )
     on: date
     due_on: date | None = Field(None, description="限期整改: the day it must be rectified by")
     completed_on: date | None = Field(None, description="限期整改: the day it was completed")
@@ -61,7 +64,10 @@ class CandidateRead(BaseModel):
     kind: str
     division: str = Field(description="county (GB/T 2260) of the domicile")
     domicile: str
-    flag: str = Field(description="zombie, or a further signal (no_report_since_registration)")
+    flag: str = Field(
+        description="zombie, or a further signal (no_report_since_registration, "
+        "unreachable_at_address)"
+    )
     active: bool = Field(description="still flagged (false: cleared)")
     flagged_on: date = Field(description="the day of the scan that raised the flag")
     as_of: date = Field(description="the day of the flag's latest event")
@@ -70,7 +76,9 @@ class CandidateRead(BaseModel):
     )
     missed: list[MissedYearRead] = Field(description="the consecutive missed years, oldest first")
     cleared_on: date | None = None
-    cleared_reason: str | None = Field(None, description="late_report, ended or not_a_candidate")
+    cleared_reason: str | None = Field(
+        None, description="late_report, ended, delisted (the unreachable signal) or not_a_candidate"
+    )
     disposal: DisposalRead | None = Field(None, description="the bureau's latest decision, if any")
 
     @classmethod
@@ -98,6 +106,8 @@ class CandidatePage(BaseModel):
     next_after: str | None = Field(None, description="pass as `after` for the next page")
 
 
+# The Ya'an plan's three batches of the 清理 campaign, "注销一批、整改一批、激活一批"
+# (seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四), 整治"僵尸型"社会组织).
 class DistrictCount(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -117,7 +127,7 @@ class DistrictCount(BaseModel):
     candidates: int = Field(description="flagged now")
     rectifying: int = Field(description="flagged, with a 限期整改 not yet completed (整改一批)")
     activated: int = Field(description="cleared by a late report (激活一批)")
-    removed: int = Field(description="cleared by an end: 撤销, 吊销 or 注销 (清除一批)")
+    removed: int = Field(description="cleared by an end: 撤销, 吊销 or 注销 (注销一批)")
 
 
 class CountsRead(BaseModel):
@@ -133,7 +143,8 @@ class ScanCreate(BaseModel):
     on: date = Field(
         ge=FIRST_DAY,
         le=LAST_DAY,
-        description="the day the register is judged on (past or future, 1900 to 2999)",
+        description="the day the register is judged on, up to today on the service's clock "
+        "(a later day: 422 scan-day-in-future)",
         json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
     )
 
@@ -156,6 +167,8 @@ class ScanRead(BaseModel):
                         "rectification_due_soon": 1,
                         "rectification_overdue": 0,
                     },
+                    "recorded": True,
+                    "latest_scan": "2025-06-01",
                 }
             ]
         }
@@ -168,3 +181,8 @@ class ScanRead(BaseModel):
     signals_raised: int
     signals_cleared: int
     reminders: dict[str, int] = Field(description="reminders this scan raised, by kind")
+    recorded: bool = Field(
+        description="false: the day is before the latest scan; its candidates are counted, "
+        "nothing is raised or cleared"
+    )
+    latest_scan: date | None = Field(description="the latest day a scan recorded, this one too")

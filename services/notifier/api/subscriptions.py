@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from services.notifier.api.deps import BAD_BODY, NotifierDep, Subscriber
+from services.notifier.api.deps import BAD_BODY, NUL_FREE, NotifierDep, Subscriber, SubscriptionId
 from services.notifier.api.webhook_errors import (
     FORBIDDEN,
     NOT_FOUND,
@@ -49,7 +49,9 @@ async def create_subscription(
 async def list_subscriptions(
     notifier: NotifierDep,
     client: Subscriber,
-    after: Annotated[str | None, Query(max_length=36, description="the page's cursor")] = None,
+    after: Annotated[
+        str | None, Query(max_length=36, pattern=NUL_FREE, description="the page's cursor")
+    ] = None,
     limit: Limit = 100,
 ) -> SubscriptionPage:
     """The key's subscriptions, by id."""
@@ -61,7 +63,7 @@ async def list_subscriptions(
 
 @router.get("/{subscription_id}", responses=FORBIDDEN | NOT_FOUND)
 async def get_subscription(
-    subscription_id: str, notifier: NotifierDep, client: Subscriber
+    subscription_id: SubscriptionId, notifier: NotifierDep, client: Subscriber
 ) -> SubscriptionRead:
     """One subscription (its secret is never shown again)."""
     with problems():
@@ -71,7 +73,10 @@ async def get_subscription(
 
 @router.patch("/{subscription_id}", responses=BAD_BODY | FORBIDDEN | NOT_FOUND | REFUSED_URL)
 async def update_subscription(
-    subscription_id: str, body: SubscriptionUpdate, notifier: NotifierDep, client: Subscriber
+    subscription_id: SubscriptionId,
+    body: SubscriptionUpdate,
+    notifier: NotifierDep,
+    client: Subscriber,
 ) -> SubscriptionCreated:
     """Change a subscription; a new secret (rotate_secret, or secret) is shown in this answer
     only, and the old one signs too for WEBHOOK_ROTATION_OVERLAP_HOURS."""
@@ -85,7 +90,7 @@ async def update_subscription(
 
 @router.delete("/{subscription_id}", status_code=204, responses=FORBIDDEN | NOT_FOUND)
 async def delete_subscription(
-    subscription_id: str, notifier: NotifierDep, client: Subscriber
+    subscription_id: SubscriptionId, notifier: NotifierDep, client: Subscriber
 ) -> Response:
     """Remove a subscription, its pending deliveries and its log."""
     with problems():
@@ -95,7 +100,7 @@ async def delete_subscription(
 
 @router.get("/{subscription_id}/deliveries", responses=FORBIDDEN | NOT_FOUND)
 async def subscription_deliveries(
-    subscription_id: str,
+    subscription_id: SubscriptionId,
     notifier: NotifierDep,
     client: Subscriber,
     state: Annotated[Literal["pending", "delivered", "dead"] | None, Query()] = None,
@@ -113,7 +118,7 @@ async def subscription_deliveries(
 
 @router.get("/{subscription_id}/attempts", responses=FORBIDDEN | NOT_FOUND)
 async def subscription_attempts(
-    subscription_id: str,
+    subscription_id: SubscriptionId,
     notifier: NotifierDep,
     client: Subscriber,
     after: Annotated[int | None, Query(ge=0)] = None,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from services.notifier.app.deliveries import NotDead, UnknownDelivery
+from services.notifier.app.deliveries import NotDead, SubscriptionDisabled, UnknownDelivery
 from services.notifier.app.subscriptions import (
     AreaFinerThanCounty,
     OutsideArea,
@@ -31,7 +31,12 @@ REFUSED_URL: Responses = {
         "unspecified addresses), or a bad secret (problem+json)"
     }
 }
-NOT_DEAD: Responses = {409: {"description": "the delivery is not dead (problem+json)"}}
+NOT_DEAD: Responses = {
+    409: {
+        "description": "the delivery is not dead (delivery-not-dead), or its subscription is "
+        "disabled, e.g. by a 410 Gone: re-enable it first (subscription-disabled) (problem+json)"
+    }
+}
 
 
 @contextmanager
@@ -53,3 +58,5 @@ def problems() -> Iterator[None]:
         raise Problem(404, "unknown-delivery", f"no delivery {exc} of this key") from None
     except NotDead as exc:
         raise Problem(409, "delivery-not-dead", str(exc)) from None
+    except SubscriptionDisabled as exc:
+        raise Problem(409, "subscription-disabled", str(exc)) from None

@@ -24,6 +24,11 @@ class NotDead(ValueError):
     """Only a dead delivery is sent again on request (a delivered one was received)."""
 
 
+class SubscriptionDisabled(ValueError):
+    """The delivery's subscription is paused or disabled (a 410 Gone): a redelivery would sit
+    unsent, so it is refused until the owner re-enables the subscription."""
+
+
 @dataclass
 class Deliveries:
     engine: AsyncEngine
@@ -68,11 +73,19 @@ class Deliveries:
             )
 
     async def redeliver(self, client: Client, delivery_id: int) -> dict[str, Any]:
-        """A dead delivery pending again, now, for a new round of the schedule."""
+        """A dead delivery pending again, now, for a new round of the schedule; refused while
+        its subscription is disabled (it would not be sent)."""
         async with self.engine.execution_options(**WRITE).begin() as conn:
             found = await views.delivery(conn, owner=client.id, delivery_id=delivery_id)
             if found is None:
                 raise UnknownDelivery(delivery_id)
+            sub = await subscriptions_sql.row(conn, found["subscription_id"], client.id)
+            if sub is not None and not sub["active"] and found["state"] == "dead":
+                why = sub["disabled_reason"] or "paused by its owner"
+                raise SubscriptionDisabled(
+                    f"subscription {sub['id']} is disabled ({why}): re-enable it with PATCH "
+                    f'/v1/subscriptions/{sub["id"]} {{"active": true}}, then redeliver'
+                )
             if not await views.redeliver(conn, delivery_id, datetime.now(UTC)):
                 raise NotDead(f"delivery {delivery_id} is {found['state']}, not dead")
             again = await views.delivery(conn, owner=client.id, delivery_id=delivery_id)

@@ -2,20 +2,18 @@
 the CloudEvent the relay publishes on NOTIFIER as the body (`webhook-id` = its id).
 
 Deliveries are rows: a worker killed at any point leaves them pending and the next one (after
-a restart, or another replica) sends them. A lease (shared.outbox.lease, as the relay's)
-lets one replica send at a time. A delivery answered 2xx is finished in the same transaction
-as its attempt's log row and is never sent again; one killed between the receiver's 2xx and
-that commit is sent again, with the same `webhook-id`, which a receiver deduplicates on.
+a restart, or another replica) sends them. The rounds run in a shared.outbox.worker, under a
+lease that lets one replica send at a time. A delivery answered 2xx is finished in the same
+transaction as its attempt's log row and is never sent again; one killed between the
+receiver's 2xx and that commit is sent again, with the same `webhook-id`, which a receiver
+deduplicates on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,19 +22,21 @@ from services.notifier.adapters import deliveries_sql, subscriptions_sql
 from services.notifier.adapters.deliveries_sql import Attempt, Due
 from services.notifier.app.urls import UrlRefused, check_url
 from services.notifier.app.webhook_config import WebhookConfig
-from services.notifier.app.webhook_metrics import ATTEMPT_SECONDS, DELIVERIES, IS_SENDER
+from services.notifier.app.webhook_metrics import ATTEMPT_SECONDS, DELIVERIES
 from services.notifier.app.webhook_ports import Answer, Resolver, WebhookSender
 from services.notifier.domain import signing
 from services.notifier.domain.retries import after_attempt, retry_after
 from services.notifier.domain.subscriptions import Subscription
 from shared.db import WRITE
-from shared.outbox.lease import Lease
 from shared.outbox.reader import OutboxReader
+from shared.outbox.worker import Leading
 
 log = logging.getLogger("socorg.notifier.webhooks")
 
 
-class DeliveryWorker:
+class Deliverer:
+    """A round of the delivery worker (shared.outbox.worker runs the rounds under the lease)."""
+
     def __init__(
         self,
         *,
@@ -45,7 +45,6 @@ class DeliveryWorker:
         sender: WebhookSender,
         resolver: Resolver,
         config: WebhookConfig,
-        holder: str | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.engine = engine.execution_options(**WRITE)
@@ -53,48 +52,10 @@ class DeliveryWorker:
         self.sender = sender
         self.resolver = resolver
         self.config = config
-        me = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease = Lease(engine, "webhooks:notifier", me, timedelta(seconds=config.lease_ttl))
         self.rng = rng or random.Random()
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._renewed_at = -config.lease_ttl
 
-    def kick(self) -> None:
-        """Look for due deliveries now (a unit of work committed)."""
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-
-    async def run(self) -> None:
-        try:
-            while not self._stopping:
-                try:
-                    sent = await self.step()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # the database may be away: try again after a pause
-                    log.warning("webhook deliveries: a step failed", exc_info=True)
-                    sent = 0
-                if not sent:
-                    await self._idle()
-        finally:
-            IS_SENDER.set(0)
-            await asyncio.shield(self.lease.release())
-
-    async def _idle(self) -> None:
-        self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), self.config.poll)
-        except TimeoutError:
-            pass
-
-    async def step(self) -> int:
-        """Send the deliveries due now (if this process holds the lease); how many were tried."""
-        if not await self._lead():
-            return 0
+    async def send_due(self, leading: Leading) -> int:
+        """Send the deliveries due now, several at a time; how many were tried."""
         async with self.engine.connect() as conn:
             due = await deliveries_sql.due(conn, datetime.now(UTC), self.config.batch_size)
             subs = await subscriptions_sql.by_ids(conn, sorted({d.subscription_id for d in due}))
@@ -105,22 +66,12 @@ class DeliveryWorker:
 
         async def one(d: Due) -> None:
             async with gate:
-                if self.lease.held:  # lost meanwhile: the new holder sends it
+                if leading():  # the lease lost meanwhile, or a stop: the next holder sends it
                     body = bodies[d.event_id].envelope
                     await self._attempt(d, subs[d.subscription_id], body)
 
         await asyncio.gather(*(one(d) for d in due if d.event_id in bodies))
         return len(due)
-
-    async def _lead(self) -> bool:
-        """Hold the lease, renewed every third of its time to live."""
-        now = asyncio.get_running_loop().time()
-        if self.lease.held and now - self._renewed_at < self.config.lease_ttl / 3:
-            return True
-        held = await self.lease.try_acquire()
-        self._renewed_at = now if held else -self.config.lease_ttl
-        IS_SENDER.set(1 if held else 0)
-        return held
 
     async def _attempt(self, d: Due, sub: Subscription, body: bytes) -> None:
         now = datetime.now(UTC)

@@ -11,19 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.notifier.adapters import views_sql
 from services.notifier.domain.flags import ZOMBIE
-from services.notifier.domain.zombie import MissedYear, ZombieConfig, evidence_of
+from services.notifier.domain.zombie import COMMUNITY, MissedYear, ZombieConfig, evidence_of
 
 # The bureau's decisions on a case, as DOMAIN.md names them (Zombie; Lifecycle).
 DISPOSAL_OF_END = {
     "registration_revoked": "撤销登记",
     "certificate_revoked": "吊销登记证书",
     "deregistered": "注销登记",
+    "filing_cancelled": "撤销备案",  # a community organization's filing revoked
+    "filing_deregistered": "注销备案",  # …or ended on its application
 }
 
 
 @dataclass(frozen=True)
 class Disposal:
-    kind: str  # 限期整改, 撤销登记, 吊销登记证书 or 注销登记
+    kind: str  # 限期整改, 撤销登记, 吊销登记证书, 注销登记; 撤销备案 or 注销备案
     on: date
     due_on: date | None = None
     completed_on: date | None = None
@@ -106,7 +108,9 @@ class NotifierQueries:
 def _disposal(o: dict[str, Any], orders: list[dict[str, Any]]) -> Disposal | None:
     """The bureau's latest decision: an end (撤销/吊销, then 注销), else its latest 限期整改."""
     if o["deregistered_on"] is not None:
-        return Disposal(DISPOSAL_OF_END["deregistered"], o["deregistered_on"])
+        filed = o["kind"] == COMMUNITY  # a community organization is filed (备案), not registered
+        end = "filing_deregistered" if filed else "deregistered"
+        return Disposal(DISPOSAL_OF_END[end], o["deregistered_on"])
     if o["revoked_on"] is not None:
         return Disposal(DISPOSAL_OF_END[o["revoked_by"]], o["revoked_on"])
     if orders:

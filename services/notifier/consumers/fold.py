@@ -1,5 +1,6 @@
 """A batch of REGISTRY events folded over the notifier's rows in memory, in stream order:
-which organization, report, disposal and rating rows it makes or changes (no SQL here)."""
+which organization, report, disposal, rating and credit-fact rows it makes or changes (no SQL
+here)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from shared.contracts.registry import (
     CertificateRevoked,
     CharityRecognised,
     CommunityOrganizationFiled,
+    CreditDelisted,
     Deregistered,
     DisposalOrdered,
+    FilingCancelled,
     OrganizationRegistered,
     RatingChanged,
     RectificationCompleted,
     RegistrationChanged,
     RegistrationRevoked,
+    UnreachableRecorded,
 )
 from shared.rules.rating import regime_of, regime_validity
 
@@ -32,6 +36,7 @@ CHANGES_ORGANIZATION = (
     RegistrationRevoked,
     CertificateRevoked,
     Deregistered,
+    FilingCancelled,
 )
 
 
@@ -57,6 +62,7 @@ class Fold:
     disposals: dict[tuple[str, date], Row] = field(default_factory=dict)
     stored_disposals: set[tuple[str, date]] = field(default_factory=set)
     ratings: dict[str, Row] = field(default_factory=dict)  # the latest decision of each
+    credit_facts: dict[tuple[str, str, date], Row] = field(default_factory=dict)
     facts: Facts = field(default_factory=dict)
 
     def load_organization(self, row: Row) -> None:
@@ -95,6 +101,11 @@ class Fold:
             case RectificationCompleted():
                 if (org, data.ordered_on) in self.disposals:
                     self.disposals[(org, data.ordered_on)]["completed_on"] = data.completed_on
+            case UnreachableRecorded():
+                self._credit_fact(org, "unreachable", data.found_on, event.id)
+            case CreditDelisted() if data.list == "abnormal":  # the bureau reached it again
+                self._credit_fact(org, "abnormal_delisted", data.delisted_on, event.id)
+                self.facts[org] = (data.delisted_on, event.id)
             case RatingChanged():
                 valid_until = _last_day(data) if data.grade is not None else None
                 self.ratings[org] = {
@@ -106,6 +117,10 @@ class Fold:
             case _:
                 if org in self.organizations:  # none stored: nothing to change
                     self._change(self.organizations[org], event)
+
+    def _credit_fact(self, org: str, fact: str, day: date, event_id: str) -> None:
+        row = {"organization_id": org, "fact": fact, "day": day, "event_id": event_id}
+        self.credit_facts[(org, fact, day)] = row
 
     def _change(self, row: Row, event: Delivered) -> None:
         data = event.data
@@ -130,6 +145,13 @@ class Fold:
                 row["deregistered_on"] = data.deregistered_on
                 row["ended_on"] = row.get("ended_on") or data.deregistered_on
                 self.facts[org] = (data.deregistered_on, event.id)
+            case FilingCancelled():  # a community organization's 注销备案 or 撤销备案: its end
+                if data.how == "revocation":
+                    row["revoked_on"], row["revoked_by"] = data.cancelled_on, event.event_type
+                else:
+                    row["deregistered_on"] = data.cancelled_on
+                row["ended_on"] = row.get("ended_on") or data.cancelled_on
+                self.facts[org] = (data.cancelled_on, event.id)
 
 
 def registration(event: Delivered) -> tuple[str, str, date, str, str, bool] | None:

@@ -1,6 +1,7 @@
-"""The notifier's projection of REGISTRY: organizations, their reports, ends, disposals and
-latest rating, as the zombie and reminder scans read them; a late report or an end clears a
-flag in the same transaction.
+"""The notifier's projection of REGISTRY: organizations, their reports, ends (撤销, 吊销, 注销;
+注销备案 / 撤销备案 of a community organization), disposals, latest rating and credit-list facts
+(found unreachable, removed from the 活动异常名录), as the zombie and reminder scans read them;
+a late report, an end or a removal clears a flag in the same transaction.
 
 A batch is applied at once: the stored rows its changes touch are read in two queries, the
 events are folded over them in stream order (fold.py), and the rows made or changed are
@@ -8,7 +9,7 @@ written back in a few multi-row statements per table (stored rows deleted, then 
 and changed row inserted). A single event is a batch of one. It reads only the subjects it
 needs. Derived columns (`first_year`) follow the notifier's
 settings at the time an event is applied: after changing the reporting settings, rebuild
-the projection (POST /v1/consumers/{name}/rebuild).
+the projection (POST /v1/projections/{name}/rebuild).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifier.adapters.tables import (
     PROJECTION_TABLES,
+    credit_facts,
     disposals,
     organizations,
     ratings,
@@ -42,9 +44,12 @@ EVENTS = (
     "registration_revoked",
     "certificate_revoked",
     "deregistered",
+    "filing_cancelled",
     "disposal_ordered",
     "rectification_completed",
     "rating_changed",
+    "unreachable_recorded",
+    "credit_delisted",
 )
 
 
@@ -68,6 +73,7 @@ class RegistryProjection(Projection):
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:
         o, r, d, g = (tables[t.name] for t in (organizations, reports, disposals, ratings))
+        c = tables[credit_facts.name]
         batch = list(events)
         fold = Fold()
         orgs, done = touched(batch)
@@ -87,6 +93,7 @@ class RegistryProjection(Projection):
         keys = tuple_(d.c.organization_id, d.c.ordered_on)
         await _replace(conn, d, fold.disposals, fold.stored_disposals, keys)
         await _replace(conn, g, fold.ratings, set(fold.ratings), g.c.organization_id)
+        await insert_rows(conn, c, list(fold.credit_facts.values()), replace=True)
         # A rebuild writes shadow tables: the live consumer has cleared what was to clear.
         live = tables[organizations.name] is organizations
         if fold.facts and live:

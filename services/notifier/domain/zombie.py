@@ -9,8 +9,9 @@ organization out. Community organizations file no annual report with the registr
 authority: they are out unless the locality configures a deadline for them.
 
 The 2021 campaign (民发〔2021〕63号) also named organizations with no activity within a year
-of registration; the register holds one fact of it, offered as its own signal
-(`NO_REPORT_SINCE_REGISTRATION`).
+of registration, and those that cannot be reached at the registered address; the register
+holds a fact of each, offered as signals of their own (`NO_REPORT_SINCE_REGISTRATION`,
+`UNREACHABLE_AT_ADDRESS`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from shared.rules.reporting import LEGAL_PERSON_KINDS, NATIONAL, MonthDay, Repor
 
 COMMUNITY = "community_org"
 NO_REPORT_SINCE_REGISTRATION = "no_report_since_registration"
-SIGNALS = (NO_REPORT_SINCE_REGISTRATION,)
+UNREACHABLE_AT_ADDRESS = "unreachable_at_address"
+SIGNALS = (NO_REPORT_SINCE_REGISTRATION, UNREACHABLE_AT_ADDRESS)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class ZombieConfig:
 class Record:
     """What the rule reads of an organization: its kind, registration (备案 for a community
     organization), recognition as a charity, the first of its ends, its reports (year → the
-    day it was submitted) and whether it has a 业务主管单位."""
+    day it was submitted), whether it has a 业务主管单位, the days it was found unreachable at
+    its registered address and the days it was removed from the 活动异常名录."""
 
     kind: str
     registered_on: date
@@ -49,6 +52,8 @@ class Record:
     ended_on: date | None = None
     filed: Mapping[int, date] = field(default_factory=dict)
     supervised: bool = False
+    unreachable: tuple[date, ...] = ()
+    abnormal_delisted: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,6 @@ class Assessment:
     @property
     def missed_years(self) -> list[int]:
         return [m.year for m in self.missed]
-
-
-OUT = frozenset[str]()
 
 
 def reporter_of(record: Record, config: ZombieConfig) -> tuple[Reporter, ReportingConfig] | None:
@@ -126,11 +128,33 @@ def assess(record: Record, on: date, config: ZombieConfig = ZombieConfig()) -> A
             break
         run.append(year)
     run.reverse()
-    n = config.consecutive_years
     missed = tuple(_missed(y, reporter, rules, record.supervised) for y in run)
-    signals = OUT
+    signals = set[str]()
     if not filed and status.overdue and record.registered_on < year_before(on):
-        signals = frozenset({NO_REPORT_SINCE_REGISTRATION})
+        signals.add(NO_REPORT_SINCE_REGISTRATION)
+    if unreachable(record, on):
+        signals.add(UNREACHABLE_AT_ADDRESS)
+    return _answer(on, run, missed, frozenset(signals), config)
+
+
+def unreachable(record: Record, on: date) -> bool:
+    """Found unreachable at its registered address by `on` (民政部令第60号 art. 13, the
+    2021 campaign's signal), and not removed from the 活动异常名录 since: the bureau removes
+    the listing once it reaches the organization again (DOMAIN.md, Credit lists)."""
+    found = max((d for d in record.unreachable if d <= on), default=None)
+    if found is None:
+        return False
+    return not any(found <= d <= on for d in record.abnormal_delisted)
+
+
+def _answer(
+    on: date,
+    run: list[int],
+    missed: tuple[MissedYear, ...],
+    signals: frozenset[str],
+    config: ZombieConfig,
+) -> Assessment:
+    n = config.consecutive_years
     if len(run) < n:
         return Assessment(on, False, missed, None, signals)
     since = missed[n - 1].deadline + timedelta(days=1)

@@ -1,7 +1,6 @@
-"""Bad input from the evaluation's own OpenAPI (schemathesis), in the notifier's and the
-registry's shape (their checks are reused): never a 5xx, every 4xx problem+json, every answer
-the one the document says, and a 422 to a request that fits the schema carries a rule's refusal
-code, not `validation`.
+"""Bad input from the evaluation's own OpenAPI (tests/integration/openapi_fuzz.py): never a 5xx,
+every 4xx problem+json, every answer the one the document says, and a 422 to a request that
+fits the schema carries a rule's refusal code, not `validation`.
 
 Every operation of the evaluation's own runs in both modes against an evaluation holding an
 organization, a round closed with an application decided and published and an objection
@@ -12,63 +11,14 @@ the stream's long poll alone would take most of the time. SOCORG_FUZZ_EXAMPLES b
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections import Counter
-from typing import Any
-
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-
+from shared.settings import DEV_API_KEY
 from tests.integration.evaluation import test_rounds_api
 from tests.integration.evaluation.test_rounds_api import ROUND, D, World, ok, organization, sheet
-from tests.integration.notifier.test_openapi_fuzz import DEV, REFUSALS, check
+from tests.integration.openapi_fuzz import fuzz
 
 world = test_rounds_api.world  # the evaluation served on a fixed clock (the fixture)
-EXAMPLES = int(os.environ.get("SOCORG_FUZZ_EXAMPLES", "12"))
+DEV = {"X-API-Key": DEV_API_KEY}
 PLATFORM = ("/v1/events", "/v1/consumers", "/v1/dead-letters", "/v1/projections")
-
-
-def fuzz(base: str, fixed: dict[str, list[str]]) -> Counter[int]:
-    """Run every evaluation operation in both modes; the count of each status answered."""
-    schema = schemathesis.openapi.from_url(f"{base}/openapi.json")
-    schema.config.checks.positive_data_acceptance.expected_statuses = REFUSALS
-    statuses: Counter[int] = Counter()
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith("/v1") or operation.path.startswith(PLATFORM):
-            continue
-        given_ids: list[dict[str, str]] = [{}]
-        for name, values in fixed.items():
-            if "{" + name + "}" in operation.path:
-                given_ids += [{name: v} for v in values]
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            for path_parameters in given_ids:
-                strategy = operation.as_strategy(
-                    generation_mode=mode, path_parameters=path_parameters or None
-                )
-
-                @settings(
-                    max_examples=EXAMPLES,
-                    deadline=None,
-                    database=None,
-                    derandomize=True,
-                    phases=[Phase.generate],
-                    suppress_health_check=list(HealthCheck),
-                )
-                @given(case=strategy)
-                def run(case: Any) -> None:
-                    response = case.call(base_url=base, headers=DEV)
-                    statuses[response.status_code] += 1
-                    check(case, response)
-
-                try:
-                    run()
-                except Unsatisfiable:
-                    pass  # nothing left to break once the path is fixed
-    return statuses
 
 
 async def test_bad_input_never_breaks_the_evaluation_api(world: World) -> None:
@@ -108,7 +58,6 @@ async def test_bad_input_never_breaks_the_evaluation_api(world: World) -> None:
         "authority": ["420100"],
     }
     base = str(api.base_url).rstrip("/")
-    # the requests are synchronous; the server runs on this event loop
-    statuses = await asyncio.to_thread(fuzz, base, fixed)
+    statuses = await fuzz(base, headers=DEV, fixed=fixed, refusals=["409"], skip=PLATFORM)
     assert statuses.total() > 100
     assert statuses[200] and statuses[422]

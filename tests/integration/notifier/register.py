@@ -1,5 +1,6 @@
 """A generated register for the notifier tests: organizations with reports on time, late or
-missing, charities, ends; as the registry's CloudEvents and as the zombie rule's records."""
+missing, charities, ends, days found unreachable and removals from the 活动异常名录; as the
+registry's CloudEvents and as the zombie rule's records."""
 
 from __future__ import annotations
 
@@ -102,7 +103,13 @@ def generate(n: int, seed: int = 15) -> list[Generated]:
         ended = None
         if rng.random() < 0.1:
             ended = _day(rng, registered + timedelta(days=1), 365 * 6)
-            if rng.random() < 0.5:
+            revoked = rng.random() < 0.5
+            if kind == "community_org":  # a filing ends: 撤销备案 or 注销备案
+                how = "revocation" if revoked else "deregistration"
+                events.append(
+                    r.FilingCancelled(organization_id=org, how=how, cancelled_on=ended, reason="x")
+                )
+            elif revoked:
                 events.append(
                     r.RegistrationRevoked(organization_id=org, revoked_on=ended, reason="x")
                 )
@@ -115,9 +122,33 @@ def generate(n: int, seed: int = 15) -> list[Generated]:
                 events.append(
                     r.Deregistered(organization_id=org, deregistered_on=ended, reason="x")
                 )
-        record = Record(kind, registered, charity, ended, filed, supervised)
+        unreachable, delisted = _credit_facts(random.Random(f"{seed}-{org}"), registered)
+        for day in unreachable:
+            events.append(r.UnreachableRecorded(organization_id=org, found_on=day))
+        for day in delisted:
+            events.append(
+                r.CreditDelisted(
+                    organization_id=org,
+                    list="abnormal",
+                    reason="obligation_fulfilled",
+                    delisted_on=day,
+                )
+            )
+        record = Record(kind, registered, charity, ended, filed, supervised, unreachable, delisted)
         out.append(Generated(org, division, record, events))
     return out
+
+
+def _credit_facts(
+    rng: random.Random, registered: date
+) -> tuple[tuple[date, ...], tuple[date, ...]]:
+    """Days found unreachable at the registered address and removed from the 活动异常名录,
+    for about one organization in five (drawn apart: the rest of the register is unchanged)."""
+    if rng.random() >= 0.2:
+        return (), ()
+    found = tuple(sorted(_day(rng, registered, 365 * 9) for _ in range(rng.randint(1, 2))))
+    removed = tuple(_day(rng, found[0], 365 * 3) for _ in range(rng.randint(0, 1)))
+    return found, removed
 
 
 def stream(register: list[Generated]) -> list[Delivered]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from services.notifier.bootstrap import projection
 from services.notifier.domain.zombie import ZombieConfig, assess
 from shared.cli import app
+from shared.clock import ShanghaiClock
 from shared.db import make_async_engine
 from shared.migrate import upgrade
 from shared.tables import events
@@ -56,3 +57,23 @@ def test_the_cli_scans_a_day_and_a_second_run_records_nothing(
     assert types["zombie_flagged"] == expected
     bad = runner.invoke(app, ["zombie-scan", "--on", "2025-02-30"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+    earlier = runner.invoke(app, ["zombie-scan", "--on", "2025-05-01"])
+    assert earlier.exit_code == 0, earlier.output
+    assert "nothing recorded" in earlier.output and "2025-06-01" in earlier.output
+
+
+def test_the_cli_refuses_a_day_that_has_not_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'notifier.db'}"
+    upgrade("notifier", url)
+    asyncio.run(project(url))
+    monkeypatch.setenv("SOCORG_NOTIFIER_DATABASE_URL", url)
+    tomorrow = (ShanghaiClock().today() + timedelta(days=1)).isoformat()
+    future = CliRunner().invoke(app, ["zombie-scan", "--on", tomorrow])
+    assert future.exit_code == 2, future.output
+    assert "has not come yet" in future.output
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(events)).scalar() == 0
+    engine.dispose()

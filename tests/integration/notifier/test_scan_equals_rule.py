@@ -11,6 +11,7 @@ from services.notifier.adapters import scan_sql
 from services.notifier.bootstrap import projection
 from services.notifier.domain.zombie import (
     NO_REPORT_SINCE_REGISTRATION,
+    UNREACHABLE_AT_ADDRESS,
     ZombieConfig,
     assess,
     evidence_of,
@@ -61,12 +62,13 @@ async def test_the_sql_scan_finds_what_the_rule_says_on_every_day(
         consumer = projection(config, 256 * 1024)
         async with engine.begin() as conn:
             await consumer.apply_batch(conn, stream(register), {t.name: t for t in consumer.tables})
-        checked = 0
+        checked = unreached = 0
         for on in DAYS:
             expected = {g.organization_id: assess(g.record, on, config) for g in register}
             async with engine.connect() as conn:
                 found = await scan_sql.candidates(conn, on, config)
                 signal = await scan_sql.no_report_since_registration(conn, on, config)
+                unreachable = await scan_sql.unreachable_at_address(conn, on, config)
             got = {}
             for c in found:
                 missed, since = evidence_of(
@@ -83,7 +85,11 @@ async def test_the_sql_scan_finds_what_the_rule_says_on_every_day(
             assert got == want, on
             holding = {o for o, a in expected.items() if NO_REPORT_SINCE_REGISTRATION in a.signals}
             assert set(signal) == holding, on
+            holding = {o for o, a in expected.items() if UNREACHABLE_AT_ADDRESS in a.signals}
+            assert set(unreachable) == holding, on
             checked += len(want)
+            unreached += len(holding)
         assert checked > 100  # the register has candidates on many of the days
+        assert unreached > 50  # and organizations found unreachable
     finally:
         await engine.dispose()

@@ -7,7 +7,7 @@ import ipaddress
 from datetime import UTC, datetime
 
 from services.notifier.adapters.webhook_http import HttpxSender
-from services.notifier.app.delivery import DeliveryWorker
+from services.notifier.app.delivery import Deliverer
 from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.domain.addresses import Address
 from services.notifier.domain.signing import new_secret
@@ -32,7 +32,7 @@ async def test_the_post_goes_to_the_checked_address_not_to_a_second_resolution()
     port = free_port()
     engine = make_async_engine("sqlite+aiosqlite://")
     sender = HttpxSender()
-    worker = DeliveryWorker(
+    worker = Deliverer(
         engine=engine,
         reader=OutboxReader(SqlEventStore(engine), "notifier"),
         sender=sender,

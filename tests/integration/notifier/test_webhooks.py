@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -43,14 +44,15 @@ class World:
     hooks: str  # the receiver's base URL
 
 
-@pytest.fixture
-async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[World]:
+@asynccontextmanager
+async def served(notifier_url: str, nats_url: str, schedule: str) -> AsyncIterator[World]:
+    """The notifier and a receiver served, deliveries retried on `schedule` (no jitter)."""
     receiver = Receiver()
     settings = NotifierSettings(
         database_url=notifier_url,
-        nats_url=nats_server.url,
+        nats_url=nats_url,
         scan_enabled=False,
-        webhook_schedule="0,0.3,0.3",
+        webhook_schedule=schedule,
         webhook_jitter=0,
         webhook_timeout_seconds=0.5,
         webhook_poll_seconds=0.1,
@@ -60,7 +62,13 @@ async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[Wor
         serve(create_app(settings)) as base,
         httpx.AsyncClient(base_url=base, headers=DEV) as api,
     ):
-        yield World(api, base, notifier_url, nats_server.url, receiver, hooks)
+        yield World(api, base, notifier_url, nats_url, receiver, hooks)
+
+
+@pytest.fixture
+async def world(notifier_url: str, nats_server: NatsServer) -> AsyncIterator[World]:
+    async with served(notifier_url, nats_server.url, "0,0.3,0.3") as w:
+        yield w
 
 
 async def candidates(db: str, *ids: str, division: str = "420106") -> None:
@@ -157,6 +165,25 @@ async def test_a_failing_then_slow_receiver_gets_the_event_once_after_three_atte
     assert r.status_code == 409 and r.json()["type"] == "urn:socorg:problem:delivery-not-dead"
 
 
+async def test_a_retry_after_is_honoured_on_the_live_path(
+    notifier_url: str, nats_server: NatsServer
+) -> None:
+    # The schedule would retry 0.2 s after a failure; the receiver asks for 2 s (and the
+    # schedule's longest wait, 3 s, lets the ask stand).
+    async with served(notifier_url, nats_server.url, "0,0.2,0.2,3") as w:
+        w.receiver.scripts["/hooks/busy"] = ["503+2"]
+        sub = await subscribe(w, "busy")
+        await candidates(w.db, "org-1")
+        await scan(w)
+        [delivery] = await settled(w, sub["id"])
+        assert delivery["state"] == "delivered" and delivery["attempts"] == 2
+        log = (await w.api.get(f"/v1/subscriptions/{sub['id']}/attempts")).json()["items"]
+        assert [a["status"] for a in log] == [503, 200]
+        first, second = (datetime.fromisoformat(a["at"]) for a in log)
+        answered = first + timedelta(milliseconds=log[0]["latency_ms"])
+        assert second - answered >= timedelta(seconds=2)  # spacing, not speed: never sooner
+
+
 async def test_410_gone_disables_the_subscription(world: World) -> None:
     w = world
     w.receiver.scripts["/hooks/gone"] = ["410"]
@@ -172,6 +199,55 @@ async def test_410_gone_disables_the_subscription(world: World) -> None:
     await asyncio.sleep(0.5)
     assert len(w.receiver.at("/hooks/gone")) == 1  # a disabled subscription gets nothing
     assert len(await deliveries(w, sub["id"])) == 1
+
+
+async def test_a_dead_delivery_of_a_disabled_subscription_is_redelivered_once_re_enabled(
+    world: World,
+) -> None:
+    w = world
+    w.receiver.scripts["/hooks/gone"] = ["410"]
+    sub = await subscribe(w, "gone")
+    await candidates(w.db, "org-1")
+    await scan(w)
+    [delivery] = await settled(w, sub["id"])
+    r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
+    assert r.status_code == 409, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["type"] == "urn:socorg:problem:subscription-disabled"
+    assert "410" in r.json()["detail"]
+    assert (await w.api.get(f"/v1/deliveries/{delivery['id']}")).json()["state"] == "dead"
+    r = await w.api.patch(f"/v1/subscriptions/{sub['id']}", json={"active": True})
+    assert r.status_code == 200, r.text
+    r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
+    assert r.status_code == 200 and r.json()["state"] == "pending"
+    [again] = await settled(w, sub["id"])
+    assert again["state"] == "delivered"
+    assert len(w.receiver.at("/hooks/gone")) == 2
+
+
+async def test_another_key_cannot_read_or_redeliver_a_delivery_it_does_not_own(
+    world: World,
+) -> None:
+    w = world
+    w.receiver.scripts["/hooks/mine"] = ["500", "500", "500"]
+    sub = await subscribe(w, "mine")
+    await candidates(w.db, "org-1")
+    await scan(w)
+    [delivery] = await settled(w, sub["id"])
+    assert delivery["state"] == "dead"
+    engine = make_async_engine(w.db)
+    _, other = await KeyStore(engine).create(name="另一系统", scopes=["notifier:subscribe"])
+    await engine.dispose()
+    async with httpx.AsyncClient(base_url=w.base, headers={"X-API-Key": other}) as stranger:
+        for r in (
+            await stranger.get(f"/v1/deliveries/{delivery['id']}"),
+            await stranger.post(f"/v1/deliveries/{delivery['id']}/redeliver"),
+        ):
+            assert r.status_code == 404, r.text
+            assert r.json()["type"] == "urn:socorg:problem:unknown-delivery"
+        assert (await stranger.get("/v1/deliveries")).json()["items"] == []
+    assert (await w.api.get(f"/v1/deliveries/{delivery['id']}")).json()["state"] == "dead"
+    assert len(w.receiver.at("/hooks/mine")) == 3
 
 
 async def test_after_the_last_attempt_a_delivery_is_dead_and_can_be_redelivered(

@@ -152,6 +152,8 @@ async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them
             "rectification_due_soon": 0,
             "rectification_overdue": 0,
         },
+        "recorded": True,
+        "latest_scan": "2025-06-01",
     }
     again = (await note.post("/v1/scans", json={"on": "2025-06-01"})).json()
     assert (again["flagged"], again["cleared"], again["signals_raised"]) == (0, 0, 0)

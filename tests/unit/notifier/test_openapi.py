@@ -12,7 +12,7 @@ def test_the_openapi_has_the_zombie_reminder_and_scan_routes_with_examples() -> 
     assert {"/v1/zombies", "/v1/zombies/counts", "/v1/scans", "/v1/reminders"} <= set(paths)
     assert "403" in paths["/v1/zombies"]["get"]["responses"]
     assert "403" in paths["/v1/reminders"]["get"]["responses"]
-    assert {"403", "409"} <= set(paths["/v1/scans"]["post"]["responses"])
+    assert {"403", "409", "422"} <= set(paths["/v1/scans"]["post"]["responses"])
     schemas = doc["components"]["schemas"]
     for name in (
         "CandidateRead",
@@ -23,6 +23,18 @@ def test_the_openapi_has_the_zombie_reminder_and_scan_routes_with_examples() -> 
         "ReminderPage",
     ):
         assert schemas[name].get("examples"), name
+
+
+def test_the_counts_speak_the_campaign_words_of_the_yaan_plan() -> None:
+    # seeds/yaan-empowerment-action-plan-2023-2025.txt, 二(四): "注销一批、整改一批、激活一批"
+    doc = create_app(NotifierSettings(database_url="sqlite:///unused.db")).openapi()
+    counts = doc["paths"]["/v1/zombies/counts"]["get"]["description"]
+    assert "注销一批、整改一批、激活一批" in counts
+    fields = doc["components"]["schemas"]["DistrictCount"]["properties"]
+    said = {name: fields[name]["description"] for name in ("removed", "rectifying", "activated")}
+    assert ("注销一批" in said["removed"], "整改一批" in said["rectifying"]) == (True, True)
+    assert "激活一批" in said["activated"]
+    assert "清除" not in str(doc)
 
 
 def test_the_openapi_has_the_webhook_routes_with_examples_and_problems() -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.notifier.adapters.webhook_http import HttpxSender
-from services.notifier.app.delivery import DeliveryWorker
+from services.notifier.app.delivery import Deliverer
 from services.notifier.app.webhook_config import WebhookConfig
 from services.notifier.domain.addresses import Address
 from services.notifier.domain.signing import new_secret
@@ -81,7 +81,7 @@ async def test_a_name_rebound_to_loopback_after_the_check_is_not_sent_to_loopbac
     seen, sender = recorder
     engine = make_async_engine("sqlite+aiosqlite://")
     names = Rebinding()
-    worker = DeliveryWorker(
+    worker = Deliverer(
         engine=engine,
         reader=OutboxReader(SqlEventStore(engine), "notifier"),
         sender=sender,

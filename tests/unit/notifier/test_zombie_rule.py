@@ -9,6 +9,7 @@ import pytest
 
 from services.notifier.domain.zombie import (
     NO_REPORT_SINCE_REGISTRATION,
+    UNREACHABLE_AT_ADDRESS,
     Record,
     ZombieConfig,
     assess,
@@ -301,6 +302,69 @@ def test_the_no_report_since_registration_signal(
     name: str, record: Record, on: date, holds: bool
 ) -> None:
     assert (NO_REPORT_SINCE_REGISTRATION in assess(record, on).signals) is holds
+
+
+ON_TIME = {y: D(y + 1, 3, 1) for y in range(2020, 2024)}  # reporting: the signal stands alone
+UNREACHABLE = [
+    ("found unreachable before the day", group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),)), True),
+    ("found after the day asked about", group(D(2020, 3, 1), unreachable=(D(2024, 7, 1),)), False),
+    (
+        "removed from the 活动异常名录 after it was found",
+        group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),), abnormal_delisted=(D(2024, 5, 1),)),
+        False,
+    ),
+    (
+        "removed on the day it was found",
+        group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),), abnormal_delisted=(D(2024, 2, 1),)),
+        False,
+    ),
+    (
+        "a removal before it was found (an earlier listing)",
+        group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),), abnormal_delisted=(D(2023, 5, 1),)),
+        True,
+    ),
+    (
+        "found again after a removal",
+        group(
+            D(2020, 3, 1),
+            unreachable=(D(2023, 2, 1), D(2024, 2, 1)),
+            abnormal_delisted=(D(2023, 5, 1),),
+        ),
+        True,
+    ),
+    (
+        "removed after the day asked about",
+        group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),), abnormal_delisted=(D(2024, 9, 1),)),
+        True,
+    ),
+    (
+        "reporting on time does not clear it",
+        group(D(2020, 3, 1), filed=ON_TIME, unreachable=(D(2024, 2, 1),)),
+        True,
+    ),
+    (
+        "ended",
+        group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),), ended_on=D(2024, 3, 1)),
+        False,
+    ),
+    (
+        "a community organization the rule leaves out",
+        Record("community_org", D(2020, 3, 1), unreachable=(D(2024, 2, 1),)),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "record", "holds"), UNREACHABLE, ids=[u[0] for u in UNREACHABLE])
+def test_the_unreachable_at_address_signal(name: str, record: Record, holds: bool) -> None:
+    assert (UNREACHABLE_AT_ADDRESS in assess(record, D(2024, 6, 1)).signals) is holds
+
+
+def test_the_unreachable_signal_is_named_apart_from_the_zombie_flag() -> None:
+    reporting = assess(
+        group(D(2020, 3, 1), filed=ON_TIME, unreachable=(D(2024, 2, 1),)), D(2024, 6, 1)
+    )
+    assert not reporting.candidate and reporting.signals == {UNREACHABLE_AT_ADDRESS}
 
 
 def test_year_before_a_29_february() -> None:
