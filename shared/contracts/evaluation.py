@@ -1,5 +1,9 @@
-"""Events the evaluation service publishes to EVALUATION: investigations, and the grading
-workflow of a round (评估批次) and its applications (docs/evaluation.md, Workflow)."""
+"""Events the evaluation service publishes to EVALUATION: investigations, the grading workflow
+of a round (评估批次) and its applications (docs/evaluation.md, Workflow), reactions, expiry and
+跟踪评估 draws.
+
+(Over 300 lines: one contract per evaluation event, all in the one module both sides import.)
+"""
 
 from __future__ import annotations
 
