@@ -179,7 +179,7 @@ async def round_close(db: str, applications: int) -> Latencies:
         extra={
             "applications": len(chosen),
             "admitted": closed.closed.admitted,
-            "ineligible": len(closed.closed.ineligible),
+            "excluded": closed.closed.excluded,
             "authority": authority,
         },
     )

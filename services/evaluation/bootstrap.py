@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from services.evaluation.adapters.catalogue import load_catalogue
@@ -19,6 +20,7 @@ from services.evaluation.adapters.records import SqlRecords
 from services.evaluation.adapters.registry_records import SqlRegistryRecords
 from services.evaluation.adapters.store import SqlEvaluationStore
 from services.evaluation.adapters.workflow_rows import SqlWorkflowIndex
+from services.evaluation.app.follow_ups import FollowUpHandlers
 from services.evaluation.app.handlers import InvestigationHandlers
 from services.evaluation.app.ports import RegistryClient
 from services.evaluation.app.publicity import PublicityQueries
@@ -31,6 +33,7 @@ from services.evaluation.app.round_queries import WorkflowQueries
 from services.evaluation.consumers.registry import RegistryProjection
 from services.evaluation.domain.catalogue import Catalogue
 from services.evaluation.domain.eligibility import LocalitySwitches, eligibility
+from services.evaluation.domain.follow_up import DEFAULT_SHARE
 from shared.clock import Clock
 from shared.eventstore.sql import SqlEventStore
 from shared.outbox.lease import Lease, this_process
@@ -54,6 +57,7 @@ class Evaluation:
     registry_records: RegistryRecordDesk
     reactions: ReactionHandlers
     publicity: PublicityQueries
+    follow_ups: FollowUpHandlers
 
 
 def bootstrap(
@@ -66,6 +70,7 @@ def bootstrap(
     recorder: RecorderConfig | None = None,
     catalogue: Catalogue | None = None,
     registry_link: str = "",
+    follow_up_share: Decimal = DEFAULT_SHARE,
 ) -> Evaluation:
     records = SqlRecords(store.engine)
     registry_records = SqlRegistryRecords(store.engine)
@@ -117,6 +122,9 @@ def bootstrap(
         ),
         publicity=PublicityQueries(
             board=SqlPublicityBoard(store.engine), clock=clock, registry_url=registry_link
+        ),
+        follow_ups=FollowUpHandlers(
+            store=evaluation_store, records=records, clock=clock, share=follow_up_share
         ),
     )
 

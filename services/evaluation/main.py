@@ -17,6 +17,7 @@ from services.evaluation.adapters.registry_http import HttpxRegistry
 from services.evaluation.api import (
     applications,
     eligibility,
+    follow_ups,
     investigations,
     publicity,
     rating_changes,
@@ -54,6 +55,7 @@ def create_app(
             registry=registry,
             recorder=settings.recorder(),
             registry_link=settings.registry_public_url or settings.registry_url,
+            follow_up_share=settings.follow_up_share,
         )
         app.state.evaluation = evaluation
         sender = None
@@ -93,6 +95,7 @@ def create_app(
             registry_records.router,
             rating_changes.router,
             rating_changes.expiry,
+            follow_ups.router,
             publicity.router,
         ),
         extend=evaluation_parts,

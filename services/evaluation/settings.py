@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -11,6 +12,7 @@ from pydantic_settings import SettingsConfigDict
 from services.evaluation.app.registry_recorder import RecorderConfig
 from services.evaluation.app.round_handlers import Defaults
 from services.evaluation.domain.eligibility import LocalitySwitches
+from services.evaluation.domain.follow_up import DEFAULT_SHARE
 from services.evaluation.domain.process import PUBLICITY_DAYS, REVIEW_DAYS
 from shared.settings import ServiceSettings
 
@@ -82,6 +84,17 @@ class EvaluationSettings(ServiceSettings):
     )
     expiry_scan_daily_at: str = Field(
         "05:30", pattern=r"^[0-9]{2}:[0-9]{2}$", description="HH:MM, Asia/Shanghai"
+    )
+
+    # 跟踪评估 (2026 revision; docs/evaluation.md, Follow-up draws): the share drawn.
+    follow_up_share: Decimal = Field(
+        DEFAULT_SHARE,
+        gt=0,
+        le=1,
+        max_digits=5,
+        decimal_places=4,
+        description="share of the 4A-and-above organizations drawn for 跟踪评估 (the revision "
+        "says 按照一定比例 and names none)",
     )
 
     @property

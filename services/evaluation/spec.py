@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from services.evaluation.cli import follow_up_draw
 from services.evaluation.demo.cli import evaluation_demo
 from services.evaluation.settings import EvaluationSettings
 from shared.spec import ServiceSpec
@@ -37,5 +38,6 @@ SPEC = ServiceSpec(
     stream="EVALUATION",
     contracts="shared.contracts.evaluation",
     projections=_projections,
-    commands=(evaluation_demo,),  # socorg evaluation-demo: a round on the demo register
+    # socorg evaluation-demo: a round on the demo register; socorg follow-up-draw: 跟踪评估
+    commands=(evaluation_demo, follow_up_draw),
 )

@@ -1,9 +1,14 @@
-"""Events the evaluation service publishes to EVALUATION: investigations, and the grading
-workflow of a round (评估批次) and its applications (docs/evaluation.md, Workflow)."""
+"""Events the evaluation service publishes to EVALUATION: investigations, the grading workflow
+of a round (评估批次) and its applications (docs/evaluation.md, Workflow), reactions, expiry and
+跟踪评估 draws.
+
+(Over 300 lines: one contract per evaluation event, all in the one module both sides import.)
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,28 +61,27 @@ def _round_v1(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class Ineligible(BaseModel):
-    """An application the close found ineligible, with every failing rule and its facts."""
-
-    model_config = ConfigDict(frozen=True)
-
-    application_id: str
-    organization_id: str
-    reasons: list[str]
-
-
 @contract(
     "evaluation",
     "round_closed",
-    1,
-    "评估批次 closed: applications re-checked for eligibility",
+    2,
+    "评估批次 closed: how many applications the re-check admitted and excluded (each "
+    "application's own outcome is its application_rechecked, written with it)",
     act_date="closed_on",
 )
 class RoundClosed(EventData):
     round_id: str
     closed_on: date
     admitted: int = Field(description="applications still eligible on the closing day")
-    ineligible: list[Ineligible] = Field(default_factory=list)
+    excluded: int = Field(description="applications found ineligible on the closing day")
+
+
+@upcaster("evaluation", "round_closed", 1)
+def _closed_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 listed every ineligible application and why in the round's one event, which outgrew
+    the event size limit for large rounds; the reasons are on each application_rechecked."""
+    rest = {k: v for k, v in data.items() if k != "ineligible"}
+    return {**rest, "excluded": len(data.get("ineligible", []))}
 
 
 @contract(
@@ -287,3 +291,37 @@ class GradeExpired(EventData):
     decided_on: date = Field(description="the decision of the grade that expired")
     valid_until: date
     expired_on: date = Field(description="the day after its last valid day")
+
+
+class FollowUpPick(BaseModel):
+    """One organization drawn for 跟踪评估, with the grade it held on the day judged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    grade: Grade
+    decided_on: date = Field(description="the decision of that grade")
+
+
+@contract(
+    "evaluation",
+    "follow_up_drawn",
+    1,
+    "跟踪评估 (2026 revision): organizations holding 4A or above drawn at random, seeded, for a "
+    "follow-up evaluation",
+    act_date="drawn_on",
+)
+class FollowUpDrawn(EventData):
+    authority: str = Field(description="the registration authority whose organizations are drawn")
+    year: int = Field(description="one draw per authority and year (the year of `on`)")
+    on: date = Field(description="the day whose grades in force made the candidates")
+    drawn_on: date
+    seed: int = Field(description="the seed: the draw is recomputed from it and the candidates")
+    share: Decimal = Field(description="the share drawn, above 0 and at most 1")
+    candidates: int = Field(description="organizations of the authority holding 4A or 5A on `on`")
+    method: str = Field(
+        "sha256-rank",
+        description="sha256-rank: candidates ranked by SHA-256 hex of '<seed>:<organization_id>', "
+        "ascending; the first ceil(share x candidates) drawn",
+    )
+    drawn: list[FollowUpPick] = Field(description="in the order of their rank")

@@ -130,3 +130,16 @@ def test_asyncapi_document_lists_every_registry_event_with_its_payload_schema() 
     for op in doc["operations"].values():
         assert op["action"] == "send"
         assert op["channel"]["$ref"].removeprefix("#/channels/") in doc["channels"]
+
+
+def test_asyncapi_of_evaluation_closes_a_round_with_counts_and_lists_the_follow_up_draw() -> None:
+    doc = asyncapi_document(
+        catalog.get("evaluation"), version="1", nats_url="nats://localhost:14222"
+    )
+    assert {"round_closed", "application_rechecked", "follow_up_drawn"} <= set(doc["channels"])
+    schemas = doc["components"]["schemas"]
+    closed = schemas["RoundClosed"]
+    assert set(closed["properties"]) == {"round_id", "closed_on", "admitted", "excluded"}
+    assert {"reasons", "eligible"} <= set(schemas["ApplicationRechecked"]["properties"])
+    assert {"seed", "share", "candidates", "drawn"} <= set(schemas["FollowUpDrawn"]["properties"])
+    assert get_contract("evaluation", "round_closed").schema_version == 2

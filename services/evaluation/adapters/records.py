@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -18,6 +19,7 @@ from services.evaluation.domain.record import (
     Rating,
     Record,
 )
+from shared.db import among
 
 CHUNK = 1000  # organizations read per query when many are read at once
 
@@ -39,12 +41,33 @@ class SqlRecords:
                 out |= await records(conn, ids[i : i + CHUNK])
         return out
 
+    async def graded(self, authority: str, grades: Collection[str], on: date) -> list[str]:
+        o, r = t.organizations, t.ratings
+        q = (
+            select(o.c.organization_id)
+            .where(
+                o.c.registration_authority == authority,
+                o.c.ended_on.is_(None) | (o.c.ended_on > on),
+                o.c.revoked_on.is_(None) | (o.c.revoked_on > on),
+                select(r.c.organization_id)
+                .where(
+                    r.c.organization_id == o.c.organization_id,
+                    r.c.grade.in_(list(grades)),
+                    r.c.decided_on <= on,
+                )
+                .exists(),
+            )
+            .order_by(o.c.organization_id)
+        )
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(q)).scalars())
+
 
 async def _rows(
     conn: AsyncConnection, table: Table, orgs: list[str], *order: str
 ) -> dict[str, list[Any]]:
     """Each organization's rows of `table`, in the order given."""
-    q = select(table).where(table.c.organization_id.in_(orgs))
+    q = select(table).where(among(conn.dialect.name, table.c.organization_id, orgs))
     q = q.order_by(table.c.organization_id, *(table.c[name] for name in order))
     out: dict[str, list[Any]] = {}
     for row in (await conn.execute(q)).mappings():
@@ -59,7 +82,8 @@ async def record(conn: AsyncConnection, org: str) -> Record | None:
 
 async def records(conn: AsyncConnection, orgs: list[str]) -> dict[str, Record]:
     """The records of `orgs` (those on the projection), one query per table."""
-    q = select(t.organizations).where(t.organizations.c.organization_id.in_(orgs))
+    o = t.organizations
+    q = select(o).where(among(conn.dialect.name, o.c.organization_id, orgs))
     found = list((await conn.execute(q)).mappings())
     if not found:
         return {}

@@ -52,3 +52,11 @@ def _problem(response: httpx.Response) -> dict[str, Any]:
     if isinstance(found, dict):
         return found
     return {"status": response.status_code, "detail": response.text[:300]}
+
+
+class NoRegistry:
+    """The registry client of a command run outside the service (the demo, a draw): it sends
+    nothing itself; the running service's sender records any rating."""
+
+    async def record_rating(self, organization_id: str, body: dict[str, Any]) -> Any:
+        raise AssertionError("a command run outside the service does not call the registry")

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, insert, literal, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.evaluation.adapters.tables import applications, objections, publicity, rounds
 from services.evaluation.app.ports import OverdueObjection
 from services.evaluation.domain.application import Application
 from services.evaluation.domain.round import Round
+from shared.bulk import insert_rows
+from shared.db import among
 from shared.eventstore.sql import SqlUnitOfWork
 
 CHUNK = 500  # applications written per statement
@@ -48,11 +50,13 @@ class SqlWorkflowRows:
             await self._put(states[i : i + CHUNK], terms)
 
     async def _put(self, states: Sequence[Application], terms: Round) -> None:
+        # Sent at once on the unit of work's connection (its transaction), not held for the
+        # commit: a close writes thousands of rows, one array parameter a column (shared/bulk).
         a, o = applications, objections
-        # One bound value each: the unit of work's writes take no expanding IN lists.
-        ids = [literal(s.application_id) for s in states]
-        await self.uow.write(delete(a).where(a.c.application_id.in_(ids)))
-        await self.uow.write(delete(o).where(o.c.application_id.in_(ids)))
+        conn = self.uow.connection
+        ids = [s.application_id for s in states]
+        await conn.execute(delete(a).where(among(conn.dialect.name, a.c.application_id, ids)))
+        await conn.execute(delete(o).where(among(conn.dialect.name, o.c.application_id, ids)))
         rows = [
             {
                 "application_id": s.application_id,
@@ -65,8 +69,7 @@ class SqlWorkflowRows:
             }
             for s in states
         ]
-        if rows:
-            await self.uow.write(insert(a).values(rows))
+        await insert_rows(conn, a, rows)
         lodged = [
             {
                 "objection_id": objection_id,
@@ -80,8 +83,7 @@ class SqlWorkflowRows:
             for s in states
             for objection_id, found in s.objections.items()
         ]
-        if lodged:
-            await self.uow.write(insert(o).values(lodged))
+        await insert_rows(conn, o, lodged)
         for s in states:
             await self._put_publicity(s, terms)
 

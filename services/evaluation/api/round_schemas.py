@@ -45,6 +45,7 @@ READ_EXAMPLE: dict[str, Any] = {
     "status": "closed",
     "closed_on": "2026-07-01",
     "admitted": 1,
+    "excluded": 1,
     "ineligible": [
         {
             "application_id": "5b1e6c3d2a7f48e9a0b1c2d3e4f5a6b7",
@@ -98,8 +99,11 @@ class RoundRead(BaseModel):
     status: str = Field(description="open, or closed")
     closed_on: date | None = None
     admitted: int | None = Field(None, description="applications still eligible at the close")
-    ineligible: list[IneligibleRead] = Field(
-        default_factory=list, description="applications the close found ineligible, and why"
+    excluded: int | None = Field(None, description="applications found ineligible at the close")
+    ineligible: list[IneligibleRead] | None = Field(
+        None,
+        description="on GET of one round and on its closure: the applications the close found "
+        "ineligible, and why (each one's application_rechecked)",
     )
     version: int
     as_of: date | None = Field(None, description="the day this state is shown as of, if asked")
@@ -116,17 +120,31 @@ class RoundRead(BaseModel):
             status=r.status,
             closed_on=closed.closed_on if closed else None,
             admitted=closed.admitted if closed else None,
-            ineligible=[IneligibleRead(**i.model_dump()) for i in closed.ineligible]
-            if closed
-            else [],
+            excluded=closed.excluded if closed else None,
             version=r.version,
             as_of=as_of,
         )
 
     @classmethod
     def full(cls, v: RoundView, as_of: date | None) -> RoundRead:
-        read = cls.of(v.round, as_of=as_of)
+        read = cls.closure(v, as_of)
         read.applications = [ApplicationRead.of(a) for a in v.applications]
+        return read
+
+    @classmethod
+    def closure(cls, v: RoundView, as_of: date | None = None) -> RoundRead:
+        """The round with the applications its close found ineligible (not every one)."""
+        read = cls.of(v.round, as_of=as_of)
+        if v.round.closed is not None:
+            read.ineligible = [
+                IneligibleRead(
+                    application_id=a.application_id,
+                    organization_id=a.organization_id,
+                    reasons=a.recheck.reasons,
+                )
+                for a in (w.application for w in v.applications)
+                if a.recheck is not None and not a.recheck.eligible
+            ]
         return read
 
 

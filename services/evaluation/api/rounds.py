@@ -55,10 +55,11 @@ async def get_round(
 
 @router.post("/{round_id}/closure", responses=BAD_REQUEST | ERRORS)
 async def close_round(round_id: str, evaluation: EvaluationDep, client: Manager) -> RoundRead:
-    """The window is over: every application is checked again (round_closed, and
-    application_rechecked on each); the close lists those found ineligible and why."""
+    """The window is over: every application is checked again (application_rechecked on
+    each, round_closed with the counts); the answer lists those found ineligible and why."""
     command = rc.CloseRound(round_id=round_id)
-    return RoundRead.of(await evaluation.workflow.round(command, actor(client)))
+    await evaluation.workflow.round(command, actor(client))
+    return RoundRead.closure(await evaluation.rounds.round(round_id, None, client.covers))
 
 
 @router.post(

@@ -26,6 +26,11 @@ class Records(Protocol):
         """The records of those on the projection, read together."""
         ...
 
+    async def graded(self, authority: str, grades: Collection[str], on: date) -> list[str]:
+        """Organizations registered by `authority`, not ended or revoked by `on`, with a
+        decision of one of `grades` by then: a superset of those holding one on that day."""
+        ...
+
 
 class InvestigationRows(Protocol):
     """The investigations read model, written with the events in one unit of work."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.evaluation.app import round_commands as rc
+from services.evaluation.app.application_steps import STEPS
 from services.evaluation.app.errors import OrganizationNotFound, OutsideClientArea, VersionConflict
 from services.evaluation.app.ports import EvaluationStore, Records, WorkflowIndex
 from services.evaluation.app.streams import APPLICATIONS, CODEC, ROUNDS
@@ -19,7 +20,7 @@ from services.evaluation.domain.application import Application
 from services.evaluation.domain.application import Event as ApplicationEvent
 from services.evaluation.domain.catalogue import Catalogue
 from services.evaluation.domain.eligibility import Eligibility
-from services.evaluation.domain.process import PROCESSES, simplified_visit_until
+from services.evaluation.domain.process import site_visit
 from services.evaluation.domain.record import Record, Regime
 from services.evaluation.domain.registry_record import from_confirmation
 from services.evaluation.domain.round import Event as RoundEvent
@@ -73,16 +74,6 @@ class WorkflowHandlers:
             stream_prefix=APPLICATIONS,
             replay=Application.replay,
         )
-        self._steps: dict[type, Callable[[Application, Round, object, date], ApplicationEvent]]
-        self._steps = {
-            rc.WithdrawApplication: self._withdraw,
-            rc.ScoreApplication: self._score,
-            rc.DecideGrade: self._decide,
-            rc.PublishDecision: self._publish,
-            rc.LodgeObjection: self._object,
-            rc.DecideObjection: self._review,
-            rc.ConfirmGrade: self._confirm,
-        }
 
     # --- rounds ---------------------------------------------------------------------------
 
@@ -153,7 +144,7 @@ class WorkflowHandlers:
             return await self._submit(command, actor)
         found = await self._application(command.application_id)
         state = await self._covered_round(found.submitted.round_id, actor)
-        event = self._steps[type(command)](found, state, command, self.clock.today())
+        event = STEPS[type(command)](found, state, command, self.clock.today(), self.catalogue)
         after = found.apply(event)
         await self._commit(actor, state, [(found, after, event)], mark=after)
         return view(after, state, self.catalogue)
@@ -188,52 +179,11 @@ class WorkflowHandlers:
             organization_id=command.organization_id,
             submitted_on=today,
             authority=authority,
-            **self._visit(record, state, today, command.simplified_site_visit),
+            **vars(site_visit(record, state.terms.regime, today, command.simplified_site_visit)),
         )
         after = Application(event)
         await self._commit(actor, state, [(None, after, event)], mark=after)
         return view(after, state, self.catalogue)
-
-    def _visit(self, record: Record, state: Round, day: date, asked: bool) -> dict[str, bool]:
-        """A re-evaluation of a grade in force; the simplified visit within its first 2 years
-        (2026 revision only)."""
-        until = simplified_visit_until(record, day)
-        allowed = PROCESSES[state.terms.regime].re_evaluation and until is not None
-        allowed = allowed and until is not None and day <= until
-        if asked and not allowed:
-            why = "no grade in force" if until is None else f"its first 2 years ended {until}"
-            raise e.SimplifiedVisitNotAllowed(
-                f"the simplified site visit is for re-evaluations under the 2026 revision within "
-                f"the first 2 years of a grade ({state.terms.regime}; {why})"
-            )
-        return {"re_evaluation": until is not None, "simplified_site_visit": asked}
-
-    def _withdraw(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        assert isinstance(c, rc.WithdrawApplication)
-        return a.withdraw(day, c.reason)
-
-    def _score(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        assert isinstance(c, rc.ScoreApplication)
-        return a.sheet(day, c.assessor, c.scores, self.catalogue.framework(r.terms.framework))
-
-    def _decide(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        assert isinstance(c, rc.DecideGrade)
-        grades = self.catalogue.grades(r.terms.thresholds)
-        return a.decide(day, c.grade, c.reason, terms=r.terms, thresholds=grades)
-
-    def _publish(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        return a.publish(day, r.terms.publicity_days)
-
-    def _object(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        assert isinstance(c, rc.LodgeObjection)
-        return a.object(uuid.uuid4().hex, day, c.grounds, r.terms.review_days)
-
-    def _review(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        assert isinstance(c, rc.DecideObjection)
-        return a.review(c.objection_id, day, c.grade, c.reason, PROCESSES[r.terms.regime])
-
-    def _confirm(self, a: Application, r: Round, c: object, day: date) -> ApplicationEvent:
-        return a.confirm(day)
 
     # --- loading and saving ---------------------------------------------------------------
 

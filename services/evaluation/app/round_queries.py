@@ -53,11 +53,13 @@ class WorkflowQueries:
             when = "" if as_of is None else f" by {as_of}"
             raise RoundNotFound(f"no round {round_id} announced{when}")
         _covered(covers, found)
-        views = []
-        for app_id in await self.index.applications(round_id):
-            app = await self.applications.load(app_id, as_of=bound)
-            if app is not None:
-                views.append(view(app, found, self.catalogue))
+        ids = await self.index.applications(round_id)
+        if bound is None:  # as they stand: every stream read at once
+            loaded = await self.applications.load_many(ids)
+            apps = [loaded.get(i) for i in ids]
+        else:
+            apps = [await self.applications.load(i, as_of=bound) for i in ids]
+        views = [view(a, found, self.catalogue) for a in apps if a is not None]
         return RoundView(found, views)
 
     async def application(

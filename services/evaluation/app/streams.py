@@ -14,6 +14,7 @@ ROUNDS = "rounds-"  # one stream per round: announced, closed
 APPLICATIONS = "applications-"  # one stream per application: submitted … confirmed
 REACTIONS = "rating-changes-"  # one stream per reaction to a registry fact: raised, decided
 EXPIRIES = "expiries-"  # one stream per organization: its grades recorded as expired
+FOLLOW_UPS = "follow-ups-"  # one stream per authority and year: its 跟踪评估 draw
 
 
 def end_of(day: date) -> datetime:

@@ -28,13 +28,6 @@ console = Console(stderr=True)
 OPENS_ON = date(2025, 6, 2)  # the first working day after the demo register's facts end
 
 
-class _NoRegistry:
-    """The demo sends nothing to the registry itself: the running service's sender does."""
-
-    async def record_rating(self, organization_id: str, body: dict[str, Any]) -> Any:
-        raise AssertionError("the demo does not call the registry")
-
-
 def evaluation_demo(
     authority: Annotated[str, typer.Option(help="the bureau whose round it is")] = "330200",
     applications: Annotated[int, typer.Option(min=1, max=10000, help="organizations drawn")] = 40,
@@ -58,6 +51,7 @@ def evaluation_demo(
 async def run(
     settings: EvaluationSettings, authority: str, applications: int, seed: int, first: date
 ) -> dict[str, Any]:
+    from services.evaluation.adapters.registry_http import NoRegistry
     from services.evaluation.bootstrap import bootstrap  # `socorg` itself stays light
     from services.evaluation.demo.candidates import registered_by
     from services.evaluation.demo.script import run_round
@@ -78,7 +72,7 @@ async def run(
             switches=settings.switches(),
             clock=clock,
             defaults=settings.defaults(),
-            registry=_NoRegistry(),
+            registry=NoRegistry(),
         )
         done = await run_round(
             evaluation, clock, candidates,

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Literal, Self
+from typing import Self
 
 from services.evaluation.domain import errors as e
+from services.evaluation.domain.application_status import Status, require
 from services.evaluation.domain.framework import Framework
 from services.evaluation.domain.process import Process, publicity_ends, review_due
 from services.evaluation.domain.scoring import aggregate
@@ -31,9 +32,6 @@ Event = (
     | c.ObjectionDecided
     | c.GradeConfirmed
 )
-Status = Literal[
-    "submitted", "withdrawn", "excluded", "admitted", "decided", "published", "confirmed"
-]
 
 
 @dataclass(frozen=True)
@@ -279,23 +277,4 @@ class Application:
         )
 
     def _require(self, *allowed: Status, step: str) -> None:
-        status = self.status
-        if status in allowed:
-            return
-        where = f"application {self.application_id} is {status}"
-        if status == "withdrawn":
-            raise e.ApplicationWithdrawn(f"{where}: no {step} on a withdrawn application")
-        if status == "excluded":
-            raise e.ApplicationExcluded(f"{where} (ineligible at the close): no {step}")
-        if status == "confirmed":
-            raise e.AlreadyConfirmed(f"{where}: its grade took effect")
-        if status == "submitted":
-            raise e.RoundStillOpen(f"{where}: its round has not closed yet, no {step}")
-        order: tuple[Status, ...] = ("admitted", "decided", "published")
-        if order.index(status) < max((order.index(a) for a in allowed if a in order), default=-1):
-            if status == "admitted":
-                raise e.NotDecided(f"{where}: no {step} before the committee's decision")
-            raise e.NotPublished(f"{where}: no {step} before the 公示")
-        if status == "decided":
-            raise e.AlreadyDecided(f"{where}: no {step} after the decision")
-        raise e.AlreadyPublished(f"{where}: no {step} once published")
+        require(self.application_id, self.status, allowed, step)

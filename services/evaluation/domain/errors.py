@@ -218,3 +218,28 @@ class ResultGradeInvalid(DomainRefusal):
 
     slug = "result-grade-invalid"
     status = 422
+
+
+class InvalidShare(DomainRefusal):
+    """跟踪评估: a share drawn that is not above 0 and at most 1."""
+
+    slug = "invalid-share"
+    status = 422
+
+
+class FollowUpNotInRegime(DomainRefusal):
+    """跟踪评估 comes with the 2026 revision: a day before it is under 39号."""
+
+    slug = "follow-up-not-in-regime"
+    status = 422
+
+
+class FollowUpDrawnAlready(DomainRefusal):
+    """One 跟踪评估 draw per authority and year: another seed or share is refused."""
+
+    slug = "follow-up-drawn-already"
+
+
+class FollowUpDrawNotFound(DomainRefusal):
+    slug = "follow-up-draw-not-found"
+    status = 404

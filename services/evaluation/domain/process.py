@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from services.evaluation.domain.errors import SimplifiedVisitNotAllowed
 from services.evaluation.domain.record import Record, Regime
 from services.evaluation.domain.rule import Context
 from services.evaluation.domain.standing import held_grade
@@ -57,3 +58,26 @@ def simplified_visit_until(record: Record, on: date) -> date | None:
         return None
     start = grade.valid_from or grade.decided_on
     return years_after(start, SIMPLIFIED_VISIT_YEARS) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SiteVisit:
+    """An application's site visit: a re-evaluation of a grade in force, and the simplified
+    visit the 2026 revision allows within the grade's first 2 years."""
+
+    re_evaluation: bool
+    simplified_site_visit: bool
+
+
+def site_visit(record: Record, regime: Regime, day: date, asked: bool) -> SiteVisit:
+    """The visit of an application submitted on `day` in a round of `regime`; asking for the
+    simplified one where it is not allowed is refused."""
+    until = simplified_visit_until(record, day)
+    allowed = PROCESSES[regime].re_evaluation and until is not None and day <= until
+    if asked and not allowed:
+        why = "no grade in force" if until is None else f"its first 2 years ended {until}"
+        raise SimplifiedVisitNotAllowed(
+            f"the simplified site visit is for re-evaluations under the 2026 revision within "
+            f"the first 2 years of a grade ({regime}; {why})"
+        )
+    return SiteVisit(re_evaluation=until is not None, simplified_site_visit=asked)

@@ -14,7 +14,7 @@ from services.evaluation.domain.errors import (
     RoundClosedAlready,
     RoundStillOpen,
 )
-from shared.contracts.evaluation import ApplicationRechecked, Ineligible, RoundAnnounced
+from shared.contracts.evaluation import ApplicationRechecked, RoundAnnounced
 from shared.contracts.evaluation import RoundClosed as Closed
 
 Event = RoundAnnounced | Closed
@@ -72,19 +72,14 @@ class Round:
             raise RoundStillOpen(
                 f"round {self.round_id} takes applications until {self.terms.closes_on}"
             )
+        admitted = sum(1 for r in rechecks if r.eligible)
+        # Counts only: each application's outcome and its reasons are its own re-check event,
+        # so the round's event stays small whatever the number of applications.
         return Closed(
             round_id=self.round_id,
             closed_on=day,
-            admitted=sum(1 for r in rechecks if r.eligible),
-            ineligible=[
-                Ineligible(
-                    application_id=r.application_id,
-                    organization_id=r.organization_id,
-                    reasons=r.reasons,
-                )
-                for r in rechecks
-                if not r.eligible
-            ],
+            admitted=admitted,
+            excluded=len(rechecks) - admitted,
         )
 
 

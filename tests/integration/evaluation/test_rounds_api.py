@@ -23,6 +23,7 @@ from shared.clock import FixedClock
 from shared.contracts import registry as r
 from shared.contracts.base import EventData
 from shared.db import make_async_engine
+from shared.eventstore.sql import SqlEventStore
 from shared.http.keys import KeyStore
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
@@ -91,6 +92,17 @@ def organization(
             r.AnnualReportSubmitted(organization_id=oid, year=year, submitted_on=D(year + 1, 3, 15))
         )
     return events
+
+
+async def close_events(url: str) -> list[tuple[str, dict[str, Any]]]:
+    """The close's events as stored, in order: one transaction, so one run of positions."""
+    store = SqlEventStore(make_async_engine(url))
+    stored = await store.read_all(0, limit=1000)
+    await store.engine.dispose()
+    close = [e for e in stored if e.type in ("application_rechecked", "round_closed")]
+    assert [e.position for e in close] == list(range(close[0].position, close[-1].position + 1))
+    keep = ("organization_id", "eligible", "admitted", "excluded", "ineligible")
+    return [(e.type, {k: v for k, v in e.data.items() if k in keep}) for e in close]
 
 
 def sheet(fraction: float) -> dict[str, float]:
@@ -162,7 +174,7 @@ async def test_a_whole_round_from_announcement_to_confirmation(world: World) -> 
     problem(await api.post(f"/v1/rounds/{rid}/closure"), 409, "round-still-open")
     await world.on(D(2026, 6, 21))
     closed = ok(await api.post(f"/v1/rounds/{rid}/closure"))
-    assert (closed["status"], closed["admitted"]) == ("closed", 1)
+    assert (closed["status"], closed["admitted"], closed["excluded"]) == ("closed", 1, 1)
     assert [(i["organization_id"], i["reasons"]) for i in closed["ineligible"]] == [
         (
             "listed",
@@ -173,6 +185,12 @@ async def test_a_whole_round_from_announcement_to_confirmation(world: World) -> 
         )
     ]
     problem(await api.post(f"/v1/rounds/{rid}/closure"), 409, "round-closed")
+    *rechecks, round_closed = await close_events(world.url)
+    assert sorted(rechecks, key=lambda e: str(e[1]["organization_id"])) == [
+        ("application_rechecked", {"organization_id": "clean", "eligible": True}),
+        ("application_rechecked", {"organization_id": "listed", "eligible": False}),
+    ]
+    assert round_closed == ("round_closed", {"admitted": 1, "excluded": 1})
 
     await world.on(D(2026, 6, 25))
     app = f"/v1/applications/{ids['clean']}"

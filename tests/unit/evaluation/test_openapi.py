@@ -32,6 +32,8 @@ ROUTES = {
         for step in ("confirmation", "dismissal", "closure")
     },
     ("/v1/expiry-scans", "post"): {"403", "409", "422"},
+    ("/v1/follow-up-draws", "post"): {"403", "409", "422"},
+    ("/v1/follow-up-draws/{authority}/{year}", "get"): {"403", "404"},
     ("/v1/publicity/{authority}", "get"): {"422"},
     ("/v1/publicity/{authority}/atom", "get"): {"422"},
     ("/v1/registry-records/{evaluation_id}/retry", "post"): {"403", "404", "409"},

@@ -3,6 +3,7 @@ of it, the 公示 and 复核 windows at their boundary days and the validity und
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 
@@ -12,6 +13,8 @@ from services.evaluation.domain import errors as e
 from services.evaluation.domain.process import PROCESSES, simplified_visit_until
 from services.evaluation.domain.record import Rating
 from services.evaluation.domain.round import check_window
+from shared.contracts import contract_of, get_contract
+from shared.contracts import evaluation as c
 from shared.rules.rating import regime_of
 from tests.unit.evaluation.builders import clean
 from tests.unit.evaluation.workflow_builders import (
@@ -42,22 +45,50 @@ def test_a_round_takes_applications_inside_its_window_only() -> None:
         check_window(D(2026, 6, 1), D(2026, 6, 10), D(2026, 6, 9))
 
 
-def test_a_round_closes_after_its_window_once_listing_the_ineligible() -> None:
+def test_a_round_closes_after_its_window_once_counting_what_each_recheck_found() -> None:
     r = a_round()
     with pytest.raises(e.RoundStillOpen):
         r.close(D(2026, 6, 28), [])
     app = submitted()
     checks = [app.rechecked(D(2026, 6, 29), ["credit_listed: on the abnormal list"])]
     closed = r.close(D(2026, 6, 29), checks)
-    assert (closed.admitted, [i.reasons for i in closed.ineligible]) == (
-        0, [["credit_listed: on the abnormal list"]],
-    )  # fmt: skip
+    assert (closed.admitted, closed.excluded) == (0, 1)
+    assert checks[0].reasons == ["credit_listed: on the abnormal list"]
     after = r.apply(closed)
     with pytest.raises(e.RoundClosedAlready):
         after.close(D(2026, 6, 30), [])
     with pytest.raises(e.RoundClosedAlready):
         after.accepts(D(2026, 6, 20))
     assert app.apply(checks[0]).status == "excluded"
+
+
+def test_the_close_of_a_national_size_round_is_one_small_event_whatever_its_size() -> None:
+    reasons = ["credit_listed: on the abnormal list (活动异常名录) since 2026-06-15 (x)"] * 3
+    checks = [
+        c.ApplicationRechecked(
+            application_id=f"a{i}",
+            organization_id=f"o{i}",
+            checked_on=D(2026, 6, 29),
+            eligible=False,
+            reasons=reasons,
+        )
+        for i in range(10_000)
+    ]
+    closed = a_round().close(D(2026, 6, 29), checks)
+    assert (closed.admitted, closed.excluded) == (0, 10_000)
+    assert len(json.dumps(contract_of(closed).dump(closed))) < 200
+
+
+def test_a_round_closed_under_schema_1_reads_as_its_counts() -> None:
+    v1 = {
+        "round_id": "r1",
+        "closed_on": "2026-06-29",
+        "admitted": 2,
+        "ineligible": [{"application_id": "a1", "organization_id": "o1", "reasons": ["x"]}],
+    }
+    read = get_contract("evaluation", "round_closed").parse(v1, 1)
+    assert (read.admitted, read.excluded) == (2, 1)
+    assert a_round().apply(read).closed == read
 
 
 def test_the_round_regime_follows_its_date() -> None:
