@@ -47,10 +47,11 @@ def create_app(
             settings.registry_key(),
             timeout=settings.registry_timeout_seconds,
         )
+        today = clock or ShanghaiClock()
         evaluation = bootstrap(
             store=platform.store,
             switches=switches,
-            clock=clock or ShanghaiClock(),
+            clock=today,
             defaults=settings.defaults(),
             registry=registry,
             recorder=settings.recorder(),
@@ -66,7 +67,13 @@ def create_app(
         if settings.expiry_scan_enabled:
             expire = evaluation.reactions.expire
             scan = asyncio.create_task(
-                daily(settings.expiry_time, expire, "expiry scan", elsewhere=(ExpiryScanRunning,)),
+                daily(
+                    settings.expiry_time,
+                    expire,
+                    "expiry scan",
+                    elsewhere=(ExpiryScanRunning,),
+                    clock=today,
+                ),
                 name="expiry-scan",
             )
         try:

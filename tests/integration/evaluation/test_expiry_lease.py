@@ -3,13 +3,20 @@ its lease in the database a scan is refused (409 scan-running); once released it
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
 
 from services.evaluation.bootstrap import EXPIRY_LEASE
+from services.evaluation.settings import EvaluationSettings
+from shared.clock import FixedClock
 from shared.db import make_async_engine
 from shared.outbox.lease import Lease
+from tests.conftest import NatsServer
 from tests.integration.evaluation import test_rounds_api
 from tests.integration.evaluation.test_rounds_api import World, ok, problem
+from tests.integration.servers import serve
 
 world = test_rounds_api.world  # the evaluation served on a fixed clock (the fixture)
 
@@ -27,3 +34,24 @@ async def test_a_scan_waits_for_the_replica_holding_the_lease(world: World) -> N
         }  # fmt: skip
     finally:
         await engine.dispose()
+
+
+async def test_the_daily_expiry_scan_runs_on_the_services_clock(
+    evaluation_url: str, nats_server: NatsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.evaluation import main
+
+    scheduled: dict[str, Any] = {}
+
+    async def schedule(at: time, job: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        scheduled.update(kwargs, job=job)
+
+    monkeypatch.setattr(main, "daily", schedule)
+    clock = FixedClock(date(2026, 5, 25))
+    settings = EvaluationSettings(
+        database_url=evaluation_url, nats_url=nats_server.url, registry_sender_enabled=False
+    )
+    async with serve(main.create_app(settings, clock=clock)):
+        assert scheduled["clock"] is clock
+        done = await scheduled["job"](clock.today())
+    assert done.expired == 0
