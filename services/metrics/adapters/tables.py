@@ -5,11 +5,18 @@ An organization's `spans` are consecutive periods [valid_from, valid_to) over wh
 category, level, place and status held; the last one is open (valid_to NULL) until it ends
 (注销). A grade's row holds from its decision to the day after its validity, or to the next
 decision. Counting on a date D takes the rows with valid_from ≤ D < valid_to.
+
+Reads do not scan those rows: `deltas` holds what every count needs pre-aggregated (see
+consumers/contributions.py): per area, day and the attributes indicators filter on, the
+signed change on that day of the organizations in force (+1 where a period starts, −1 where
+it ends), of those holding each grade, and of the people employed. A count on D is the sum
+of an area's rows with day ≤ D. An area is a city (the place's first 4 digits) or the place
+itself, so a city reads its own small set of rows and any smaller area a range of places.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
 
 md = MetaData()
 
@@ -47,4 +54,19 @@ reports = Table(
     Column("staff_employed", Integer),
 )
 
-TABLES = (spans, grades, reports)
+deltas = Table(
+    "metrics_deltas",
+    md,
+    Column("area", String(12), primary_key=True),  # a city (4 digits) or a place
+    Column("day", Date, primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("category", String(50), primary_key=True),  # '' for none
+    Column("level", String(20), primary_key=True),  # '' for none
+    Column("status", String(20), primary_key=True),
+    Column("urban", String(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' not a community org
+    Column("grade", String(2), primary_key=True),  # '' for the organizations themselves
+    Column("n", Integer, nullable=False),  # organizations (holding `grade`, if any)
+    Column("staff", BigInteger, nullable=False),  # people employed (grade '' only)
+)
+
+TABLES = (spans, grades, reports, deltas)

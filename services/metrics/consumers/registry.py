@@ -1,12 +1,15 @@
-"""The projection of REGISTRY the metrics count from: spans, grades and annual reports.
+"""The projection of REGISTRY the metrics count from: spans, grades, annual reports, and the
+counts pre-aggregated by day (`metrics_deltas`) that every read sums.
 
-A batch is applied at once: the open spans and the grades of the organizations its events
-touch are read in two queries, the events are folded over them in stream order (fold.py),
-and the rows the fold made or changed are written back in one statement per table, new rows
-inserted and changed ones replaced (adapters/upsert.py). A single event is a batch of one,
-so the runner's one-by-one path gives the same rows. Every row carries the act date of its
-event, so a register imported today (its events' act dates in the past) has its past months
-right. A rebuild replays the stream into shadow copies of the same tables.
+A batch is applied at once: the rows of the organizations it names without registering them
+(a batch of the register's history holds most organizations whole) are read in three
+queries, the events are folded over them in stream order (fold.py), and the rows the fold
+made or changed are written back in one statement per table, new rows inserted and changed
+ones replaced (adapters/upsert.py); what the batch changed in the counts is added to
+`metrics_deltas` in one statement. A single event is a batch of one, so the runner's
+one-by-one path gives the same rows. Every row carries the act date of its event, so a
+register imported today (its events' act dates in the past) has its past months right. A
+rebuild replays the stream into shadow copies of the same tables.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.tables import TABLES, grades, reports, spans
-from services.metrics.adapters.upsert import upsert
-from services.metrics.consumers.fold import COUNTED, NEEDS_GRADES, NEEDS_SPAN, Fold, touched
+from services.metrics.adapters.tables import TABLES, deltas, grades, reports, spans
+from services.metrics.adapters.upsert import add, upsert
+from services.metrics.consumers.contributions import by_area
+from services.metrics.consumers.fold import COUNTED, Fold, stored
 from shared.consumer import Delivered, Projection
 from shared.db import among
 
@@ -43,22 +47,20 @@ class RegistryCounts(Projection):
         if not found:
             return
         fold = Fold()
-        span_orgs, grade_orgs = touched(found, NEEDS_SPAN), touched(found, NEEDS_GRADES)
-        dialect = conn.dialect.name
-        if span_orgs:
-            ids = sorted(span_orgs)
-            q = select(s).where(among(dialect, s.c.organization_id, ids), s.c.valid_to.is_(None))
-            for row in (await conn.execute(q)).mappings():
-                fold.load_span(dict(row))
-        if grade_orgs:
-            ids = sorted(grade_orgs)
-            q = select(g).where(among(dialect, g.c.organization_id, ids)).order_by(g.c.n)
-            for row in (await conn.execute(q)).mappings():
-                fold.load_grade(dict(row))
+        orgs = sorted(stored(found))
+        if orgs:
+            dialect = conn.dialect.name
+            for t, load in ((s, fold.load_span), (g, fold.load_grade), (r, fold.load_report)):
+                q = select(t).where(among(dialect, t.c.organization_id, orgs))
+                if "n" in t.c:
+                    q = q.order_by(t.c.organization_id, t.c.n)
+                for row in (await conn.execute(q)).mappings():
+                    load(dict(row))
         for data in found:
             fold.apply(data)
         key = ("organization_id", "n")
-        await upsert(conn, s, key, [r.values for r in fold.written_spans()])
-        await upsert(conn, g, key, [r.values for r in fold.written_grades()])
+        await upsert(conn, s, key, [x.values for x in fold.written_spans()])
+        await upsert(conn, g, key, [x.values for x in fold.written_grades()])
         # a report of a year already held (a correction) replaces it
         await upsert(conn, r, ("organization_id", "year"), list(fold.reports.values()))
+        await add(conn, tables[deltas.name], ("n", "staff"), by_area(fold.changes()))
