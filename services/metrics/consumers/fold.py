@@ -47,17 +47,41 @@ class OfOrganization(Protocol):
     organization_id: str
 
 
-def stored(found: Sequence[EventData]) -> set[str]:
-    """The organizations whose stored rows the batch needs: those it names before (or
-    without) their registration or filing."""
+# What a stored organization's contributions (contributions.py) that a batch changes depend
+# on: its spans always; its grades if its spans or grades change; its reports if its spans or
+# reports do (the rest is the same before and after the batch, so it is left out of both).
+SPANS_CHANGE: tuple[type[EventData], ...] = (RegistrationChanged, *Ends)
+GRADES_WITH: tuple[type[EventData], ...] = (*SPANS_CHANGE, RatingChanged)
+REPORTS_WITH: tuple[type[EventData], ...] = (*SPANS_CHANGE, AnnualReportSubmitted)
+
+
+@dataclass(frozen=True)
+class Needed:
+    """The organizations whose stored spans, grades and reports a batch reads."""
+
+    spans: list[str]
+    grades: list[str]
+    reports: list[str]
+
+
+def needed(found: Sequence[EventData]) -> Needed:
+    """Stored rows are those of the organizations a batch names before (or without) their
+    registration or filing; of them, what their changes depend on."""
     seen: set[str] = set()
-    out: set[str] = set()
+    stored: set[str] = set()
+    grades: set[str] = set()
+    reports: set[str] = set()
     for d in found:
         org = cast(OfOrganization, d).organization_id
         if org not in seen and not isinstance(d, OPENS):
-            out.add(org)
+            stored.add(org)
         seen.add(org)
-    return out
+        if org in stored:
+            if isinstance(d, GRADES_WITH):
+                grades.add(org)
+            if isinstance(d, REPORTS_WITH):
+                reports.add(org)
+    return Needed(sorted(stored), sorted(grades), sorted(reports))
 
 
 @dataclass
