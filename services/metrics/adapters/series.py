@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, func, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.tables import deltas
+from services.metrics.adapters.tables import daily, monthly
+from services.metrics.domain.calendar import month_end
 from services.metrics.domain.indicators import THREE_A_UP, Indicator
 from services.metrics.domain.places import PlaceCounts
 from shared.places import area_prefix
 
-LIVE: Mapping[str, Table] = {deltas.name: deltas}
+LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily)}
+ONE_DAY = timedelta(days=1)
 ATTRS = ("kind", "category", "level", "status", "urban")
 URBAN = {"": None, "u": True, "r": False}
 CITY = 4  # the digits of a city's area in metrics_deltas
@@ -44,7 +46,8 @@ class Group:
 
 
 def _bucket(col: Any, days: Sequence[date]) -> Any:
-    """b(col): most changes of a register lie before the first date, tested first."""
+    """b(col) = #{i : dᵢ < col}: most changes of a register lie before the first date, tested
+    first."""
     return case(*[(col <= d, i) for i, d in enumerate(days)], else_=len(days))
 
 
@@ -77,7 +80,7 @@ class SeriesCounter:
 
     def __init__(self, places: PlaceCounts, tables: Mapping[str, Table] = LIVE) -> None:
         self.places = places
-        self.d = tables[deltas.name]
+        self.m, self.dd = tables[monthly.name], tables[daily.name]
 
     async def value(
         self, conn: AsyncConnection, ind: Indicator, area: str, day: date
@@ -163,69 +166,102 @@ class SeriesCounter:
         """Changes by street (9 digits) and county (6) of the categories the indicators name."""
         cats = sorted({c for i in inds for c in i.categories})
         widths = sorted({9 if i.unit_level == "street" else 6 for i in inds})
-        d, out = self.d, list[Group]()
+        out = list[Group]()
         for width in widths:
-            out += await self._changes(
-                conn,
-                area,
-                days,
-                d.c.category.in_(cats),
-                d.c.grade == "",
-                unit=func.substr(d.c.area, 1, width),
-                places=True,
-            )
+            out += await self._changes(conn, area, days, cats=cats, width=width)
         return out
 
     # ---- the grouped queries ---------------------------------------------------------------
-
-    def _rows(
-        self, area: str, days: Sequence[date], *, places: bool = False
-    ) -> list[ColumnElement[bool]]:
-        """The area's rows of changes up to the last date: a city's own, a province's cities'
-        (the country's every city), a smaller area's places (a key range); with `places`,
-        always the places'."""
-        d = self.d
-        out = [d.c.day <= days[-1]]
-        prefix = area_prefix(area)
-        if len(prefix) == CITY and not places:
-            return [*out, d.c.area == prefix]
-        by_city = len(prefix) < CITY and not places
-        out.append(func.length(d.c.area) == CITY if by_city else func.length(d.c.area) > CITY)
-        if prefix:
-            after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            out += [d.c.area >= prefix, d.c.area < after]
-        return out
 
     async def _changes(
         self,
         conn: AsyncConnection,
         area: str,
         days: Sequence[date],
-        *where: ColumnElement[bool],
-        unit: Any = None,
-        places: bool = False,
+        *,
+        cats: Sequence[str] | None = None,
+        width: int | None = None,
     ) -> list[Group]:
-        """The changes of the area grouped by attributes, grade and the first date they count on
-        (a change on day x counts on every date from b(x) on), summed."""
-        d = self.d
-        cols = [d.c[a] for a in (*ATTRS, "grade")]
-        bucket = _bucket(d.c.day, days)
-        units = [] if unit is None else [unit.label("unit")]
-        q = (
-            select(*units, *cols, bucket.label("b"), func.sum(d.c.n).label("n"))
-            .add_columns(func.sum(d.c.staff).label("staff"))
-            .where(*self._rows(area, days, places=places), *where)
-            .group_by(*units, *cols, bucket)
-        )
+        """The area's changes (of `cats` alone, by unit of `width` digits, if given) grouped by
+        attributes, grade and the dates they count on, summed: a month's from the first date
+        on or after its end, a day's on the dates after it in its month, before its end."""
         k = len(days)
+        # the last whole month each date counts: its own on its last day, else the one before
+        cuts = [
+            d.replace(day=1) if d == month_end(d) else (d.replace(day=1) - ONE_DAY).replace(day=1)
+            for d in days
+        ]
+        out = [
+            Group(attrs, start, k, n, unit, grade)
+            for attrs, start, n, unit, grade in await self._grouped(
+                conn, self.m, self._months(area, cuts[-1], width), "month", cuts, cats, width
+            )
+        ]
+        partial = [d for d in days if d != month_end(d)]
+        if partial:
+            t = self.dd
+            spans = [and_(t.c.day >= d.replace(day=1), t.c.day <= d) for d in partial]
+            where = [or_(*spans), *_within(t.c.place, area_prefix(area))]
+            for attrs, day, n, unit, grade in await self._grouped(
+                conn, t, where, "day", None, cats, width
+            ):
+                start = sum(d < day for d in days)
+                stop = sum(d < month_end(day) for d in days)
+                out.append(Group(attrs, start, stop, n, unit, grade))
+        return out
+
+    def _months(self, area: str, last: date, width: int | None) -> list[ColumnElement[bool]]:
+        """The area's monthly rows up to `last`: a city's own, a province's cities' (the
+        country's every city), a smaller area's places (a key range); by unit, the places'."""
+        t = self.m
+        out = [t.c.month <= last]
+        prefix = area_prefix(area)
+        if len(prefix) == CITY and width is None:
+            return [*out, t.c.area == prefix]
+        by_city = len(prefix) < CITY and width is None
+        out.append(func.length(t.c.area) == CITY if by_city else func.length(t.c.area) > CITY)
+        return [*out, *_within(t.c.area, prefix)]
+
+    async def _grouped(
+        self,
+        conn: AsyncConnection,
+        t: Table,
+        where: list[ColumnElement[bool]],
+        when: str,
+        cuts: Sequence[date] | None,
+        cats: Sequence[str] | None,
+        width: int | None,
+    ) -> list[tuple[dict[str, Any], Any, int, str, str]]:
+        """(attributes, bucket of the cuts or the date, organizations or people, unit, grade)
+        of the rows of `t` summed; people with the grade STAFF."""
+        cols = [t.c[a] for a in (*ATTRS, "grade")]
+        at = t.c[when] if cuts is None else _bucket(t.c[when], cuts)
+        place = t.c["place" if "place" in t.c else "area"]
+        units = [] if width is None else [func.substr(place, 1, width).label("unit")]
+        if cats is not None:
+            where = [*where, t.c.category.in_(cats), t.c.grade == ""]
+        q = (
+            select(*units, *cols, at.label("at"), func.sum(t.c.n).label("n"))
+            .add_columns(func.sum(t.c.staff).label("staff"))
+            .where(*where)
+            .group_by(*units, *cols, at)
+        )
         out = []
         for row in (await conn.execute(q)).mappings():
             attrs = {a: row[a] for a in ATTRS}
             attrs["urban"] = URBAN[attrs["urban"]]
             for a in ("category", "level"):
                 attrs[a] = attrs[a] or None
-            u = "" if unit is None else row["unit"]
-            out.append(Group(attrs, row["b"], k, int(row["n"]), unit=u, grade=row["grade"]))
+            unit = "" if width is None else row["unit"]
+            out.append((attrs, row["at"], int(row["n"]), unit, row["grade"]))
             if row["staff"]:  # a sum of bigint is a numeric on PostgreSQL
-                out.append(Group(attrs, row["b"], k, int(row["staff"]), unit=u, grade=STAFF))
+                out.append((attrs, row["at"], int(row["staff"]), unit, STAFF))
         return out
+
+
+def _within(col: Any, prefix: str) -> list[ColumnElement[bool]]:
+    """Codes starting with `prefix`, as a key range (an index serves it, whatever the
+    collation: the codes are digits)."""
+    if not prefix:
+        return []
+    return [col >= prefix, col < prefix[:-1] + chr(ord(prefix[-1]) + 1)]

@@ -6,15 +6,19 @@ category, level, place and status held; the last one is open (valid_to NULL) unt
 (注销). A grade's row holds from its decision to the day after its validity, or to the next
 decision. Counting on a date D takes the rows with valid_from ≤ D < valid_to.
 
-Reads do not scan those rows: `deltas` holds what every count needs pre-aggregated (see
-consumers/contributions.py): per area, day and the attributes indicators filter on, the
-signed change on that day of the organizations in force (+1 where a period starts, −1 where
-it ends), of those holding each grade, and of the people employed. A count on D is the sum
-of an area's rows with day ≤ D. An area is a city (the place's first 4 digits) or the place
-itself, so a city reads its own small set of rows and any smaller area a range of places.
+Reads do not scan those rows: the changes tables hold what every count needs pre-aggregated
+(see consumers/contributions.py): by date and the attributes indicators filter on, the
+signed change of the organizations in force (+1 where a period starts, −1 where it ends), of
+those holding each grade, and of the people employed. `monthly` sums them by month, under an
+area that is a city (the place's first 4 digits) or the place itself, so that a city reads
+its own rows and a smaller area a range of places; `daily` holds them by day and place. A
+count on D is the sum of the area's months before D's month (or up to it, on its last day)
+and of its days from the first of D's month to D.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table
 
@@ -54,19 +58,37 @@ reports = Table(
     Column("staff_employed", Integer),
 )
 
-deltas = Table(
-    "metrics_deltas",
-    md,
+
+def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
+    """A table of changes of the counts: by place (or area) and date, and by the attributes
+    indicators filter on; primary key in that order."""
+    return Table(
+        name,
+        md,
+        where,
+        when,
+        Column("kind", String(30), primary_key=True),
+        Column("category", String(50), primary_key=True),  # '' for none
+        Column("level", String(20), primary_key=True),  # '' for none
+        Column("status", String(20), primary_key=True),
+        Column("urban", String(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' neither
+        Column("grade", String(2), primary_key=True),  # '' for the organizations themselves
+        Column("n", Integer, nullable=False),  # organizations (holding `grade`, if any)
+        Column("staff", BigInteger, nullable=False),  # people employed (grade '' only)
+    )
+
+
+# The changes of each month (its first day), under the place's city and the place itself.
+monthly = _changes(
+    "metrics_changes_by_month",
     Column("area", String(12), primary_key=True),  # a city (4 digits) or a place
+    Column("month", Date, primary_key=True),
+)
+# The changes of each day, by place: the days of a month not yet over.
+daily = _changes(
+    "metrics_changes_by_day",
     Column("day", Date, primary_key=True),
-    Column("kind", String(30), primary_key=True),
-    Column("category", String(50), primary_key=True),  # '' for none
-    Column("level", String(20), primary_key=True),  # '' for none
-    Column("status", String(20), primary_key=True),
-    Column("urban", String(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' not a community org
-    Column("grade", String(2), primary_key=True),  # '' for the organizations themselves
-    Column("n", Integer, nullable=False),  # organizations (holding `grade`, if any)
-    Column("staff", BigInteger, nullable=False),  # people employed (grade '' only)
+    Column("place", String(12), primary_key=True),
 )
 
-TABLES = (spans, grades, reports, deltas)
+TABLES = (spans, grades, reports, monthly, daily)

@@ -39,7 +39,8 @@ async def write(conn: AsyncConnection, writes: Sequence[Write]) -> None:
     """Make `writes`. On PostgreSQL one statement for them all, each an `INSERT … SELECT FROM
     unnest(arrays) ON CONFLICT DO UPDATE` (the first ones data-modifying WITH clauses): one
     round trip a batch, each column one array parameter (an executemany binds, and sends,
-    every row). Elsewhere a statement or two each."""
+    every row) in binary (psycopg's text arrays quote each element, by a regex). Elsewhere a
+    statement or two each."""
     writes = [w for w in writes if w.rows]
     if not writes:
         return
@@ -57,7 +58,7 @@ async def write(conn: AsyncConnection, writes: Sequence[Write]) -> None:
         else:
             updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in t.c.keys() if c not in key)
         columns = [c.name for c in t.columns]
-        arrays = ", ".join(f"%(p{j}c{i})s::{_array_type(t, c)}" for i, c in enumerate(columns))
+        arrays = ", ".join(f"%(p{j}c{i})b::{_array_type(t, c)}" for i, c in enumerate(columns))
         parts.append(
             f"INSERT INTO {t.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"

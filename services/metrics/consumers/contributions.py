@@ -1,5 +1,5 @@
-"""What one organization's rows add to the pre-aggregated counts (`metrics_deltas`), as
-signed changes by day (pure).
+"""What one organization's rows add to the pre-aggregated counts (the changes tables,
+adapters/tables.py), as signed changes by day (pure).
 
 A period [start, end) in force adds +1 on `start` and −1 on `end` (none while open); an
 empty period (end ≤ start: ended on the day it began, or a change dated before it) adds
@@ -102,16 +102,27 @@ def contributions(
     return out
 
 
-def by_area(changes: Changes) -> list[dict[str, Any]]:
-    """The rows of `metrics_deltas`: each change under its city and its place, the ones that
-    cancel out left out."""
-    rows: dict[tuple[Any, ...], list[int]] = {}
+NAMES = ("kind", "category", "level", "status", "urban", "grade")
+
+
+def rows_of(changes: Changes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of the changes tables (adapters/tables.py): each change summed by month
+    under its city and its place, and by day under its place; those that cancel out left
+    out."""
+    months: dict[tuple[Any, ...], list[int]] = {}
+    days: dict[tuple[Any, ...], list[int]] = {}
     for (day, place, *rest), (n, staff) in changes.items():
-        for area in {place[:4], place}:
-            found = rows.setdefault((area, day, *rest), [0, 0])
+        month = day.replace(day=1)
+        keys = [((area, month, *rest), months) for area in {place[:4], place}]
+        for key, into in [*keys, ((day, place, *rest), days)]:
+            found = into.setdefault(key, [0, 0])
             found[0] += n
             found[1] += staff
-    names = ("area", "day", "kind", "category", "level", "status", "urban", "grade")
+    return _named(("area", "month"), months), _named(("day", "place"), days)
+
+
+def _named(head: tuple[str, str], rows: dict[tuple[Any, ...], list[int]]) -> list[dict[str, Any]]:
+    names = (*head, *NAMES)
     return [
         dict(zip(names, key, strict=True)) | {"n": n, "staff": staff}
         for key, (n, staff) in rows.items()

@@ -1,12 +1,12 @@
 """The projection of REGISTRY the metrics count from: spans, grades, annual reports, and the
-counts pre-aggregated by day (`metrics_deltas`) that every read sums.
+changes of the counts by month and by day that every read sums.
 
 A batch is applied at once: the rows of the organizations it names without registering them
 (a batch of the register's history holds most organizations whole) are read, a query per
 table at most and only what their changes depend on (fold.needed); the events are folded
 over them in stream order (fold.py), and the rows the fold made or changed are written back,
 new rows inserted and changed ones replaced, and what the batch changed in the counts added
-to `metrics_deltas` (adapters/upsert.py). A single event is a batch of one, so the runner's
+to the changes tables (adapters/upsert.py). A single event is a batch of one, so the runner's
 one-by-one path gives the same rows. Every row carries the act date of its event, so a
 register imported today (its events' act dates in the past) has its past months right. A
 rebuild replays the stream into shadow copies of the same tables.
@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.tables import TABLES, deltas, grades, reports, spans
+from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
 from services.metrics.adapters.upsert import Write, write
-from services.metrics.consumers.contributions import by_area
+from services.metrics.consumers.contributions import rows_of
 from services.metrics.consumers.fold import COUNTED, Fold, needed
 from shared.consumer import Delivered, Projection
 from shared.db import among
@@ -59,6 +59,7 @@ class RegistryCounts(Projection):
         for data in found:
             fold.apply(data)
         key = ("organization_id", "n")
+        by_month, by_day = rows_of(fold.changes())
         await write(
             conn,
             [
@@ -66,6 +67,7 @@ class RegistryCounts(Projection):
                 Write(g, [x.values for x in fold.written_grades()], key),
                 # a report of a year already held (a correction) replaces it
                 Write(r, list(fold.reports.values()), ("organization_id", "year")),
-                Write(tables[deltas.name], by_area(fold.changes()), sums=("n", "staff")),
+                Write(tables[monthly.name], by_month, sums=("n", "staff")),
+                Write(tables[daily.name], by_day, sums=("n", "staff")),
             ],
         )

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.metrics.adapters.tables import TABLES, deltas, grades, reports, spans
+from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
 from services.metrics.consumers.registry import RegistryCounts
 from shared.consumer import Delivered, shadow_tables
 from shared.contracts import contract_of
@@ -109,7 +109,8 @@ async def rows(engine: AsyncEngine, tables: Mapping[str, Table]) -> dict[str, li
             name: sorted(tuple(r) for r in await conn.execute(select(t)))
             for name, t in tables.items()
         }
-    out[deltas.name] = [r for r in out[deltas.name] if r[-2] or r[-1]]
+    for t in (monthly, daily):
+        out[t.name] = [r for r in out[t.name] if r[-2] or r[-1]]
     return out
 
 

@@ -1,4 +1,4 @@
-"""The pre-aggregated changes (`metrics_deltas`) give, on any date, the count taken from the
+"""The pre-aggregated changes (by month and by day) give, on any date, the count taken from the
 projection's rows themselves (span_counts.py) — for every standard indicator and the plans'
 shares, coverage, units and employment, in a city, a county, a street, a province and the
 country, on each event's date and the day before it, on SQLite and PostgreSQL. The history
