@@ -34,7 +34,7 @@ spans = Table(
     Column("kind", String(30), nullable=False),
     Column("category", String(50)),
     Column("level", String(20)),
-    Column("place", String(12), nullable=False, index=True),  # domicile, or community
+    Column("place", String(12), nullable=False),  # domicile, or community (reads sum the changes)
     Column("urban", Boolean),  # community organizations: 居委会 (True) or 村委会 (False)
     Column("status", String(20), nullable=False),
 )
