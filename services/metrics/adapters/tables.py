@@ -59,6 +59,12 @@ reports = Table(
 )
 
 
+def Code(length: int) -> String:
+    """Text compared byte by byte on PostgreSQL (collation C): the changes tables' keys are
+    compared on every write, and codes and names need no linguistic order."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
     """A table of changes of the counts: by place (or area) and date, and by the attributes
     indicators filter on; primary key in that order."""
@@ -67,12 +73,12 @@ def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
         md,
         where,
         when,
-        Column("kind", String(30), primary_key=True),
-        Column("category", String(50), primary_key=True),  # '' for none
-        Column("level", String(20), primary_key=True),  # '' for none
-        Column("status", String(20), primary_key=True),
-        Column("urban", String(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' neither
-        Column("grade", String(2), primary_key=True),  # '' for the organizations themselves
+        Column("kind", Code(30), primary_key=True),
+        Column("category", Code(50), primary_key=True),  # '' for none
+        Column("level", Code(20), primary_key=True),  # '' for none
+        Column("status", Code(20), primary_key=True),
+        Column("urban", Code(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' neither
+        Column("grade", Code(2), primary_key=True),  # '' for the organizations themselves
         Column("n", Integer, nullable=False),  # organizations (holding `grade`, if any)
         Column("staff", BigInteger, nullable=False),  # people employed (grade '' only)
     )
@@ -81,14 +87,14 @@ def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
 # The changes of each month (its first day), under the place's city and the place itself.
 monthly = _changes(
     "metrics_changes_by_month",
-    Column("area", String(12), primary_key=True),  # a city (4 digits) or a place
+    Column("area", Code(12), primary_key=True),  # a city (4 digits) or a place
     Column("month", Date, primary_key=True),
 )
 # The changes of each day, by place: the days of a month not yet over.
 daily = _changes(
     "metrics_changes_by_day",
     Column("day", Date, primary_key=True),
-    Column("place", String(12), primary_key=True),
+    Column("place", Code(12), primary_key=True),
 )
 
 TABLES = (spans, grades, reports, monthly, daily)
