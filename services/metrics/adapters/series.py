@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.metrics.adapters.tables import daily, monthly
+from services.metrics.consumers.contributions import city_area
 from services.metrics.domain.calendar import month_end
 from services.metrics.domain.indicators import THREE_A_UP, Indicator
 from services.metrics.domain.places import PlaceCounts
@@ -28,7 +29,7 @@ LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily)}
 ONE_DAY = timedelta(days=1)
 ATTRS = ("kind", "category", "level", "status", "urban")
 URBAN = {"": None, "u": True, "r": False}
-CITY = 4  # the digits of a city's area in metrics_deltas
+CITY = 4  # the digits of a city's code
 STAFF = "staff"  # the grade of a group of people employed
 UNIT_MEASURES = ("units", "coverage")
 
@@ -217,10 +218,10 @@ class SeriesCounter:
         out = [t.c.month <= last]
         prefix = area_prefix(area)
         if len(prefix) == CITY and width is None:
-            return [*out, t.c.area == prefix]
-        by_city = len(prefix) < CITY and width is None
-        out.append(func.length(t.c.area) == CITY if by_city else func.length(t.c.area) > CITY)
-        return [*out, *_within(t.c.area, prefix)]
+            return [*out, t.c.area == city_area(prefix)]
+        if len(prefix) < CITY and width is None:
+            return [*out, *_within(t.c.area, city_area(prefix))]
+        return [*out, *(_within(t.c.area, prefix) if prefix else [t.c.area < city_area("")])]
 
     async def _grouped(
         self,

@@ -10,8 +10,8 @@ Reads do not scan those rows: the changes tables hold what every count needs pre
 (see consumers/contributions.py): by date and the attributes indicators filter on, the
 signed change of the organizations in force (+1 where a period starts, −1 where it ends), of
 those holding each grade, and of the people employed. `monthly` sums them by month, under an
-area that is a city (the place's first 4 digits) or the place itself, so that a city reads
-its own rows and a smaller area a range of places; `daily` holds them by day and place. A
+area that is a city ('c' and the place's first 4 digits) or the place itself, so that a city
+reads its own rows and a smaller area a range of places; `daily` holds them by day and place. A
 count on D is the sum of the area's months before D's month (or up to it, on its last day)
 and of its days from the first of D's month to D.
 """
@@ -87,7 +87,7 @@ def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
 # The changes of each month (its first day), under the place's city and the place itself.
 monthly = _changes(
     "metrics_changes_by_month",
-    Column("area", Code(12), primary_key=True),  # a city (4 digits) or a place
+    Column("area", Code(12), primary_key=True),  # a city ('c' and 4 digits) or a place
     Column("month", Date, primary_key=True),
 )
 # The changes of each day, by place: the days of a month not yet over.

@@ -105,6 +105,12 @@ def contributions(
 NAMES = ("kind", "category", "level", "status", "urban", "grade")
 
 
+def city_area(code: str) -> str:
+    """The area the monthly rows of a city (a place's first 4 digits) are kept under: marked,
+    so that a province's or the country's cities are one key range, apart from the places."""
+    return "c" + code[:4]
+
+
 def rows_of(changes: Changes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of the changes tables (adapters/tables.py): each change summed by month
     under its city and its place, and by day under its place; those that cancel out left
@@ -113,7 +119,7 @@ def rows_of(changes: Changes) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     days: dict[tuple[Any, ...], list[int]] = {}
     for (day, place, *rest), (n, staff) in changes.items():
         month = day.replace(day=1)
-        keys = [((area, month, *rest), months) for area in {place[:4], place}]
+        keys = [((area, month, *rest), months) for area in (city_area(place), place)]
         for key, into in [*keys, ((day, place, *rest), days)]:
             found = into.setdefault(key, [0, 0])
             found[0] += n
