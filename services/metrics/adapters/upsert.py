@@ -3,7 +3,7 @@ of sums, added to); every table of a batch in one statement on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +23,31 @@ PG_ARRAY = {
 @dataclass(frozen=True)
 class Write:
     """Rows (each with every column of `table`) replacing the stored rows of the same `key`,
-    or, with `sums`, adding those columns to the stored rows of the same primary key."""
+    or, with `sums`, adding those columns to the stored rows of the same primary key; given
+    as rows or column by column."""
 
     table: Table
-    rows: Sequence[dict[str, Any]]
+    given: Sequence[dict[str, Any]] | Mapping[str, list[Any]]
     key: Sequence[str] = ()
     sums: Sequence[str] = ()
+
+    @property
+    def size(self) -> int:
+        if isinstance(self.given, Mapping):
+            return len(next(iter(self.given.values()), []))
+        return len(self.given)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        if not isinstance(self.given, Mapping):
+            return list(self.given)
+        names = list(self.given)
+        return [dict(zip(names, r, strict=True)) for r in zip(*self.given.values(), strict=True)]
+
+    def column(self, name: str) -> list[Any]:
+        if isinstance(self.given, Mapping):
+            return self.given[name]
+        return [r[name] for r in self.given]
 
 
 def _array_type(t: Table, column: str) -> str:
@@ -41,7 +60,7 @@ async def write(conn: AsyncConnection, writes: Sequence[Write]) -> None:
     round trip a batch, each column one array parameter (an executemany binds, and sends,
     every row) in binary (psycopg's text arrays quote each element, by a regex). Elsewhere a
     statement or two each."""
-    writes = [w for w in writes if w.rows]
+    writes = [w for w in writes if w.size]
     if not writes:
         return
     if conn.dialect.name != "postgresql":
@@ -63,7 +82,7 @@ async def write(conn: AsyncConnection, writes: Sequence[Write]) -> None:
             f"INSERT INTO {t.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
         )
-        params |= {f"p{j}c{i}": [r[c] for r in w.rows] for i, c in enumerate(columns)}
+        params |= {f"p{j}c{i}": w.column(c) for i, c in enumerate(columns)}
     head = ", ".join(f"w{j} AS ({sql})" for j, sql in enumerate(parts[:-1]))
     await conn.exec_driver_sql(f"WITH {head} {parts[-1]}" if head else parts[-1], params)
 

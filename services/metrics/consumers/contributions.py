@@ -111,26 +111,34 @@ def city_area(code: str) -> str:
     return "c" + code[:4]
 
 
-def rows_of(changes: Changes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rows of the changes tables (adapters/tables.py): each change summed by month
-    under its city and its place, and by day under its place; those that cancel out left
-    out."""
+Columns = dict[str, list[Any]]
+
+
+def rows_of(changes: Changes) -> tuple[Columns, Columns]:
+    """The rows of the changes tables (adapters/tables.py), column by column: each change
+    summed by month under its city and its place, and by day under its place; those that
+    cancel out left out."""
     months: dict[tuple[Any, ...], list[int]] = {}
     days: dict[tuple[Any, ...], list[int]] = {}
     for (day, place, *rest), (n, staff) in changes.items():
         month = day.replace(day=1)
-        keys = [((area, month, *rest), months) for area in (city_area(place), place)]
-        for key, into in [*keys, ((day, place, *rest), days)]:
-            found = into.setdefault(key, [0, 0])
-            found[0] += n
-            found[1] += staff
-    return _named(("area", "month"), months), _named(("day", "place"), days)
+        for key, into in (
+            ((city_area(place), month, *rest), months),
+            ((place, month, *rest), months),
+            ((day, place, *rest), days),
+        ):
+            found = into.get(key)
+            if found is None:
+                into[key] = [n, staff]
+            else:
+                found[0] += n
+                found[1] += staff
+    return _columns(("area", "month"), months), _columns(("day", "place"), days)
 
 
-def _named(head: tuple[str, str], rows: dict[tuple[Any, ...], list[int]]) -> list[dict[str, Any]]:
-    names = (*head, *NAMES)
-    return [
-        dict(zip(names, key, strict=True)) | {"n": n, "staff": staff}
-        for key, (n, staff) in rows.items()
-        if n or staff
-    ]
+def _columns(head: tuple[str, str], rows: dict[tuple[Any, ...], list[int]]) -> Columns:
+    kept = [(key, sums) for key, sums in rows.items() if sums[0] or sums[1]]
+    keys = list(zip(*(key for key, _ in kept), strict=True)) if kept else [()] * 8
+    sums = list(zip(*(s for _, s in kept), strict=True)) if kept else [(), ()]
+    names = (*head, *NAMES, "n", "staff")
+    return {c: list(v) for c, v in zip(names, [*keys, *sums], strict=True)}
