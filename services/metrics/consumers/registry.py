@@ -2,8 +2,8 @@
 changes of the counts by month and by day that every read sums.
 
 A batch is applied at once: the rows of the organizations it names without registering them
-(a batch of the register's history holds most organizations whole) are read, a query per
-table at most and only what their changes depend on (fold.needed); the events are folded
+(a batch of the register's history holds most organizations whole) are read, only what their
+changes depend on (fold.needed), in one statement (adapters/stored.py); the events are folded
 over them in stream order (fold.py), and the rows the fold made or changed are written back,
 new rows inserted and changed ones replaced, and what the batch changed in the counts added
 to the changes tables (adapters/upsert.py). A single event is a batch of one, so the runner's
@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.metrics.adapters.stored import rows_of_organizations
 from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
 from services.metrics.adapters.upsert import Write, write
 from services.metrics.consumers.contributions import rows_of
 from services.metrics.consumers.fold import COUNTED, Fold, needed
 from shared.consumer import Delivered, Projection
-from shared.db import among
 
 
 class RegistryCounts(Projection):
@@ -46,16 +46,15 @@ class RegistryCounts(Projection):
         found = [e.data for e in events if e.contract.model in COUNTED]
         if not found:
             return
-        fold, need, dialect = Fold(), needed(found), conn.dialect.name
-        for t, orgs, load in (
-            (s, need.spans, fold.load_span),
-            (g, need.grades, fold.load_grade),
-            (r, need.reports, fold.load_report),
+        fold, need = Fold(), needed(found)
+        stored = await rows_of_organizations(
+            conn, [(s, need.spans), (g, need.grades), (r, need.reports)]
+        )
+        for rows, load in zip(
+            stored, (fold.load_span, fold.load_grade, fold.load_report), strict=True
         ):
-            if orgs:
-                q = select(t).where(among(dialect, t.c.organization_id, orgs))
-                for row in (await conn.execute(q)).mappings():
-                    load(dict(row))
+            for row in rows:
+                load(row)
         for data in found:
             fold.apply(data)
         key = ("organization_id", "n")
