@@ -27,7 +27,6 @@ from shared.places import area_prefix
 
 LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily)}
 ONE_DAY = timedelta(days=1)
-ATTRS = ("kind", "category", "level", "status", "urban")
 URBAN = {"": None, "u": True, "r": False}
 CITY = 4  # the digits of a city's code
 STAFF = "staff"  # the grade of a group of people employed
@@ -234,27 +233,33 @@ class SeriesCounter:
         width: int | None,
     ) -> list[tuple[dict[str, Any], Any, int, str, str]]:
         """(attributes, bucket of the cuts or the date, organizations or people, unit, grade)
-        of the rows of `t` summed; people with the grade STAFF."""
-        cols = [t.c[a] for a in (*ATTRS, "grade")]
+        of the rows of `t` summed; people with the grade STAFF; of `cats` alone, if given,
+        and then without grades."""
         at = t.c[when] if cuts is None else _bucket(t.c[when], cuts)
         place = t.c["place" if "place" in t.c else "area"]
         units = [] if width is None else [func.substr(place, 1, width).label("unit")]
-        if cats is not None:
-            where = [*where, t.c.category.in_(cats), t.c.grade == ""]
+        if cats is not None and "category" in t.c:
+            where = [*where, t.c.category.in_(cats)]
         q = (
-            select(*units, *cols, at.label("at"), func.sum(t.c.n).label("n"))
+            select(*units, t.c.attrs, at.label("at"), func.sum(t.c.n).label("n"))
             .add_columns(func.sum(t.c.staff).label("staff"))
             .where(*where)
-            .group_by(*units, *cols, at)
+            .group_by(*units, t.c.attrs, at)
         )
         out = []
         for row in (await conn.execute(q)).mappings():
-            attrs = {a: row[a] for a in ATTRS}
-            attrs["urban"] = URBAN[attrs["urban"]]
-            for a in ("category", "level"):
-                attrs[a] = attrs[a] or None
+            kind, category, level, status, urban, grade = row["attrs"].split("|")
+            if cats is not None and (category not in cats or grade):
+                continue
+            attrs = {
+                "kind": kind,
+                "category": category or None,
+                "level": level or None,
+                "status": status,
+                "urban": URBAN[urban],
+            }
             unit = "" if width is None else row["unit"]
-            out.append((attrs, row["at"], int(row["n"]), unit, row["grade"]))
+            out.append((attrs, row["at"], int(row["n"]), unit, grade))
             if row["staff"]:  # a sum of bigint is a numeric on PostgreSQL
                 out.append((attrs, row["at"], int(row["staff"]), unit, STAFF))
         return out

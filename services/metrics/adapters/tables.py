@@ -65,21 +65,19 @@ def Code(length: int) -> String:
     return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
-def _changes(name: str, where: Column[Any], when: Column[Any]) -> Table:
-    """A table of changes of the counts: by place (or area) and date, and by the attributes
-    indicators filter on; primary key in that order."""
+def _changes(name: str, where: Column[Any], when: Column[Any], *more: Column[Any]) -> Table:
+    """A table of changes of the counts: by place (or area), date and the attributes
+    indicators filter on (`attrs`: kind|category|level|status|urban|grade, ONE key column —
+    a write compares one, not six; '' for none, urban 'u' 居委会 / 'r' 村委会, grade '' for
+    the organizations themselves); primary key in that order."""
     return Table(
         name,
         md,
         where,
         when,
-        Column("kind", Code(30), primary_key=True),
-        Column("category", Code(50), primary_key=True),  # '' for none
-        Column("level", Code(20), primary_key=True),  # '' for none
-        Column("status", Code(20), primary_key=True),
-        Column("urban", Code(1), primary_key=True),  # 'u' 居委会, 'r' 村委会, '' neither
-        Column("grade", Code(2), primary_key=True),  # '' for the organizations themselves
-        Column("n", Integer, nullable=False),  # organizations (holding `grade`, if any)
+        Column("attrs", Code(160), primary_key=True),
+        *more,
+        Column("n", Integer, nullable=False),  # organizations (holding the grade, if any)
         Column("staff", BigInteger, nullable=False),  # people employed (grade '' only)
     )
 
@@ -89,6 +87,7 @@ monthly = _changes(
     "metrics_changes_by_month",
     Column("area", Code(12), primary_key=True),  # a city ('c' and 4 digits) or a place
     Column("month", Date, primary_key=True),
+    Column("category", Code(50), nullable=False),  # the attrs' category, for the index
 )
 # Coverage (streets or counties with an organization of a category) reads the places' rows of
 # a few categories: without it, every row of a city's places.

@@ -102,9 +102,6 @@ def contributions(
     return out
 
 
-NAMES = ("kind", "category", "level", "status", "urban", "grade")
-
-
 def city_area(code: str) -> str:
     """The area the monthly rows of a city (a place's first 4 digits) are kept under: marked,
     so that a province's or the country's cities are one key range, apart from the places."""
@@ -120,12 +117,15 @@ def rows_of(changes: Changes) -> tuple[Columns, Columns]:
     cancel out left out."""
     months: dict[tuple[Any, ...], list[int]] = {}
     days: dict[tuple[Any, ...], list[int]] = {}
+    category: dict[str, str] = {}
     for (day, place, *rest), (n, staff) in changes.items():
+        attrs = "|".join(rest)
+        category[attrs] = rest[1]
         month = day.replace(day=1)
         for key, into in (
-            ((city_area(place), month, *rest), months),
-            ((place, month, *rest), months),
-            ((day, place, *rest), days),
+            ((city_area(place), month, attrs), months),
+            ((place, month, attrs), months),
+            ((day, place, attrs), days),
         ):
             found = into.get(key)
             if found is None:
@@ -133,12 +133,14 @@ def rows_of(changes: Changes) -> tuple[Columns, Columns]:
             else:
                 found[0] += n
                 found[1] += staff
-    return _columns(("area", "month"), months), _columns(("day", "place"), days)
+    by_month = _columns(("area", "month", "attrs"), months)
+    by_month["category"] = [category[a] for a in by_month["attrs"]]
+    return by_month, _columns(("day", "place", "attrs"), days)
 
 
-def _columns(head: tuple[str, str], rows: dict[tuple[Any, ...], list[int]]) -> Columns:
+def _columns(head: tuple[str, ...], rows: dict[tuple[Any, ...], list[int]]) -> Columns:
     kept = [(key, sums) for key, sums in rows.items() if sums[0] or sums[1]]
-    keys = list(zip(*(key for key, _ in kept), strict=True)) if kept else [()] * 8
+    keys = list(zip(*(key for key, _ in kept), strict=True)) if kept else [()] * len(head)
     sums = list(zip(*(s for _, s in kept), strict=True)) if kept else [(), ()]
-    names = (*head, *NAMES, "n", "staff")
+    names = (*head, "n", "staff")
     return {c: list(v) for c, v in zip(names, [*keys, *sums], strict=True)}
