@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
@@ -67,12 +68,15 @@ def _of(ind: Indicator) -> Callable[[Group], bool]:
 
 
 def _sum(groups: Iterable[Group], k: int, keep: Callable[[Group], bool]) -> list[float]:
-    out = [0.0] * k
+    """Each date's sum of the kept groups counting on it: a group's n added where it starts
+    and taken back where it stops, then summed along (whole numbers: exact)."""
+    steps = [0.0] * (k + 1)
     for g in groups:
-        if keep(g):
-            for i in range(g.start, min(g.stop, k)):
-                out[i] += g.n
-    return out
+        stop = min(g.stop, k)
+        if g.start < stop and keep(g):
+            steps[g.start] += g.n
+            steps[stop] -= g.n
+    return list(accumulate(steps[:k]))
 
 
 class SeriesCounter:
