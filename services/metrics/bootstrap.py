@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.metrics.adapters.counting import Counter
 from services.metrics.adapters.places_file import load_place_counts
 from services.metrics.adapters.reported import ReportedValues
 from services.metrics.adapters.targets_file import load_target_sets
@@ -34,5 +33,5 @@ def projections() -> list[Projection]:
 def bootstrap(engine: AsyncEngine, *, places_file: Path, targets_dir: Path) -> Metrics:
     places = load_place_counts(places_file)
     reported = ReportedValues(engine)
-    queries = MetricsQueries(engine, Counter(places), reported, load_target_sets(targets_dir))
+    queries = MetricsQueries(engine, places, reported, load_target_sets(targets_dir))
     return Metrics(queries=queries, reported=reported, places=places)

@@ -1,34 +1,36 @@
-"""Indicator values on many dates at once: one grouped query per kind of count, not per date.
+"""Indicator values on many dates at once, summed from the pre-aggregated changes by day
+(`metrics_deltas`, consumers/contributions.py): one grouped query per area for every count.
 
-The dates d₀ < d₁ < … < dₖ₋₁ cut time into buckets; a date column x falls in bucket
-b(x) = #{i : dᵢ < x} (NULL: k). A row with [valid_from, valid_to) is in force on dᵢ exactly
-when b(valid_from) ≤ i < b(valid_to). So one GROUP BY over the area's rows — by the
-attributes an indicator filters on and the buckets of the row's dates — holds every count of
-every date, and each indicator's values are summed from those groups in Python with the same
-filters `counting._where` puts in SQL. Grades are joined to spans (in force on dᵢ when both
-are); people employed take, per organization, the report in effect on dᵢ: the latest year
-submitted by then, which holds from its submission to the first submission of a later year.
+The dates d₀ < d₁ < … < dₖ₋₁ cut time into buckets; a change on day x counts on dᵢ exactly when
+x ≤ dᵢ, i.e. when b(x) ≤ i, b(x) = #{i : dᵢ < x}. So one GROUP BY over the area's changes — by
+the attributes an indicator filters on, the grade, and the bucket of the day — holds every
+count of every date, and each indicator's values are summed from those groups in Python with
+the filters of `_matches`. A value on one date is the same with one date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.counting import LIVE
-from services.metrics.adapters.tables import grades, reports, spans
+from services.metrics.adapters.tables import daily, monthly
+from services.metrics.consumers.contributions import city_area
+from services.metrics.domain.calendar import month_end
 from services.metrics.domain.indicators import THREE_A_UP, Indicator
 from services.metrics.domain.places import PlaceCounts
 from shared.places import area_prefix
 
-ATTRS = ("kind", "category", "level", "status", "urban")
-SPAN_MEASURES = ("count", "share", "per_community")
-GRADE_MEASURES = ("grade3a_share", "grade")
+LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily)}
+ONE_DAY = timedelta(days=1)
+URBAN = {"": None, "u": True, "r": False}
+CITY = 4  # the digits of a city's code
+STAFF = "staff"  # the grade of a group of people employed
 UNIT_MEASURES = ("units", "coverage")
 
 
@@ -39,17 +41,15 @@ class Group:
     attrs: Mapping[str, Any]
     start: int
     stop: int
-    n: float  # rows, or people employed
+    n: float  # organizations, or people employed
     unit: str = ""  # the street or county, for units and coverage
     grade: str = ""
 
 
 def _bucket(col: Any, days: Sequence[date]) -> Any:
-    """b(col): most dates of a register lie before the first date or are NULL (open), so
-    those two are tested first."""
-    k = len(days)
-    whens = [(col.is_(None), k)] + [(col <= d, i) for i, d in enumerate(days)]
-    return case(*whens, else_=k)
+    """b(col) = #{i : dᵢ < col}: most changes of a register lie before the first date, tested
+    first."""
+    return case(*[(col <= d, i) for i, d in enumerate(days)], else_=len(days))
 
 
 def _matches(ind: Indicator, a: Mapping[str, Any], *, categories: bool = True) -> bool:
@@ -68,71 +68,66 @@ def _of(ind: Indicator) -> Callable[[Group], bool]:
 
 
 def _sum(groups: Iterable[Group], k: int, keep: Callable[[Group], bool]) -> list[float]:
-    out = [0.0] * k
+    """Each date's sum of the kept groups counting on it: a group's n added where it starts
+    and taken back where it stops, then summed along (whole numbers: exact)."""
+    steps = [0.0] * (k + 1)
     for g in groups:
-        if keep(g):
-            for i in range(g.start, min(g.stop, k)):
-                out[i] += g.n
-    return out
+        stop = min(g.stop, k)
+        if g.start < stop and keep(g):
+            steps[g.start] += g.n
+            steps[stop] -= g.n
+    return list(accumulate(steps[:k]))
 
 
 class SeriesCounter:
-    """Values of indicators for one area on sorted dates, over the live tables (or others)."""
+    """Values of indicators for one area on sorted dates, over the live table (or another)."""
 
     def __init__(self, places: PlaceCounts, tables: Mapping[str, Table] = LIVE) -> None:
         self.places = places
-        self.s, self.g, self.r = (tables[t.name] for t in (spans, grades, reports))
+        self.m, self.dd = tables[monthly.name], tables[daily.name]
 
-    def _area(self, area: str, days: Sequence[date]) -> list[ColumnElement[bool]]:
-        s = self.s
-        out = [s.c.valid_from <= days[-1], or_(s.c.valid_to.is_(None), s.c.valid_to > days[0])]
-        prefix = area_prefix(area)
-        if prefix:
-            out.append(s.c.place.startswith(prefix, autoescape=True))
-        return out
+    async def value(
+        self, conn: AsyncConnection, ind: Indicator, area: str, day: date
+    ) -> float | None:
+        """The indicator for `area` on `day`; None where its denominator is nothing."""
+        return (await self.values(conn, [ind], area, [day]))[ind.name][0]
 
     async def values(
         self, conn: AsyncConnection, inds: Sequence[Indicator], area: str, days: Sequence[date]
     ) -> dict[str, list[float | None]]:
         """Each indicator's value on each of `days` (sorted, distinct)."""
-        measures = {i.measure for i in inds}
         k = len(days)
-        span_groups = grade_groups = unit_groups = employed_groups = None
-        if measures & {*SPAN_MEASURES, "grade3a_share"}:
-            span_groups = await self._spans(conn, area, days)
-        if measures & set(GRADE_MEASURES):
-            wanted = {g for i in inds for g in (i.grades or THREE_A_UP)}
-            grade_groups = await self._grades(conn, area, days, sorted(wanted))
+        counted = [i for i in inds if i.measure not in UNIT_MEASURES]
+        groups = await self._changes(conn, area, days) if counted else []
+        units = [i for i in inds if i.measure in UNIT_MEASURES]
+        unit_groups = await self._units(conn, units, area, days) if units else []
         out: dict[str, list[float | None]] = {}
         for ind in inds:
-            m = ind.measure
-            if m in UNIT_MEASURES:
-                if unit_groups is None:
-                    unit_groups = await self._units(conn, inds, area, days)
+            if ind.measure in UNIT_MEASURES:
                 out[ind.name] = self._unit_values(ind, area, unit_groups, k)
-            elif m == "employed":
-                if employed_groups is None:
-                    employed_groups = await self._employed(conn, area, days)
-                out[ind.name] = list[float | None](_sum(employed_groups, k, _of(ind)))
+            elif ind.measure == "employed":
+                staff = [g for g in groups if g.grade == STAFF]
+                out[ind.name] = list[float | None](_sum(staff, k, _of(ind)))
             else:
-                out[ind.name] = self._count_values(ind, area, span_groups, grade_groups, k)
+                out[ind.name] = self._count_values(ind, area, groups, k)
         return out
 
     def _count_values(
         self,
         ind: Indicator,
         area: str,
-        span_groups: list[Group] | None,
-        grade_groups: list[Group] | None,
+        groups: list[Group],
         k: int,
     ) -> list[float | None]:
         def count(categories: bool = True) -> list[float]:
-            assert span_groups is not None
-            return _sum(span_groups, k, lambda g: _matches(ind, g.attrs, categories=categories))
+            return _sum(
+                groups,
+                k,
+                lambda g: g.grade == "" and _matches(ind, g.attrs, categories=categories),
+            )
 
         def graded(wanted: tuple[str, ...]) -> list[float]:
-            assert grade_groups is not None
-            return _sum(grade_groups, k, lambda g: g.grade in wanted and _matches(ind, g.attrs))
+            return _sum(groups, k, lambda g: g.grade in wanted and _matches(ind, g.attrs))
 
         def ratio(part: list[float], whole: list[float]) -> list[float | None]:
             return [None if w == 0 else 100 * p / w for p, w in zip(part, whole, strict=True)]
@@ -149,7 +144,7 @@ class SeriesCounter:
                 return ratio(graded(THREE_A_UP), count())
             case "grade":
                 return list[float | None](graded(ind.grades))
-        raise ValueError(f"{ind.name} is not counted from spans")
+        raise ValueError(f"{ind.name} is not counted from events")
 
     def _unit_values(
         self, ind: Indicator, area: str, groups: list[Group], k: int
@@ -157,121 +152,126 @@ class SeriesCounter:
         level = ind.unit_level or "street"
         units = set(self.places.units(area, level))
         width = 9 if level == "street" else 6
-        found: list[set[str]] = [set() for _ in range(k)]
+        by_unit: dict[str, list[Group]] = {}
         for g in groups:
             if len(g.unit) == width and g.unit in units and _matches(ind, g.attrs):
-                for i in range(g.start, min(g.stop, k)):
-                    found[i].add(g.unit)
+                by_unit.setdefault(g.unit, []).append(g)
+        found = [0] * k
+        for unit_groups in by_unit.values():
+            for i, n in enumerate(_sum(unit_groups, k, lambda g: True)):
+                found[i] += n > 0
         if ind.measure == "units":
-            return [float(len(f)) for f in found]
-        return [None if not units else 100 * len(f) / len(units) for f in found]
-
-    # ---- the grouped queries ---------------------------------------------------------------
-
-    async def _spans(self, conn: AsyncConnection, area: str, days: Sequence[date]) -> list[Group]:
-        s = self.s
-        cols = [s.c[a] for a in ATTRS]
-        start, stop = _bucket(s.c.valid_from, days), _bucket(s.c.valid_to, days)
-        q = (
-            select(*cols, start.label("b0"), stop.label("b1"), func.count().label("n"))
-            .where(*self._area(area, days))
-            .group_by(*cols, start, stop)
-        )
-        return [
-            Group({a: row[a] for a in ATTRS}, row.b0, row.b1, row.n)
-            for row in (await conn.execute(q)).mappings()
-        ]
-
-    async def _grades(
-        self, conn: AsyncConnection, area: str, days: Sequence[date], wanted: list[str]
-    ) -> list[Group]:
-        s, g = self.s, self.g
-        cols = [s.c[a] for a in ATTRS]
-        buckets = [
-            _bucket(s.c.valid_from, days),
-            _bucket(s.c.valid_to, days),
-            _bucket(g.c.valid_from, days),
-            _bucket(g.c.valid_to, days),
-        ]
-        q = (
-            select(*cols, g.c.grade, *(b.label(f"b{i}") for i, b in enumerate(buckets)))
-            .add_columns(func.count().label("n"))
-            .select_from(s.join(g, g.c.organization_id == s.c.organization_id))
-            .where(*self._area(area, days), g.c.grade.in_(wanted))
-            .where(g.c.valid_from <= days[-1], or_(g.c.valid_to.is_(None), g.c.valid_to > days[0]))
-            .group_by(*cols, g.c.grade, *buckets)
-        )
-        return [
-            Group(
-                {a: row[a] for a in ATTRS},
-                max(row.b0, row.b2),
-                min(row.b1, row.b3),
-                row.n,
-                grade=row.grade,
-            )
-            for row in (await conn.execute(q)).mappings()
-        ]
+            return [float(f) for f in found]
+        return [None if not units else 100 * f / len(units) for f in found]
 
     async def _units(
         self, conn: AsyncConnection, inds: Sequence[Indicator], area: str, days: Sequence[date]
     ) -> list[Group]:
-        """Groups by street (9 digits) and county (6) of the categories the indicators name."""
-        s = self.s
-        units = [i for i in inds if i.measure in UNIT_MEASURES]
-        cats = sorted({c for i in units for c in i.categories})
-        widths = sorted({9 if i.unit_level == "street" else 6 for i in units})
-        cols = [s.c[a] for a in ATTRS]
-        start, stop = _bucket(s.c.valid_from, days), _bucket(s.c.valid_to, days)
-        out: list[Group] = []
+        """Changes by street (9 digits) and county (6) of the categories the indicators name."""
+        cats = sorted({c for i in inds for c in i.categories})
+        widths = sorted({9 if i.unit_level == "street" else 6 for i in inds})
+        out = list[Group]()
         for width in widths:
-            unit = func.substr(s.c.place, 1, width)
-            q = (
-                select(unit.label("unit"), *cols, start.label("b0"), stop.label("b1"))
-                .add_columns(literal(1).label("n"))
-                .where(*self._area(area, days), s.c.category.in_(cats))
-                .group_by(unit, *cols, start, stop)
-            )
-            out += [
-                Group({a: row[a] for a in ATTRS}, row.b0, row.b1, 1, unit=row.unit)
-                for row in (await conn.execute(q)).mappings()
-            ]
+            out += await self._changes(conn, area, days, cats=cats, width=width)
         return out
 
-    async def _employed(
-        self, conn: AsyncConnection, area: str, days: Sequence[date]
+    # ---- the grouped queries ---------------------------------------------------------------
+
+    async def _changes(
+        self,
+        conn: AsyncConnection,
+        area: str,
+        days: Sequence[date],
+        *,
+        cats: Sequence[str] | None = None,
+        width: int | None = None,
     ) -> list[Group]:
-        s, r = self.s, self.r
-        # Each report holds from its submission to the first submission of a later year.
-        later = (
-            func.min(r.c.submitted_on)
-            .over(
-                partition_by=r.c.organization_id,
-                order_by=r.c.year.desc(),
-                rows=(None, -1),
+        """The area's changes (of `cats` alone, by unit of `width` digits, if given) grouped by
+        attributes, grade and the dates they count on, summed: a month's from the first date
+        on or after its end, a day's on the dates after it in its month, before its end."""
+        k = len(days)
+        # the last whole month each date counts: its own on its last day, else the one before
+        cuts = [
+            d.replace(day=1) if d == month_end(d) else (d.replace(day=1) - ONE_DAY).replace(day=1)
+            for d in days
+        ]
+        out = [
+            Group(attrs, start, k, n, unit, grade)
+            for attrs, start, n, unit, grade in await self._grouped(
+                conn, self.m, self._months(area, cuts[-1], width), "month", cuts, cats, width
             )
-            .label("until")
-        )
-        held = (
-            select(r.c.organization_id, r.c.submitted_on, r.c.staff_employed, later)
-            .where(r.c.submitted_on <= days[-1])
-            .subquery()
-        )
-        cols = [s.c[a] for a in ATTRS]
-        buckets = [
-            _bucket(s.c.valid_from, days),
-            _bucket(s.c.valid_to, days),
-            _bucket(held.c.submitted_on, days),
-            _bucket(held.c.until, days),
         ]
+        partial = [d for d in days if d != month_end(d)]
+        if partial:
+            t = self.dd
+            spans = [and_(t.c.day >= d.replace(day=1), t.c.day <= d) for d in partial]
+            where = [or_(*spans), *_within(t.c.place, area_prefix(area))]
+            for attrs, day, n, unit, grade in await self._grouped(
+                conn, t, where, "day", None, cats, width
+            ):
+                start = sum(d < day for d in days)
+                stop = sum(d < month_end(day) for d in days)
+                out.append(Group(attrs, start, stop, n, unit, grade))
+        return out
+
+    def _months(self, area: str, last: date, width: int | None) -> list[ColumnElement[bool]]:
+        """The area's monthly rows up to `last`: a city's own, a province's cities' (the
+        country's every city), a smaller area's places (a key range); by unit, the places'."""
+        t = self.m
+        out = [t.c.month <= last]
+        prefix = area_prefix(area)
+        if len(prefix) == CITY and width is None:
+            return [*out, t.c.area == city_area(prefix)]
+        if len(prefix) < CITY and width is None:
+            return [*out, *_within(t.c.area, city_area(prefix))]
+        return [*out, *(_within(t.c.area, prefix) if prefix else [t.c.area < city_area("")])]
+
+    async def _grouped(
+        self,
+        conn: AsyncConnection,
+        t: Table,
+        where: list[ColumnElement[bool]],
+        when: str,
+        cuts: Sequence[date] | None,
+        cats: Sequence[str] | None,
+        width: int | None,
+    ) -> list[tuple[dict[str, Any], Any, int, str, str]]:
+        """(attributes, bucket of the cuts or the date, organizations or people, unit, grade)
+        of the rows of `t` summed; people with the grade STAFF; of `cats` alone, if given,
+        and then without grades."""
+        at = t.c[when] if cuts is None else _bucket(t.c[when], cuts)
+        place = t.c["place" if "place" in t.c else "area"]
+        units = [] if width is None else [func.substr(place, 1, width).label("unit")]
+        if cats is not None and "category" in t.c:
+            where = [*where, t.c.category.in_(cats)]
         q = (
-            select(*cols, *(b.label(f"b{i}") for i, b in enumerate(buckets)))
-            .add_columns(func.coalesce(func.sum(held.c.staff_employed), 0).label("n"))
-            .select_from(s.join(held, held.c.organization_id == s.c.organization_id))
-            .where(*self._area(area, days), held.c.staff_employed.is_not(None))
-            .where(or_(held.c.until.is_(None), held.c.until > days[0]))
-            .group_by(*cols, *buckets)
+            select(*units, t.c.attrs, at.label("at"), func.sum(t.c.n).label("n"))
+            .add_columns(func.sum(t.c.staff).label("staff"))
+            .where(*where)
+            .group_by(*units, t.c.attrs, at)
         )
-        return [
-            Group({a: row[a] for a in ATTRS}, max(row.b0, row.b2), min(row.b1, row.b3), row.n)
-            for row in (await conn.execute(q)).mappings()
-        ]
+        out = []
+        for row in (await conn.execute(q)).mappings():
+            kind, category, level, status, urban, grade = row["attrs"].split("|")
+            if cats is not None and (category not in cats or grade):
+                continue
+            attrs = {
+                "kind": kind,
+                "category": category or None,
+                "level": level or None,
+                "status": status,
+                "urban": URBAN[urban],
+            }
+            unit = "" if width is None else row["unit"]
+            out.append((attrs, row["at"], int(row["n"]), unit, grade))
+            if row["staff"]:  # a sum of bigint is a numeric on PostgreSQL
+                out.append((attrs, row["at"], int(row["staff"]), unit, STAFF))
+        return out
+
+
+def _within(col: Any, prefix: str) -> list[ColumnElement[bool]]:
+    """Codes starting with `prefix`, as a key range (an index serves it, whatever the
+    collation: the codes are digits)."""
+    if not prefix:
+        return []
+    return [col >= prefix, col < prefix[:-1] + chr(ord(prefix[-1]) + 1)]

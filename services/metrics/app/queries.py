@@ -1,8 +1,8 @@
 """What the API asks of the metrics: indicator values, monthly series, targets' progress.
 
-A value on one date is one count (adapters/counting.py); series and targets' histories are
-computed set-based (adapters/series.py): per area, one grouped query per kind of count over
-every month at once, and one query for the reported values.
+Values, series and targets' histories are summed from the pre-aggregated changes
+(adapters/series.py): per area, one grouped query over every date at once (a value on one
+date is a series of one), and one query for the reported values.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.metrics.adapters.counting import Counter
 from services.metrics.adapters.reported import ReportedValues
 from services.metrics.adapters.series import SeriesCounter
 from services.metrics.domain import indicators
 from services.metrics.domain.calendar import month_ends
+from services.metrics.domain.places import PlaceCounts
 from services.metrics.domain.targets import Progress, Target, TargetSet, progress
 
 
@@ -31,13 +31,12 @@ class MetricsQueries:
     def __init__(
         self,
         engine: AsyncEngine,
-        counter: Counter,
+        places: PlaceCounts,
         reported: ReportedValues,
         target_sets: Mapping[str, TargetSet],
     ) -> None:
         self.engine = engine
-        self.counter = counter
-        self.many = SeriesCounter(counter.places)
+        self.many = SeriesCounter(places)
         self.reported = reported
         self.target_sets = target_sets
 
@@ -47,7 +46,7 @@ class MetricsQueries:
         if ind.measure == "reported":
             return await self.reported.value(name, place, day)
         async with self.engine.connect() as conn:
-            return await self.counter.value(conn, ind, place, day)
+            return await self.many.value(conn, ind, place, day)
 
     async def series_of(
         self, names: Sequence[str], place: str, start: date, end: date

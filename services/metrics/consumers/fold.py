@@ -1,9 +1,10 @@
 """A batch of REGISTRY events folded in memory over the rows they touch, in stream order.
 
-The projection (registry.py) loads the touched organizations' open spans and grades, folds
-the events here, and writes the result in a few multi-row statements: the fold is the one
-place the rules of the spans, grades and reports live, whether a batch holds one event or a
-thousand.
+The projection (registry.py) loads the rows of the organizations the batch names that it did
+not register itself, folds the events here, and writes the result in a few multi-row
+statements: the fold is the one place the rules of the spans, grades and reports live,
+whether a batch holds one event or a thousand. It also gives what the batch changed in the
+pre-aggregated counts (`changes`, by contributions.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol, cast
 
+from services.metrics.consumers.contributions import Changes, contributions
 from shared.contracts.base import EventData
 from shared.contracts.registry import (
     AnnualReportSubmitted,
@@ -28,14 +30,12 @@ from shared.contracts.registry import (
 
 # Fields of a 变更登记 that move an organization between the counts.
 SPAN_FIELDS = {"category": "category", "level": "level", "domicile": "place", "community": "place"}
-# Events that need an organization's stored open span, or its stored grades.
 Ends = (RegistrationRevoked, CertificateRevoked, Deregistered, FilingCancelled)
-NEEDS_SPAN: tuple[type[EventData], ...] = (RegistrationChanged, *Ends)
-NEEDS_GRADES: tuple[type[EventData], ...] = (RatingChanged, *Ends)
+# The events that start an organization: one first seen by them has no stored rows.
+OPENS: tuple[type[EventData], ...] = (OrganizationRegistered, CommunityOrganizationFiled)
 # The rest (inspections, charity recognition, disposals …) changes no count.
 COUNTED: tuple[type[EventData], ...] = (
-    OrganizationRegistered,
-    CommunityOrganizationFiled,
+    *OPENS,
     AnnualReportSubmitted,
     RegistrationChanged,
     RatingChanged,
@@ -47,9 +47,41 @@ class OfOrganization(Protocol):
     organization_id: str
 
 
-def touched(found: Sequence[EventData], kinds: tuple[type[EventData], ...]) -> set[str]:
-    """The organizations named by the events of `kinds` (each of them names one)."""
-    return {cast(OfOrganization, d).organization_id for d in found if isinstance(d, kinds)}
+# What a stored organization's contributions (contributions.py) that a batch changes depend
+# on: its spans always; its grades if its spans or grades change; its reports if its spans or
+# reports do (the rest is the same before and after the batch, so it is left out of both).
+SPANS_CHANGE: tuple[type[EventData], ...] = (RegistrationChanged, *Ends)
+GRADES_WITH: tuple[type[EventData], ...] = (*SPANS_CHANGE, RatingChanged)
+REPORTS_WITH: tuple[type[EventData], ...] = (*SPANS_CHANGE, AnnualReportSubmitted)
+
+
+@dataclass(frozen=True)
+class Needed:
+    """The organizations whose stored spans, grades and reports a batch reads."""
+
+    spans: list[str]
+    grades: list[str]
+    reports: list[str]
+
+
+def needed(found: Sequence[EventData]) -> Needed:
+    """Stored rows are those of the organizations a batch names before (or without) their
+    registration or filing; of them, what their changes depend on."""
+    seen: set[str] = set()
+    stored: set[str] = set()
+    grades: set[str] = set()
+    reports: set[str] = set()
+    for d in found:
+        org = cast(OfOrganization, d).organization_id
+        if org not in seen and not isinstance(d, OPENS):
+            stored.add(org)
+        seen.add(org)
+        if org in stored:
+            if isinstance(d, GRADES_WITH):
+                grades.add(org)
+            if isinstance(d, REPORTS_WITH):
+                reports.add(org)
+    return Needed(sorted(stored), sorted(grades), sorted(reports))
 
 
 @dataclass
@@ -59,25 +91,37 @@ class Row:
     values: dict[str, Any]
     stored: bool = False
     dirty: bool = False
+    was: dict[str, Any] | None = None  # the values as stored, before the batch
 
 
 @dataclass
 class Fold:
-    """The touched rows: open spans by organization (None once ended), every grade of an
-    organization, the reports by (organization, year); `new_*` in the order they were made."""
+    """The touched rows: every span of an organization (the open one also by organization,
+    None once ended), every grade, the reports by (organization, year) as stored and as
+    written by the batch; `spans` in the order they were made."""
 
     open_spans: dict[str, Row | None] = field(default_factory=dict)
     spans: list[Row] = field(default_factory=list)
+    org_spans: dict[str, list[Row]] = field(default_factory=dict)
     grades: dict[str, list[Row]] = field(default_factory=dict)
+    stored_reports: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reports: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
 
     def load_span(self, values: dict[str, Any]) -> None:
-        row = Row(dict(values), stored=True)
-        self.open_spans[values["organization_id"]] = row
+        row = Row(dict(values), stored=True, was=dict(values))
+        org = values["organization_id"]
+        if values["valid_to"] is None:
+            self.open_spans[org] = row
         self.spans.append(row)
+        self.org_spans.setdefault(org, []).append(row)
 
     def load_grade(self, values: dict[str, Any]) -> None:
-        self.grades.setdefault(values["organization_id"], []).append(Row(dict(values), stored=True))
+        row = Row(dict(values), stored=True, was=dict(values))
+        self.grades.setdefault(values["organization_id"], []).append(row)
+
+    def load_report(self, values: dict[str, Any]) -> None:
+        self.stored_reports.setdefault(values["organization_id"], []).append(dict(values))
 
     def written_spans(self) -> list[Row]:
         return [r for r in self.spans if r.dirty]
@@ -85,9 +129,34 @@ class Fold:
     def written_grades(self) -> list[Row]:
         return [r for rows in self.grades.values() for r in rows if r.dirty]
 
+    def changes(self) -> Changes:
+        """What the batch changed in the counts: each touched organization's contributions
+        after the batch minus those before it."""
+        out: Changes = {}
+        written: dict[str, dict[int, dict[str, Any]]] = {}
+        for (org, year), r in self.reports.items():
+            written.setdefault(org, {})[year] = r
+        for org in self.touched:
+            spans, grades = self.org_spans.get(org, []), self.grades.get(org, [])
+            before = self.stored_reports.get(org, [])
+            after = {r["year"]: r for r in before} | written.get(org, {})
+            if before or any(r.was is not None for r in spans + grades):
+                contributions(
+                    [r.was for r in spans if r.was is not None],
+                    [r.was for r in grades if r.was is not None],
+                    before,
+                    -1,
+                    out,
+                )
+            contributions(
+                [r.values for r in spans], [r.values for r in grades], after.values(), 1, out
+            )
+        return out
+
     # ---- the rules -----------------------------------------------------------------------
 
-    def apply(self, data: object) -> None:
+    def apply(self, data: EventData) -> None:
+        self.touched.add(cast(OfOrganization, data).organization_id)
         match data:
             case OrganizationRegistered() as e:
                 self._open(
@@ -138,6 +207,7 @@ class Fold:
         row = Row(values | attributes | {"status": "active"}, dirty=True)
         self.open_spans[org] = row
         self.spans.append(row)
+        self.org_spans.setdefault(org, []).append(row)
 
     def _next_span(self, org: str, day: date, new: dict[str, Any]) -> None:
         """Close the organization's open span on `day` and open the next with `new` values."""
@@ -150,6 +220,7 @@ class Fold:
         nxt = Row(values | {"valid_to": None}, dirty=True)
         self.open_spans[org] = nxt
         self.spans.append(nxt)
+        self.org_spans.setdefault(org, []).append(nxt)
 
     def _end(self, org: str, day: date) -> None:
         """The organization ends on `day`: its open span closes, its grade with it."""

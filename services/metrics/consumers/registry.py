@@ -1,26 +1,30 @@
-"""The projection of REGISTRY the metrics count from: spans, grades and annual reports.
+"""The projection of REGISTRY the metrics count from: spans, grades, annual reports, and the
+changes of the counts by month and by day that every read sums.
 
-A batch is applied at once: the open spans and the grades of the organizations its events
-touch are read in two queries, the events are folded over them in stream order (fold.py),
-and the rows the fold made or changed are written back in one statement per table, new rows
-inserted and changed ones replaced (adapters/upsert.py). A single event is a batch of one,
-so the runner's one-by-one path gives the same rows. Every row carries the act date of its
-event, so a register imported today (its events' act dates in the past) has its past months
-right. A rebuild replays the stream into shadow copies of the same tables.
+A batch is applied at once: the rows of the organizations it names without registering them
+(a batch of the register's history holds most organizations whole) are read, only what their
+changes depend on (fold.needed), in one statement (adapters/stored.py); the events are folded
+over them in stream order (fold.py), and the rows the fold made or changed are written back,
+new rows inserted and changed ones replaced, and what the batch changed in the counts added
+to the changes tables (adapters/upsert.py). A single event is a batch of one, so the runner's
+one-by-one path gives the same rows. Every row carries the act date of its event, so a
+register imported today (its events' act dates in the past) has its past months right. A
+rebuild replays the stream into shadow copies of the same tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.tables import TABLES, grades, reports, spans
-from services.metrics.adapters.upsert import upsert
-from services.metrics.consumers.fold import COUNTED, NEEDS_GRADES, NEEDS_SPAN, Fold, touched
+from services.metrics.adapters.stored import rows_of_organizations
+from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
+from services.metrics.adapters.upsert import Write, write
+from services.metrics.consumers.contributions import rows_of
+from services.metrics.consumers.fold import COUNTED, Fold, needed
 from shared.consumer import Delivered, Projection
-from shared.db import among
 
 
 class RegistryCounts(Projection):
@@ -42,23 +46,27 @@ class RegistryCounts(Projection):
         found = [e.data for e in events if e.contract.model in COUNTED]
         if not found:
             return
-        fold = Fold()
-        span_orgs, grade_orgs = touched(found, NEEDS_SPAN), touched(found, NEEDS_GRADES)
-        dialect = conn.dialect.name
-        if span_orgs:
-            ids = sorted(span_orgs)
-            q = select(s).where(among(dialect, s.c.organization_id, ids), s.c.valid_to.is_(None))
-            for row in (await conn.execute(q)).mappings():
-                fold.load_span(dict(row))
-        if grade_orgs:
-            ids = sorted(grade_orgs)
-            q = select(g).where(among(dialect, g.c.organization_id, ids)).order_by(g.c.n)
-            for row in (await conn.execute(q)).mappings():
-                fold.load_grade(dict(row))
+        fold, need = Fold(), needed(found)
+        stored = await rows_of_organizations(
+            conn, [(s, need.spans), (g, need.grades), (r, need.reports)]
+        )
+        for rows, load in zip(
+            stored, (fold.load_span, fold.load_grade, fold.load_report), strict=True
+        ):
+            for row in rows:
+                load(row)
         for data in found:
             fold.apply(data)
         key = ("organization_id", "n")
-        await upsert(conn, s, key, [r.values for r in fold.written_spans()])
-        await upsert(conn, g, key, [r.values for r in fold.written_grades()])
-        # a report of a year already held (a correction) replaces it
-        await upsert(conn, r, ("organization_id", "year"), list(fold.reports.values()))
+        by_month, by_day = rows_of(fold.changes())
+        await write(
+            conn,
+            [
+                Write(s, [x.values for x in fold.written_spans()], key),
+                Write(g, [x.values for x in fold.written_grades()], key),
+                # a report of a year already held (a correction) replaces it
+                Write(r, list(fold.reports.values()), ("organization_id", "year")),
+                Write(tables[monthly.name], by_month, sums=("n", "staff")),
+                Write(tables[daily.name], by_day, sums=("n", "staff")),
+            ],
+        )

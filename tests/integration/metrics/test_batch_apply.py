@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.metrics.adapters.tables import TABLES, grades, reports, spans
+from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
 from services.metrics.consumers.registry import RegistryCounts
 from shared.consumer import Delivered, shadow_tables
 from shared.contracts import contract_of
@@ -102,21 +102,28 @@ def delivered(events: Sequence[EventData]) -> list[Delivered]:
 
 
 async def rows(engine: AsyncEngine, tables: Mapping[str, Table]) -> dict[str, list[Any]]:
+    """Every table's rows; of the changes, those that do not cancel out (a row whose changes
+    of several batches summed to nothing stays, and counts for nothing)."""
     async with engine.connect() as conn:
-        return {
+        out = {
             name: sorted(tuple(r) for r in await conn.execute(select(t)))
             for name, t in tables.items()
         }
+    for t in (monthly, daily):
+        out[t.name] = [r for r in out[t.name] if r[-2] or r[-1]]
+    return out
 
 
-async def applied(engine: AsyncEngine, cuts: Sequence[int], suffix: str) -> dict[str, list[Any]]:
-    """The rows after applying the history in batches ending at `cuts` (each its own
-    transaction); a batch of one goes through `apply`, as the runner's one-by-one path."""
+async def applied_to(
+    engine: AsyncEngine, history: Sequence[EventData], cuts: Sequence[int], suffix: str
+) -> dict[str, Table]:
+    """Tables of their own holding `history` applied in batches ending at `cuts` (each its
+    own transaction); a batch of one goes through `apply`, as the runner's one-by-one path."""
     tables = shadow_tables(TABLES, suffix)
     async with engine.begin() as conn:
         for t in tables.values():
             await conn.run_sync(t.create)
-    events, projection, start = delivered(history()), RegistryCounts(), 0
+    events, projection, start = delivered(history), RegistryCounts(), 0
     for end in [*cuts, len(events)]:
         async with engine.begin() as conn:
             if end - start == 1:
@@ -124,7 +131,12 @@ async def applied(engine: AsyncEngine, cuts: Sequence[int], suffix: str) -> dict
             else:
                 await projection.apply_batch(conn, events[start:end], tables)
         start = end
-    return await rows(engine, tables)
+    return tables
+
+
+async def applied(engine: AsyncEngine, cuts: Sequence[int], suffix: str) -> dict[str, list[Any]]:
+    """The rows after applying the history in batches ending at `cuts`."""
+    return await rows(engine, await applied_to(engine, history(), cuts, suffix))
 
 
 async def test_a_batch_gives_the_rows_of_one_event_at_a_time(engine: AsyncEngine) -> None:

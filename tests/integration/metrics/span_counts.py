@@ -1,4 +1,5 @@
-"""Indicator values on a date, counted from the projection's dated rows (any date: history)."""
+"""The reference the pre-aggregated counts are checked against: an indicator's value on a date
+counted straight from the projection's dated rows (spans, grades, reports) in SQL."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def _where(
 
 
 class Counter:
-    """Counts on one connection over the live tables (or a rebuild's, by `tables`)."""
+    """Counts on one connection over the live tables (or others, by `tables`)."""
 
     def __init__(self, places: PlaceCounts, tables: Mapping[str, Table] = LIVE) -> None:
         self.places = places
@@ -141,4 +142,4 @@ class Counter:
                 return float(await self.graded(conn, ind, area, day, ind.grades))
             case "employed":
                 return float(await self.employed(conn, ind, area, day))
-        raise ValueError(f"{ind.name} is not counted from events")
+        raise ValueError(f"{ind.name} is not counted from events")  # pragma: no cover
