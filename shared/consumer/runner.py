@@ -19,13 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from nats.aio.msg import Msg
@@ -36,13 +32,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shared import checkpoints
 from shared.consumer.config import APPLIED, LAG, ConsumerConfig
 from shared.consumer.dead_letters import DeadLetters
-from shared.consumer.projection import Delivered, Projection, decode
+from shared.consumer.lead import Lead
+from shared.consumer.projection import Delivered, Projection, decode, stream_seq
 from shared.consumer.rebuild import rebuild as rebuild_projection
 from shared.consumer.subscription import discard, subscribe, unsubscribe
 from shared.db import WRITE
 from shared.eventstore.sql import APPENDED_ON
 from shared.natslink import NatsLink
-from shared.outbox.lease import Lease
 
 log = logging.getLogger("socorg.consumer")
 
@@ -64,19 +60,12 @@ class ConsumerRunner:
         self.parked = DeadLetters(
             self.engine, self.writer, self.projection.name, self.checkpoint_name
         )
-        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease = Lease(
-            self.engine,
-            self.checkpoint_name,
-            holder,
-            timedelta(seconds=self.config.lease_ttl),
-        )
+        self.lead = Lead(self.engine, self.checkpoint_name, self.config.lease_ttl)
         # Held while applying a batch; a rebuild takes it to swap tables between batches.
         self.apply_lock = asyncio.Lock()
         self.position = 0  # the checkpoint as this runner last read or wrote it
         self.lag = 0
         self.last_progress = time.monotonic()
-        self._renew_at = 0.0
         self._stopping = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -135,7 +124,7 @@ class ConsumerRunner:
         finally:
             await discard(ahead)
             await unsubscribe(sub)
-            await self._step_down()
+            await self.lead.step_down()
 
     def stalled(self) -> bool:
         idle = time.monotonic() - self.last_progress
@@ -149,21 +138,11 @@ class ConsumerRunner:
             pass
 
     async def _lead(self) -> bool:
-        """Whether this runner holds the lease, renewed a few times per ttl."""
-        if self.lease.held and time.monotonic() < self._renew_at:
-            return True
-        held = await self.lease.try_acquire()
-        self._renew_at = time.monotonic() + self.config.lease_ttl / 4
+        held = await self.lead.hold()
         if not held:
             self.lag = 0  # another replica consumes: it reports the lag
             self.last_progress = time.monotonic()
         return held
-
-    async def _step_down(self) -> None:
-        try:
-            await self.lease.release()
-        except Exception:  # noqa: BLE001 - the database is away: the lease expires by itself
-            log.warning("consumer %s: could not release its lease", self.projection.name)
 
     async def _subscribe(self) -> JetStreamContext.PullSubscription:
         """Read the checkpoint and make the durable consumer anew right after it."""
@@ -231,7 +210,7 @@ class ConsumerRunner:
         seen = self.position
         async with self.writer.begin() as conn:
             for i in range(start, len(msgs)):
-                seq = msgs[i].metadata.sequence.stream
+                seq = stream_seq(msgs[i])
                 if seq > seen:
                     try:
                         async with conn.begin_nested():
@@ -252,7 +231,7 @@ class ConsumerRunner:
         return failed_at
 
     async def _retry_or_park(self, msg: Msg) -> None:
-        seq = msg.metadata.sequence.stream
+        seq = stream_seq(msg)
         delay = self.config.backoff_initial
         error = ""
         for attempt in range(2, self.config.max_attempts + 1):
