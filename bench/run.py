@@ -48,6 +48,8 @@ TARGETS = {
     "rebuild_vs_raw_fetch_ack": 0.5,
 }
 # Upper bounds (ms), for a register of 1,000,000 organizations (the lag: at LAG_RATE writes/s).
+# The metrics lag counts as measured at LAG_RATE when the generator reached this share of it.
+LAG_RATE_MET = 0.95
 LATENCY_TARGETS = {
     "list_p99_ms": 50.0,
     "get_p99_ms": 50.0,
@@ -308,17 +310,21 @@ def registry_table(f: dict[str, Latencies], rs: dict[str, float], count: int) ->
     ):
         x = f[key]
         target = LATENCY_TARGETS[bound]
-        verdict = f"p99<{target:g} ms {'ok' if x.p99_ms < target else 'MISS'}"
+        met = x.p99_ms < target
+        rate = float(x.extra.get("rate_per_s", 0.0))
+        if key == "metrics_lag" and rate < LAG_RATE * LAG_RATE_MET:
+            met = False  # not measured at the rate the target names
+        verdict = f"p99<{target:g} ms {'ok' if met else 'MISS'}"
         lines.append(
             f"{x.name:<30}{x.rate:>10,.0f}{x.p50_ms:>8.1f}{x.p99_ms:>8.1f}   "
-            f"{_under(key, count):<32}{'':>26}   {'':>6}  {verdict}"
+            f"{_under(key, count, rate):<32}{'':>26}   {'':>6}  {verdict}"
         )
     return "\n".join(lines)
 
 
-def _under(key: str, count: int) -> str:
+def _under(key: str, count: int, lag_rate: float = 0.0) -> str:
     if key == "metrics_lag":
-        return f"{LAG_RATE:g} registrations/s, open loop"
+        return f"{lag_rate:.0f} of {LAG_RATE:g} registrations/s asked"
     return f"sequential, {count:,} organizations"
 
 
@@ -400,6 +406,7 @@ def main() -> None:
         "metrics_lag_p99_ms": round(found["metrics_lag"].p99_ms, 2),
         "organizations_count": count,
     }
+    lag_rate = found["metrics_lag"].extra["rate_per_s"]
     wall = time.perf_counter() - started
     print()
     print(table(figures, rs))
@@ -419,6 +426,7 @@ def main() -> None:
         | {k: f.as_json() for k, f in found.items()},
         "ratios": rs,
         **latency,
+        "metrics_lag_rate_per_s": lag_rate,
         **more.values,
         "reads_register": filled.as_json(),
         "targets": {k: {"target": t, "value": rs[k], "met": rs[k] >= t} for k, t in TARGETS.items()}
@@ -432,6 +440,18 @@ def main() -> None:
                 "target_organizations": 1_000_000,
             }
             for k, t in LATENCY_TARGETS.items()
+        }
+        | {
+            # met only at the rate the issue names: the lag at a lower rate says little
+            "metrics_lag_p99_ms": {
+                "target": LATENCY_TARGETS["metrics_lag_p99_ms"],
+                "below": True,
+                "value": latency["metrics_lag_p99_ms"],
+                "rate_per_s": lag_rate,
+                "target_rate_per_s": LAG_RATE,
+                "met": latency["metrics_lag_p99_ms"] < LATENCY_TARGETS["metrics_lag_p99_ms"]
+                and lag_rate >= LAG_RATE * LAG_RATE_MET,
+            }
         }
         | more.targets(count),
     }

@@ -87,6 +87,13 @@ class ServiceSettings(BaseSettings):
         "batch to fill before applying what came (the lag a trickle of events sees)",
     )
     relay_batch_size: int = Field(1000, ge=1, le=10_000)
+    relay_idle_poll_ms: float = Field(
+        50.0,
+        gt=0,
+        le=60_000,
+        description="how often an idle relay reads the outbox: a relay in a process of its "
+        "own is not woken by the API's commits, so this is the lag it adds to a quiet outbox",
+    )
     relay_linger_ms: float = Field(
         20.0,
         ge=0,

@@ -22,6 +22,7 @@ class ConsumerConfig:
     backoff_max: float = 5.0
     ack_wait: float = 60.0
     stall_after: float = 120.0  # lagging with no progress for this long → not ready
+    lease_ttl: float = 10.0  # one replica consumes; another takes over this long after it dies
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> ConsumerConfig:

@@ -38,8 +38,8 @@ class DeadLetters:
     consumer: str
     checkpoint_name: str
 
-    async def park(self, msg: Msg, error: str, attempts: int) -> None:
-        """Park `msg` and move the checkpoint past it, in one transaction."""
+    async def park(self, msg: Msg, error: str, attempts: int, position: int) -> None:
+        """Park `msg` and move the checkpoint from `position` past it, in one transaction."""
         seq = msg.metadata.sequence.stream
         try:
             envelope: Any = json.loads(msg.data)
@@ -61,11 +61,7 @@ class DeadLetters:
                     )
             except IntegrityError:
                 pass  # parked before (a rebuild meets the same poison message)
-            await checkpoints.save(
-                conn,
-                self.checkpoint_name,
-                max(seq, await checkpoints.load(conn, self.checkpoint_name)),
-            )
+            await checkpoints.advance(conn, self.checkpoint_name, position, seq)
         PARKED.labels(self.consumer).inc()
         log.error("consumer %s: parked seq %d: %s", self.consumer, seq, error)
 

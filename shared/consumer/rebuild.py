@@ -48,7 +48,7 @@ async def rebuild(runner: ConsumerRunner) -> int:
             await conn.run_sync(t.create)
     js = runner.link.jetstream()
     durable = f"{projection.name}_rebuild_{suffix}"
-    sub = await subscribe(js, projection, runner.config, durable, from_start=True)
+    sub = await subscribe(js, projection, runner.config, durable, after=0, expires=True)
     applied, seen = 0, 0
     # As in the live runner, the next batch is fetched while this one is applied.
     ahead: asyncio.Task[list[Msg]] | None = None
@@ -59,8 +59,7 @@ async def rebuild(runner: ConsumerRunner) -> int:
                 ahead = asyncio.create_task(_fetch(sub, runner))
                 applied += await _apply(runner, msgs, shadow, durable)
                 seen = msgs[-1].metadata.sequence.stream
-                for m in msgs:
-                    await m.ack()
+                await msgs[-1].ack()  # cumulative: the batch
             caught_up = not msgs or msgs[-1].metadata.num_pending == 0
             if caught_up and await _swap_if_caught_up(runner, shadow, suffix, seen):
                 return applied
@@ -121,5 +120,8 @@ async def _swap_if_caught_up(
             await conn.exec_driver_sql(f"ALTER TABLE {q(t.name)} RENAME TO {q(name)}")
             await conn.exec_driver_sql(f"DROP TABLE {q(old)}")
         await checkpoints.save(conn, runner.checkpoint_name, seen)
+    # The live runner goes on from here (one of another replica finds the checkpoint moved
+    # and starts again from it).
+    runner.position = seen
     log.info("projection %s rebuilt and swapped in at seq %d", runner.projection.name, seen)
     return True

@@ -1,12 +1,18 @@
 """The consumer runner: a durable JetStream pull consumer feeding a projection.
 
 A batch's effects and the consumer's checkpoint (the stream sequence) commit in one database
-transaction, then the messages are acked: a redelivery or duplicate at or below the checkpoint
-is acked with no effect. A message that fails is retried in place with back-off (so nothing
-after it is applied first, keeping each organization's events in order) and, after
-`max_attempts`, parked in `dead_letters` with its error (shared.consumer.dead_letters); the
-consumer then goes on. A projection can be rebuilt while readers read
-(shared.consumer.rebuild).
+transaction, then the batch is acked (one cumulative ack): a redelivery or duplicate at or
+below the checkpoint is acked with no effect. A message that fails is retried in place with
+back-off (so nothing after it is applied first, keeping each organization's events in order)
+and, after `max_attempts`, parked in `dead_letters` with its error
+(shared.consumer.dead_letters); the consumer then goes on. A projection can be rebuilt while
+readers read (shared.consumer.rebuild).
+
+One replica consumes at a time: it holds the lease `consumer:<name>` in the database (as the
+relay holds its own), reads the checkpoint once on taking the lead and makes the durable
+consumer anew from it (shared.consumer.subscription). Each batch then moves the checkpoint
+from where this runner left it (checkpoints.advance): a runner that lost the lead unnoticed
+cannot commit over its successor, it rolls back and starts again from the checkpoint.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shared import checkpoints
 from shared.consumer.config import APPLIED, LAG, ConsumerConfig
 from shared.consumer.dead_letters import DeadLetters
-from shared.consumer.projection import Delivered, Projection, decode
+from shared.consumer.lead import Lead
+from shared.consumer.projection import Delivered, Projection, decode, stream_seq
 from shared.consumer.rebuild import rebuild as rebuild_projection
 from shared.consumer.subscription import discard, subscribe, unsubscribe
 from shared.db import WRITE
@@ -53,16 +60,18 @@ class ConsumerRunner:
         self.parked = DeadLetters(
             self.engine, self.writer, self.projection.name, self.checkpoint_name
         )
+        self.lead = Lead(self.engine, self.checkpoint_name, self.config.lease_ttl)
         # Held while applying a batch; a rebuild takes it to swap tables between batches.
         self.apply_lock = asyncio.Lock()
+        self.position = 0  # the checkpoint as this runner last read or wrote it
         self.lag = 0
         self.last_progress = time.monotonic()
-        self._stopping = False
+        self._stopping = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
     def stop(self) -> None:
-        self._stopping = True
+        self._stopping.set()
 
     async def create_tables(self) -> None:
         async with self.writer.begin() as conn:
@@ -76,22 +85,24 @@ class ConsumerRunner:
         # The next batch is fetched while the current one is applied and committed.
         ahead: asyncio.Task[list[Msg]] | None = None
         try:
-            while not self._stopping:
+            while not self._stopping.is_set():
                 try:
                     if not self.link.is_connected:
-                        await asyncio.sleep(0.2)
+                        await self._pause(0.2)
+                        continue
+                    if not await self._lead():
+                        await discard(ahead)
+                        ahead = None
+                        await unsubscribe(sub)
+                        sub = None
+                        await self._pause(self.config.lease_ttl / 4)
                         continue
                     if sub is None:
-                        sub = await subscribe(
-                            self.link.jetstream(),
-                            self.projection,
-                            self.config,
-                            self.projection.name,
-                        )
+                        sub = await self._subscribe()
                     msgs = await ahead if ahead is not None else await self._fetch(sub)
                     ahead = None
                     if msgs:
-                        if not self._stopping:
+                        if not self._stopping.is_set():
                             ahead = asyncio.create_task(self._fetch(sub))
                         await self.handle(msgs)
                     backoff = self.config.backoff_initial
@@ -103,7 +114,7 @@ class ConsumerRunner:
                     ahead = None
                     await unsubscribe(sub)
                     sub = None
-                    await asyncio.sleep(backoff)
+                    await self._pause(backoff)
                     backoff = min(backoff * 2, self.config.backoff_max)
             if ahead is not None:  # stopping: apply what was already fetched
                 msgs = await ahead
@@ -113,10 +124,33 @@ class ConsumerRunner:
         finally:
             await discard(ahead)
             await unsubscribe(sub)
+            await self.lead.step_down()
 
     def stalled(self) -> bool:
         idle = time.monotonic() - self.last_progress
         return self.lag > 0 and idle > self.config.stall_after
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if the runner is stopped meanwhile."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    async def _lead(self) -> bool:
+        held = await self.lead.hold()
+        if not held:
+            self.lag = 0  # another replica consumes: it reports the lag
+            self.last_progress = time.monotonic()
+        return held
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        """Read the checkpoint and make the durable consumer anew right after it."""
+        async with self.engine.connect() as conn:
+            self.position = await checkpoints.load(conn, self.checkpoint_name)
+        js = self.link.jetstream()
+        name = self.projection.name
+        return await subscribe(js, self.projection, self.config, name, after=self.position)
 
     async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
         try:
@@ -149,32 +183,34 @@ class ConsumerRunner:
         try:
             await self._apply_all(msgs[start:])
             return None
+        except checkpoints.CheckpointMoved:
+            raise  # not the projection's failure: start again from the checkpoint
         except Exception:  # noqa: BLE001 - find the failing message one by one
             return await self._apply_each(msgs, start)
 
     async def _apply_all(self, msgs: Sequence[Msg]) -> None:
         """The fast path: every new message in one transaction, no savepoints."""
-        async with self.writer.begin() as conn:
-            seen = await checkpoints.load(conn, self.checkpoint_name)
-            numbered = ((m, m.metadata.sequence.stream) for m in msgs)
-            fresh = [decode(m, seq) for m, seq in numbered if seq > seen]
-            if fresh:
+        seen = self.position
+        fresh = [d for m in msgs if (d := decode(m)).stream_seq > seen]
+        if fresh:
+            async with self.writer.begin() as conn:
                 await self.projection.apply_batch(conn, fresh, self.live)
-                await checkpoints.save(conn, self.checkpoint_name, fresh[-1].stream_seq)
-            appended = _appended(conn)
-        self._committed(appended)
-        for m in msgs:
-            await m.ack()
+                last = fresh[-1].stream_seq
+                await checkpoints.advance(conn, self.checkpoint_name, seen, last)
+                appended = _appended(conn)
+            self.position = last
+            self._committed(appended)
+        await msgs[-1].ack()
         APPLIED.labels(self.projection.name).inc(len(fresh))
 
     async def _apply_each(self, msgs: Sequence[Msg], start: int) -> int | None:
         """Apply msgs[start:] in one transaction, each in a savepoint, up to the first failure."""
         failed_at: int | None = None
         done = start
+        seen = self.position
         async with self.writer.begin() as conn:
-            seen = await checkpoints.load(conn, self.checkpoint_name)
             for i in range(start, len(msgs)):
-                seq = msgs[i].metadata.sequence.stream
+                seq = stream_seq(msgs[i])
                 if seq > seen:
                     try:
                         async with conn.begin_nested():
@@ -185,15 +221,17 @@ class ConsumerRunner:
                     seen = seq
                     APPLIED.labels(self.projection.name).inc()
                 done = i + 1
-            await checkpoints.save(conn, self.checkpoint_name, seen)
+            if seen != self.position:
+                await checkpoints.advance(conn, self.checkpoint_name, self.position, seen)
             appended = _appended(conn)
+        self.position = seen
         self._committed(appended)
-        for m in msgs[start:done]:
-            await m.ack()
+        if done > start:
+            await msgs[done - 1].ack()
         return failed_at
 
     async def _retry_or_park(self, msg: Msg) -> None:
-        seq = msg.metadata.sequence.stream
+        seq = stream_seq(msg)
         delay = self.config.backoff_initial
         error = ""
         for attempt in range(2, self.config.max_attempts + 1):
@@ -202,15 +240,16 @@ class ConsumerRunner:
             delay = min(delay * 2, self.config.backoff_max)
             try:
                 async with self.writer.begin() as conn:
-                    if seq <= await checkpoints.load(conn, self.checkpoint_name):
-                        break  # applied meanwhile (another replica)
                     await self.projection.apply(conn, decode(msg, seq), self.live)
-                    await checkpoints.save(conn, self.checkpoint_name, seq)
+                    await checkpoints.advance(conn, self.checkpoint_name, self.position, seq)
                     appended = _appended(conn)
+                self.position = seq
                 self._committed(appended)
                 APPLIED.labels(self.projection.name).inc()
                 await msg.ack()
                 return
+            except checkpoints.CheckpointMoved:
+                raise
             except Exception as exc:  # noqa: BLE001 - the error is what gets parked
                 error = f"{type(exc).__name__}: {exc}"
                 log.warning(
@@ -220,8 +259,8 @@ class ConsumerRunner:
                     attempt,
                     error,
                 )
-        else:
-            await self.parked.park(msg, error or "failed", self.config.max_attempts)
+        await self.parked.park(msg, error or "failed", self.config.max_attempts, self.position)
+        self.position = seq
         await msg.ack()
 
     # ---- dead letters and rebuilds -----------------------------------------------------------

@@ -18,24 +18,35 @@ async def subscribe(
     config: ConsumerConfig,
     durable: str,
     *,
-    from_start: bool = False,
+    after: int,
+    expires: bool = False,
 ) -> JetStreamContext.PullSubscription:
-    """Bind to `durable` on the projection's stream, creating it (from sequence 1) if missing."""
+    """Make `durable` anew on the projection's stream, delivering what follows stream
+    sequence `after`, and bind to it.
+
+    Made anew each time: the checkpoint in the database, not the server's ack state, says
+    where a projection stands, and a new consumer owes no delivery to another process (a
+    replica that lost the lead) nor keeps an older ack policy. Acks are cumulative
+    (AckPolicy.ALL): the runner applies strictly in order, so one ack of the last message
+    applied acks the batch. `expires`: a rebuild's consumer, gone by itself if the rebuild
+    dies without deleting it.
+    """
     cfg = api.ConsumerConfig(
         durable_name=durable,
-        ack_policy=api.AckPolicy.EXPLICIT,
-        deliver_policy=api.DeliverPolicy.ALL,
+        ack_policy=api.AckPolicy.ALL,
+        deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+        opt_start_seq=after + 1,
         ack_wait=config.ack_wait,
         max_deliver=-1,
         filter_subjects=list(projection.filter_subjects),
         max_ack_pending=max(1000, config.batch_size * 4),
-        # a rebuild's consumer expires by itself if the rebuild dies without deleting it
-        inactive_threshold=3600.0 if from_start else None,
+        inactive_threshold=3600.0 if expires else None,
     )
     try:
-        await js.consumer_info(projection.stream, durable)
+        await js.delete_consumer(projection.stream, durable)
     except NotFoundError:
-        await js.add_consumer(projection.stream, cfg)
+        pass
+    await js.add_consumer(projection.stream, cfg)
     return await js.pull_subscribe_bind(durable=durable, stream=projection.stream)
 
 

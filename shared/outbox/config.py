@@ -11,7 +11,7 @@ from shared.settings import ServiceSettings
 @dataclass(frozen=True)
 class RelayConfig:
     batch_size: int = 1000
-    idle_poll: float = 0.25
+    idle_poll: float = 0.05
     # After a batch that emptied the outbox, wait this long before the next read: under a
     # steady trickle of writes each cycle then carries the events of that while (not one
     # event per cycle, with its reads and checkpoint), for this much more latency.
@@ -28,6 +28,7 @@ class RelayConfig:
     def from_settings(cls, settings: ServiceSettings) -> RelayConfig:
         return cls(
             batch_size=settings.relay_batch_size,
+            idle_poll=settings.relay_idle_poll_ms / 1000,
             linger=settings.relay_linger_ms / 1000,
             duplicate_window=timedelta(hours=settings.relay_duplicate_window_hours),
             stream_replicas=settings.stream_replicas,

@@ -88,7 +88,7 @@ async def test_redelivered_and_duplicate_messages_change_nothing(rig: Rig) -> No
     await rig.runner.handle(await fetch_again(rig, 60))
     assert await rig.organizations() == before == expected(orgs)
     assert rig.projection.batches == batches and rig.projection.one_by_one == {}
-    # Redelivery of everything: the runner makes a new durable consumer from sequence 1.
+    # The durable gone: the runner makes it anew from its checkpoint.
     await rig.link.jetstream().delete_consumer("REGISTRY", "reference")
     more = await register(rig, 5, tag="more-")
     assert await rig.wait_applied(75) == await rig.stored()

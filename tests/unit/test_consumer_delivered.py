@@ -72,3 +72,19 @@ def test_what_is_not_a_socorg_cloudevent_of_a_known_type_is_refused(
 ) -> None:
     with pytest.raises(error):
         Delivered.of(bad, "s", 1)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "$JS.ACK.REGISTRY.metrics.1.4711.9.1700000000000000000.3",
+        "$JS.ACK.hub.ACCHASH.REGISTRY.metrics.2.4711.9.1700000000000000000.3.x7",
+    ],
+)
+def test_the_stream_sequence_read_off_the_reply_is_nats_pys_own(reply: str) -> None:
+    from nats.aio.msg import Msg
+
+    from shared.consumer.projection import stream_seq
+
+    msg = Msg(_client=None, subject="registry.42.01.06.x", reply=reply)  # type: ignore[arg-type]
+    assert stream_seq(msg) == msg.metadata.sequence.stream == 4711

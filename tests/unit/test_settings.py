@@ -146,3 +146,12 @@ def test_the_consumers_max_wait_comes_from_settings_in_milliseconds() -> None:
     )
     with pytest.raises(ValidationError):
         RegistrySettings(consumer_max_wait_ms=0)
+
+
+def test_the_relay_idle_poll_comes_from_settings_in_milliseconds() -> None:
+    from shared.outbox.config import RelayConfig
+
+    assert RelayConfig.from_settings(RegistrySettings(relay_idle_poll_ms=20)).idle_poll == 0.02
+    assert RelayConfig.from_settings(RegistrySettings()).idle_poll == 0.05
+    with pytest.raises(ValidationError):
+        RegistrySettings(relay_idle_poll_ms=0)
