@@ -7,6 +7,7 @@ import json
 import types
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
@@ -62,6 +63,7 @@ def sample(annotation: Any) -> Any:
         float: 12.5,
         bool: True,
         date: "2024-03-21",
+        Decimal: "0.15",
         object: TEXT,
     }[annotation]
 
