@@ -33,13 +33,16 @@ async def rows_of_organizations(
         f"SELECT {j}, to_jsonb(x) FROM {t.name} x WHERE organization_id = ANY(%(o{j})s)"
         for j, t, _ in asked
     )
-    # A statement run 5 times is prepared (psycopg), and PostgreSQL then keeps one generic plan
-    # for it: planned while a rebuild's tables were nearly empty, it scans them whole (5 ms a
-    # batch at 100,000 reports, not 0.1 ms by the keys' index) as they grow.
-    await conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
     dates = {j: [c.name for c in t.columns if isinstance(c.type, Date)] for j, t, _ in asked}
-    found = await conn.exec_driver_sql(sql, {f"o{j}": ids for j, _, ids in asked})
-    for j, row in found:  # type: ignore[misc]  # (int, dict): the rows are untyped
+    # Sent unprepared: psycopg prepares a statement run 5 times, and PostgreSQL then keeps one
+    # generic plan for it; planned while a rebuild's tables were nearly empty, it scans them
+    # whole as they grow (5 ms a batch at 100,000 reports, not 0.1 ms by the keys' index).
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None  # psycopg's AsyncConnection, in the transaction of `conn`
+    async with driver.cursor() as cursor:
+        await cursor.execute(sql, {f"o{j}": ids for j, _, ids in asked}, prepare=False)
+        found = await cursor.fetchall()
+    for j, row in found:
         for c in dates[j]:
             if row[c] is not None:
                 row[c] = date.fromisoformat(row[c])
