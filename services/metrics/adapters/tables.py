@@ -99,4 +99,14 @@ daily = _changes(
     Column("place", Code(12), primary_key=True),
 )
 
+# The rows of `monthly` summed from rows of `daily` ({rows}) in SQL, as contributions.months_of
+# does: under the place's city ('c' and its first 4 digits) and the place; what cancels out left
+# out.
+MONTHS_OF_DAYS = """SELECT area, month, attrs, split_part(attrs, '|', 2), sum(n), sum(staff)
+FROM (SELECT place, date_trunc('month', day::timestamp)::date, attrs, n, staff FROM {rows}
+      UNION ALL
+      SELECT 'c' || left(place, 4), date_trunc('month', day::timestamp)::date, attrs, n, staff
+      FROM {rows}) AS x (area, month, attrs, n, staff)
+GROUP BY area, month, attrs HAVING sum(n) <> 0 OR sum(staff) <> 0"""
+
 TABLES = (spans, grades, reports, monthly, daily)

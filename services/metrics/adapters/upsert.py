@@ -1,9 +1,10 @@
 """Writing a projection's rows by key: new rows inserted, stored ones replaced (or, for rows
-of sums, added to); every table of a batch in one statement on PostgreSQL."""
+of sums, added to; also sums of another write's rows, `Summed`); every table of a batch in one
+statement on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,41 +51,74 @@ class Write:
         return [r[name] for r in self.given]
 
 
+@dataclass(frozen=True)
+class Summed:
+    """Rows of sums computed from those of another write of the batch (`source`, given column
+    by column), added to the stored rows of the same primary key: on PostgreSQL by
+    `select` in the statement (its rows: every column of `table` in order; `{rows}` names the
+    source's rows), elsewhere by `rows` in Python. Computing them where the source's rows are
+    already at hand saves building and sending them."""
+
+    table: Table
+    source: Write
+    select: str
+    rows: Callable[[Mapping[str, list[Any]]], Mapping[str, list[Any]]]
+    sums: Sequence[str] = ("n", "staff")
+
+
 def _array_type(t: Table, column: str) -> str:
     return next(a for kind, a in PG_ARRAY.items() if isinstance(t.c[column].type, kind))
 
 
-async def write(conn: AsyncConnection, writes: Sequence[Write]) -> None:
+async def write(conn: AsyncConnection, writes: Sequence[Write | Summed]) -> None:
     """Make `writes`. On PostgreSQL one statement for them all, each an `INSERT … SELECT FROM
     unnest(arrays) ON CONFLICT DO UPDATE` (the first ones data-modifying WITH clauses): one
     round trip a batch, each column one array parameter (an executemany binds, and sends,
     every row) in binary (psycopg's text arrays quote each element, by a regex). Elsewhere a
     statement or two each."""
-    writes = [w for w in writes if w.size]
-    if not writes:
-        return
     if conn.dialect.name != "postgresql":
         for w in writes:
-            await (_add(conn, w) if w.sums else _replace(conn, w))
+            if isinstance(w, Summed):
+                assert isinstance(w.source.given, Mapping)
+                w = Write(w.table, w.rows(w.source.given), sums=w.sums)
+            if w.size:
+                await (_add(conn, w) if w.sums else _replace(conn, w))
         return
+    given = {id(w): j for j, w in enumerate(writes) if isinstance(w, Write) and w.size}
+    rows: list[str] = []  # each given write's rows, a WITH clause r{j}
     parts: list[str] = []
     params: dict[str, list[Any]] = {}
     for j, w in enumerate(writes):
         t = w.table
-        key = [c.name for c in t.primary_key.columns] if w.sums else list(w.key)
-        if w.sums:
-            updates = ", ".join(f"{c} = {t.name}.{c} + EXCLUDED.{c}" for c in w.sums)
-        else:
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in t.c.keys() if c not in key)
         columns = [c.name for c in t.columns]
-        arrays = ", ".join(f"%(p{j}c{i})b::{_array_type(t, c)}" for i, c in enumerate(columns))
-        parts.append(
-            f"INSERT INTO {t.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-        )
-        params |= {f"p{j}c{i}": w.column(c) for i, c in enumerate(columns)}
-    head = ", ".join(f"w{j} AS ({sql})" for j, sql in enumerate(parts[:-1]))
-    await conn.exec_driver_sql(f"WITH {head} {parts[-1]}" if head else parts[-1], params)
+        if isinstance(w, Summed):
+            if id(w.source) not in given:
+                continue
+            select = w.select.format(rows=f"r{given[id(w.source)]}")
+        elif w.size:
+            arrays = ", ".join(f"%(p{j}c{i})b::{_array_type(t, c)}" for i, c in enumerate(columns))
+            rows.append(f"r{j} ({', '.join(columns)}) AS (SELECT * FROM unnest({arrays}))")
+            params |= {f"p{j}c{i}": w.column(c) for i, c in enumerate(columns)}
+            select = f"SELECT * FROM r{j}"
+        else:
+            continue
+        parts.append(f"INSERT INTO {t.name} ({', '.join(columns)}) {select} {_on_conflict(w)}")
+    if not parts:
+        return
+    head = [*rows, *(f"w{j} AS ({sql})" for j, sql in enumerate(parts[:-1]))]
+    await conn.exec_driver_sql(f"WITH {', '.join(head)} {parts[-1]}", params)
+
+
+def _on_conflict(w: Write | Summed) -> str:
+    t = w.table
+    if w.sums:
+        key = [c.name for c in t.primary_key.columns]
+        updates = ", ".join(f"{c} = {t.name}.{c} + EXCLUDED.{c}" for c in w.sums)
+    else:
+        assert isinstance(w, Write)
+        key = list(w.key)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in t.c.keys() if c not in key)
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
 
 
 async def _replace(conn: AsyncConnection, w: Write) -> None:

@@ -111,31 +111,38 @@ def city_area(code: str) -> str:
 Columns = dict[str, list[Any]]
 
 
-def rows_of(changes: Changes) -> tuple[Columns, Columns]:
-    """The rows of the changes tables (adapters/tables.py), column by column: each change
-    summed by month under its city and its place, and by day under its place; those that
-    cancel out left out."""
-    months: dict[tuple[Any, ...], list[int]] = {}
+def rows_of(changes: Changes) -> Columns:
+    """The rows of the changes by day (adapters/tables.py), column by column: each change
+    summed under its place; those that cancel out left out."""
     days: dict[tuple[Any, ...], list[int]] = {}
-    category: dict[str, str] = {}
     for (day, place, *rest), (n, staff) in changes.items():
-        attrs = "|".join(rest)
-        category[attrs] = rest[1]
+        key = (day, place, "|".join(rest))
+        found = days.get(key)
+        if found is None:
+            days[key] = [n, staff]
+        else:
+            found[0] += n
+            found[1] += staff
+    return _columns(("day", "place", "attrs"), days)
+
+
+def months_of(days: Mapping[str, list[Any]]) -> Columns:
+    """The rows of the changes by month summed from those by day: under the place's city and
+    under the place; those that cancel out left out (on PostgreSQL the write sums them in its
+    statement, adapters/tables.py `MONTHS_OF_DAYS`)."""
+    months: dict[tuple[Any, ...], list[int]] = {}
+    for day, place, attrs, n, staff in zip(*days.values(), strict=True):
         month = day.replace(day=1)
-        for key, into in (
-            ((city_area(place), month, attrs), months),
-            ((place, month, attrs), months),
-            ((day, place, attrs), days),
-        ):
-            found = into.get(key)
+        for key in ((city_area(place), month, attrs), (place, month, attrs)):
+            found = months.get(key)
             if found is None:
-                into[key] = [n, staff]
+                months[key] = [n, staff]
             else:
                 found[0] += n
                 found[1] += staff
     by_month = _columns(("area", "month", "attrs"), months)
-    by_month["category"] = [category[a] for a in by_month["attrs"]]
-    return by_month, _columns(("day", "place", "attrs"), days)
+    by_month["category"] = [a.split("|")[1] for a in by_month["attrs"]]
+    return by_month
 
 
 def _columns(head: tuple[str, ...], rows: dict[tuple[Any, ...], list[int]]) -> Columns:

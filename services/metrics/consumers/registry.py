@@ -20,9 +20,17 @@ from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.metrics.adapters.stored import rows_of_organizations
-from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
-from services.metrics.adapters.upsert import Write, write
-from services.metrics.consumers.contributions import rows_of
+from services.metrics.adapters.tables import (
+    MONTHS_OF_DAYS,
+    TABLES,
+    daily,
+    grades,
+    monthly,
+    reports,
+    spans,
+)
+from services.metrics.adapters.upsert import Summed, Write, write
+from services.metrics.consumers.contributions import months_of, rows_of
 from services.metrics.consumers.fold import COUNTED, Fold, needed
 from shared.consumer import Delivered, Projection
 
@@ -58,7 +66,7 @@ class RegistryCounts(Projection):
         for data in found:
             fold.apply(data)
         key = ("organization_id", "n")
-        by_month, by_day = rows_of(fold.changes())
+        days = Write(tables[daily.name], rows_of(fold.changes()), sums=("n", "staff"))
         await write(
             conn,
             [
@@ -66,7 +74,8 @@ class RegistryCounts(Projection):
                 Write(g, [x.values for x in fold.written_grades()], key),
                 # a report of a year already held (a correction) replaces it
                 Write(r, list(fold.reports.values()), ("organization_id", "year")),
-                Write(tables[monthly.name], by_month, sums=("n", "staff")),
-                Write(tables[daily.name], by_day, sums=("n", "staff")),
+                days,
+                # the months are the days summed (in the statement, on PostgreSQL)
+                Summed(tables[monthly.name], days, MONTHS_OF_DAYS, months_of),
             ],
         )

@@ -6,7 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.metrics.consumers.contributions import contributions, replaced_on, rows_of
+from services.metrics.consumers.contributions import (
+    contributions,
+    months_of,
+    replaced_on,
+    rows_of,
+)
 
 D = date.fromisoformat
 ATTRS = ("420106001", "social_group", "产业发展类", "county", "active", "")
@@ -91,7 +96,8 @@ def test_the_rows_sum_by_month_under_the_city_and_the_place_and_by_day() -> None
         (D("2023-03-20"), *ATTRS, ""): [1, 5],
         (D("2023-03-21"), *ATTRS, ""): [-1, 0],
     }
-    by_month, by_day = rows_of(changes)
+    by_day = rows_of(changes)
+    by_month = months_of(by_day)
     assert sorted(zip(*(by_month[c] for c in ("area", "month", "n", "staff")), strict=True)) == [
         ("420106001", D("2023-03-01"), 1, 5),
         ("c4201", D("2023-03-01"), 1, 5),
@@ -102,5 +108,5 @@ def test_the_rows_sum_by_month_under_the_city_and_the_place_and_by_day() -> None
         ("420106001", D("2023-03-21"), -1, 0),
     ]
     # what cancels out within a month leaves no row of it
-    by_month, _ = rows_of({k: v for k, v in changes.items() if k[0] != D("2023-03-20")})
+    by_month = months_of(rows_of({k: v for k, v in changes.items() if k[0] != D("2023-03-20")}))
     assert by_month["area"] == []
