@@ -38,7 +38,8 @@ async def rows_of_organizations(
     # generic plan for it; planned while a rebuild's tables were nearly empty, it scans them
     # whole as they grow (5 ms a batch at 100,000 reports, not 0.1 ms by the keys' index).
     driver = (await conn.get_raw_connection()).driver_connection
-    assert driver is not None  # psycopg's AsyncConnection, in the transaction of `conn`
+    if driver is None:  # psycopg's AsyncConnection, in the transaction of `conn`
+        raise RuntimeError("the connection's psycopg connection is gone")
     async with driver.cursor() as cursor:
         await cursor.execute(sql, {f"o{j}": ids for j, _, ids in asked}, prepare=False)
         found = await cursor.fetchall()
