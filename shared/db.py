@@ -11,6 +11,7 @@ from sqlalchemy import (
     Table,
     Text,
     any_,
+    bindparam,
     create_engine,
     event,
     insert,
@@ -102,6 +103,14 @@ def among(dialect: str, column: ColumnElement[Any], values: list[str]) -> Column
     if dialect == "postgresql":
         return column == any_(literal(values, ARRAY(Text)))
     return column.in_(values)
+
+
+def among_bound(dialect: str, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """`among`, its values bound at execution as the parameter `name`: a statement built once
+    (and its cache key computed once) serves every call."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Text)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 async def insert_rows(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
