@@ -77,6 +77,7 @@ def _row(case: RatingChangeCase, division: str) -> dict[str, Any]:
         "grade_decided_on": r.decided_on,
         "draw": draw_id(trace.authority, trace.year) if trace else None,
         "rank": trace.rank if trace else None,
+        "seed": trace.seed if trace else None,
     }
 
 

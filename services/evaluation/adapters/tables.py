@@ -216,6 +216,7 @@ rating_changes = Table(
     Column("grade_decided_on", Date),  # the decision of that grade (rows since evaluation_0006)
     Column("draw", String(20)),  # a follow_up's draw: <authority>-<year>
     Column("rank", Integer),  # its rank in the draw, from 1
+    Column("seed", BigInteger),  # the draw's seed
     Index("ix_evaluation_rating_changes_state", "state", "raised_on"),
     Index("ix_evaluation_rating_changes_draw", "draw", "rank"),
 )

@@ -49,7 +49,7 @@ FOLLOW_UP_EXAMPLE: dict[str, Any] = {
     "decided_on": "2026-11-10",
     "reason": "跟踪评估: 内部治理不达标，降为4A",
     "version": 2,
-    "follow_up": {"authority": "420100", "year": 2026, "rank": 1},
+    "follow_up": {"authority": "420100", "year": 2026, "seed": 20260901, "rank": 1},
 }
 
 
@@ -75,10 +75,12 @@ class Closure(BaseModel):
 
 
 class FollowUpRead(BaseModel):
-    """The 跟踪评估 draw that opened a follow_up case, and the case's rank in it."""
+    """The 跟踪评估 draw that opened a follow_up case (authority, year, seed), and the case's
+    rank in it."""
 
     authority: str
     year: int
+    seed: int
     rank: int = Field(description="1 for the lowest SHA-256 of '<seed>:<organization_id>'")
 
 
@@ -107,7 +109,8 @@ class RatingChangeRead(BaseModel):
     version: int
     follow_up: FollowUpRead | None = Field(
         None,
-        description="a follow_up's draw (GET /v1/follow-up-draws/{authority}/{year}) and rank",
+        description="a follow_up's draw (GET /v1/follow-up-draws/{authority}/{year}), its seed, "
+        "and the case's rank",
     )
 
     @classmethod
@@ -116,7 +119,7 @@ class RatingChangeRead(BaseModel):
         if row.get("draw"):
             authority, year = str(row["draw"]).split("-")
             fields["follow_up"] = FollowUpRead(
-                authority=authority, year=int(year), rank=row["rank"]
+                authority=authority, year=int(year), seed=row["seed"], rank=row["rank"]
             )
         return cls(**fields)
 

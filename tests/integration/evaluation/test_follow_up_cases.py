@@ -52,7 +52,7 @@ async def test_a_follow_up_case_closed_with_a_downgrade_goes_to_the_registry(wor
     assert (case["division"], case["raised_on"], case["registry_event_id"]) == (
         "420100", "2026-09-01", None,
     )  # fmt: skip
-    assert case["follow_up"] == {"authority": "420100", "year": 2026, "rank": 1}
+    assert case["follow_up"] == {"authority": "420100", "year": 2026, "seed": 7, "rank": 1}
     assert "seed 7" in case["fact"] and "420100 for 2026" in case["fact"]
 
     await world.on(D(2026, 11, 10))

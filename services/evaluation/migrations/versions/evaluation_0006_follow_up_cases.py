@@ -1,5 +1,5 @@
-"""evaluation: 跟踪评估 cases among the rating changes (a follow_up names its draw and rank, and
-no registry event or change), and the decision of the grade in question
+"""evaluation: 跟踪评估 cases among the rating changes (a follow_up names its draw, seed and
+rank, and no registry event or change), and the decision of the grade in question
 
 Revision ID: evaluation_0006
 Revises: evaluation_0005
@@ -28,6 +28,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("grade_decided_on", sa.Date))
         batch.add_column(sa.Column("draw", sa.String(20)))
         batch.add_column(sa.Column("rank", sa.Integer))
+        batch.add_column(sa.Column("seed", sa.BigInteger))
     op.create_index("ix_evaluation_rating_changes_draw", TABLE, ["draw", "rank"])
 
 
@@ -35,7 +36,7 @@ def downgrade() -> None:
     op.drop_index("ix_evaluation_rating_changes_draw", TABLE)
     op.execute(sa.text(f"DELETE FROM {TABLE} WHERE kind = 'follow_up'"))
     with op.batch_alter_table(TABLE) as batch:
-        for name in ("rank", "draw", "grade_decided_on"):
+        for name in ("seed", "rank", "draw", "grade_decided_on"):
             batch.drop_column(name)
         for name, type_ in NOW_OPTIONAL.items():
             batch.alter_column(name, existing_type=type_, nullable=False)
