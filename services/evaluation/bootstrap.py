@@ -86,6 +86,7 @@ def bootstrap(
     )
     evaluation_store = SqlEvaluationStore(store)
     index = SqlWorkflowIndex(store.engine)
+    reactions = SqlReactionIndex(store.engine)
     catalogue = catalogue or load_catalogue()
     catalogue.framework(defaults.framework), catalogue.grades(defaults.thresholds)  # at start
     workflow = WorkflowHandlers(
@@ -116,7 +117,7 @@ def bootstrap(
         registry_records=RegistryRecordDesk(records=registry_records, kick=sender.kick),
         reactions=ReactionHandlers(
             store=evaluation_store,
-            index=SqlReactionIndex(store.engine),
+            index=reactions,
             clock=clock,
             lease=Lease(store.engine, EXPIRY_LEASE, holder, EXPIRY_LEASE_TTL),
         ),
@@ -124,7 +125,11 @@ def bootstrap(
             board=SqlPublicityBoard(store.engine), clock=clock, registry_url=registry_link
         ),
         follow_ups=FollowUpHandlers(
-            store=evaluation_store, records=records, clock=clock, share=follow_up_share
+            store=evaluation_store,
+            records=records,
+            index=reactions,
+            clock=clock,
+            share=follow_up_share,
         ),
     )
 

@@ -2,8 +2,9 @@
 of an authority's year from the command line (2026 revision; docs/evaluation.md).
 
 It writes to the evaluation's database (SOCORG_EVALUATION_ settings) as the API does; the relay
-(in the running service, or `socorg relay evaluation`) publishes its follow_up_drawn event.
-The same seed again prints the recorded draw and writes nothing.
+(in the running service, or `socorg relay evaluation`) publishes its follow_up_drawn event and
+the follow_up case of each organization drawn. It prints the draw as the API answers it. The
+same seed again prints the recorded draw and writes nothing.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def follow_up_draw(
 
 async def _draw(settings: EvaluationSettings, command: Any) -> dict[str, Any]:
     from services.evaluation.adapters.registry_http import NoRegistry
+    from services.evaluation.api.follow_up_schemas import FollowUpDrawRead
     from services.evaluation.app.views import Actor
     from services.evaluation.bootstrap import bootstrap
 
@@ -73,6 +75,6 @@ async def _draw(settings: EvaluationSettings, command: Any) -> dict[str, Any]:
         )
         actor = Actor(EventMetadata(client="cli", actor="follow-up draw"), lambda place: True)
         done = await evaluation.follow_ups.draw(command, actor)
-        return {"created": done.created, **done.event.model_dump(mode="json")}
+        return {"created": done.created, **FollowUpDrawRead.of(done.draw).model_dump(mode="json")}
     finally:
         await engine.dispose()

@@ -30,7 +30,7 @@ SPEC = ServiceSpec(
     settings=EvaluationSettings,
     description="等级评估: the 3A–5A grading workflow: rounds, applications, scoring, decision, "
     "公示, 复核 and confirmation; the grade recorded on the registry; reactions to registry "
-    "facts (downgrade, cancellation, 核查评估) and expiry; "
+    "facts (downgrade, cancellation, 核查评估), 跟踪评估 draws and their cases, and expiry; "
     "eligibility to apply, from a projection of the registry's events, and the investigations "
     "(立案调查) the bureau records here.",
     app="services.evaluation.main:create_app",

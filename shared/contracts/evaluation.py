@@ -230,35 +230,67 @@ class InvestigationClosed(EventData):
 # Reactions to registry events and to time (39号 art. 30; the 2026 revision's 核查评估):
 # docs/evaluation.md, Reactions.
 RatingChange = Literal["downgrade", "cancellation"]
-ReactionKind = Literal["proposal", "verification"]
+ReactionKind = Literal["proposal", "verification", "follow_up"]
 VerificationResult = Literal["kept", "downgraded", "cancelled"]
+
+
+class FollowUpTrace(BaseModel):
+    """The 跟踪评估 draw that opened a follow_up case (follow-ups-<authority>-<year>), and the
+    organization's place in it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    authority: str = Field(description="the registration authority that drew")
+    year: int = Field(description="the draw's year: one draw per authority and year")
+    seed: int = Field(description="the draw's seed")
+    rank: int = Field(description="1 for the lowest SHA-256 of '<seed>:<organization_id>'")
 
 
 @contract(
     "evaluation",
     "rating_change_proposed",
-    1,
-    "39号 art. 30: a downgrade or cancellation proposed to the bureau, with its rule and fact",
+    2,
+    "a grade in question: 39号 art. 30's proposed downgrade or cancellation, a 核查评估 raised "
+    "by a registry fact, or a 跟踪评估 case opened by a draw; with its rule and fact",
     act_date="raised_on",
 )
 class RatingChangeProposed(EventData):
     reaction_id: str
     organization_id: str
     kind: ReactionKind = Field(
-        description="proposal (39号: the bureau confirms or dismisses) or verification "
-        "(2026 revision: 核查评估, the bureau closes it with a result)"
+        description="proposal (39号: the bureau confirms or dismisses), verification (2026 "
+        "revision: 核查评估) or follow_up (2026 revision: 跟踪评估, opened by a draw); the "
+        "bureau closes a verification or a follow_up with a result"
     )
-    change: RatingChange
-    rule: str = Field(description="the rule, e.g. inspection_unqualified, serious_credit_list")
-    fact: str = Field(description="the fact behind it, as the registry recorded it")
-    registry_event_id: str = Field(description="the registry event that raised it")
-    registry_event: str = Field(description="its type, e.g. inspection_concluded")
-    raised_on: date = Field(description="the registry fact's act date")
-    grade: Grade = Field(description="the grade in force on that day")
+    change: RatingChange | None = Field(
+        None, description="the change a registry fact calls for; none for a follow_up"
+    )
+    rule: str = Field(
+        description="the rule, e.g. inspection_unqualified, serious_credit_list, follow_up_draw"
+    )
+    fact: str = Field(description="the fact behind it, as the registry recorded it, or the draw")
+    registry_event_id: str | None = Field(
+        None, description="the registry event that raised it; none for a follow_up"
+    )
+    registry_event: str | None = Field(
+        None, description="its type, e.g. inspection_concluded; none for a follow_up"
+    )
+    raised_on: date = Field(description="the registry fact's act date, or the day of the draw")
+    grade: Grade = Field(description="the grade in force on that day (a draw: on its `on`)")
     proposed_grade: Grade | None = Field(None, description="one grade lower; none: no grade")
     decided_on: date = Field(description="the decision of the grade in force")
     valid_from: date | None = None
     valid_until: date | None = None
+    follow_up: FollowUpTrace | None = Field(
+        None, description="a follow_up's draw (authority, year, seed) and its rank in it"
+    )
+
+
+@upcaster("evaluation", "rating_change_proposed", 1)
+def _proposed_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 was raised by registry facts only: it has every field v2 made optional (change, the
+    registry event) and no follow_up."""
+    return data
 
 
 @contract(
@@ -293,22 +325,13 @@ class GradeExpired(EventData):
     expired_on: date = Field(description="the day after its last valid day")
 
 
-class FollowUpPick(BaseModel):
-    """One organization drawn for 跟踪评估, with the grade it held on the day judged."""
-
-    model_config = ConfigDict(frozen=True)
-
-    organization_id: str
-    grade: Grade
-    decided_on: date = Field(description="the decision of that grade")
-
-
 @contract(
     "evaluation",
     "follow_up_drawn",
-    1,
+    2,
     "跟踪评估 (2026 revision): organizations holding 4A or above drawn at random, seeded, for a "
-    "follow-up evaluation",
+    "follow-up evaluation; how many (each drawn organization's case is its own "
+    "rating_change_proposed, kind follow_up, written with it)",
     act_date="drawn_on",
 )
 class FollowUpDrawn(EventData):
@@ -324,4 +347,13 @@ class FollowUpDrawn(EventData):
         description="sha256-rank: candidates ranked by SHA-256 hex of '<seed>:<organization_id>', "
         "ascending; the first ceil(share x candidates) drawn",
     )
-    drawn: list[FollowUpPick] = Field(description="in the order of their rank")
+    picked: int = Field(description="how many were drawn: ceil(share x candidates)")
+
+
+@upcaster("evaluation", "follow_up_drawn", 1)
+def _drawn_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 listed every organization drawn in the draw's one event, which outgrew the event size
+    limit at about 4,000 drawn; v2 counts them, each drawn organization being its own case.
+    The list stays in the stored v1 event (never rewritten)."""
+    rest = {k: v for k, v in data.items() if k != "drawn"}
+    return {**rest, "picked": len(data.get("drawn", []))}

@@ -149,11 +149,13 @@ class InMemoryEventStore:
             and (as_of is None or e.occurred_at <= as_of)
         ]
 
-    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+    async def read_streams(
+        self, stream_ids: Sequence[str], *, as_of: datetime | None = None
+    ) -> dict[str, list[RecordedEvent]]:
         wanted = set(stream_ids)
         out: dict[str, list[RecordedEvent]] = {}
         for e in self._events:
-            if e.stream_id in wanted:
+            if e.stream_id in wanted and (as_of is None or e.occurred_at <= as_of):
                 out.setdefault(e.stream_id, []).append(e)
         return out
 

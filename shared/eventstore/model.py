@@ -163,8 +163,11 @@ class EventStore(Protocol):
         self, stream_id: str, *, to_version: int | None = None, as_of: datetime | None = None
     ) -> list[RecordedEvent]: ...
 
-    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
-        """The events of many streams at once (those with any), each in version order."""
+    async def read_streams(
+        self, stream_ids: Sequence[str], *, as_of: datetime | None = None
+    ) -> dict[str, list[RecordedEvent]]:
+        """The events of many streams at once (those with any), each in version order; with
+        `as_of`, those that occurred by then."""
         ...
 
     async def read_all(self, after: int = 0, limit: int = 1000) -> list[RecordedEvent]: ...

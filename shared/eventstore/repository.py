@@ -54,9 +54,13 @@ class Repository(Generic[A]):
             return None
         return self._replay(aggregate_id, self.codec.decode_all(events))
 
-    async def load_many(self, aggregate_ids: Sequence[str]) -> dict[str, A]:
-        """The aggregates of those ids that have events, read together."""
-        found = await self.store.read_streams([self.stream_of(i) for i in aggregate_ids])
+    async def load_many(
+        self, aggregate_ids: Sequence[str], *, as_of: datetime | None = None
+    ) -> dict[str, A]:
+        """The aggregates of those ids that have events (by `as_of`, if given), read
+        together."""
+        streams = [self.stream_of(i) for i in aggregate_ids]
+        found = await self.store.read_streams(streams, as_of=as_of)
         n = len(self.stream_prefix)
         return {
             stream[n:]: self._replay(stream[n:], self.codec.decode_all(events))

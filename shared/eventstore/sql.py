@@ -219,7 +219,9 @@ class SqlEventStore:
         async with self.engine.connect() as conn:
             return [recorded_event(m) for m in (await conn.execute(q)).mappings()]
 
-    async def read_streams(self, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+    async def read_streams(
+        self, stream_ids: Sequence[str], *, as_of: datetime | None = None
+    ) -> dict[str, list[RecordedEvent]]:
         out: dict[str, list[RecordedEvent]] = {}
         ids = sorted(set(stream_ids))
         async with self.engine.connect() as conn:
@@ -229,6 +231,8 @@ class SqlEventStore:
                     .where(events.c.stream_id.in_(ids[i : i + READ_STREAMS_CHUNK]))
                     .order_by(events.c.stream_id, events.c.version)
                 )
+                if as_of is not None:
+                    q = q.where(events.c.occurred_at <= as_of)
                 for m in (await conn.execute(q)).mappings():
                     e = recorded_event(m)
                     out.setdefault(e.stream_id, []).append(e)

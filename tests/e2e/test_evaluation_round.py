@@ -2,7 +2,9 @@
 the evaluation served over HTTP on one nats-server; a round announced, three organizations
 apply, one withdraws, one is penalised on the registry and excluded at the close, the third is
 scored, decided, published, objected to, reviewed and confirmed; its grade then arrives on
-REGISTRY as one rating_changed, and the round's every step on EVALUATION, in order."""
+REGISTRY as one rating_changed, and the round's every step on EVALUATION, in order. Then the
+bureau's 跟踪评估 draws it and closes its follow_up case with a downgrade: one more
+rating_changed on REGISTRY."""
 
 from __future__ import annotations
 
@@ -143,6 +145,25 @@ async def test_a_round_from_announcement_to_rating_changed_on_registry(
     assert round_closed["data"] == {
         "round_id": rid, "closed_on": "2026-06-06", "admitted": 1, "excluded": 1,
     }  # fmt: skip
+
+    r.on(D(2026, 6, 25))  # 跟踪评估 of the 5A the projection now holds (share 1: every one)
+    draw = {"authority": AUTHORITY, "share": 1, "seed": 20260625}
+    drawn = ok(await ev.post("/v1/follow-up-draws", json=draw), 201)
+    (pick,) = drawn["drawn"]
+    assert (pick["organization_id"], pick["grade"], drawn["candidates"]) == (graded, "5A", 1)
+    r.on(D(2026, 7, 10))
+    result = {"result": "downgraded", "grade": "4A", "reason": "跟踪评估: 降为4A"}
+    ok(await ev.post(f"/v1/rating-changes/{pick['reaction_id']}/closure", json=result))
+    _, lowered = await eventually(ratings, lambda found: len(found) >= 2)
+    assert (lowered["data"]["grade"], lowered["data"]["evaluation_id"]) == (
+        "4A", pick["reaction_id"],
+    )  # fmt: skip
+    assert lowered["data"]["valid_until"] == "2031-12-31"  # the validity of the 5A it lowers
+    after = await eventually(evaluation_stream, lambda f: "rating_change_decided" in steps(f))
+    assert steps(after)[len(published) :] == [
+        "follow_up_drawn", "rating_change_proposed", "rating_change_decided",
+    ]  # fmt: skip
+    assert len(await ratings()) == 2
 
 
 async def _application(r: Rig, aid: str) -> Any:

@@ -171,6 +171,23 @@ async def test_read_streams_reads_many_streams_each_in_version_order(store: Even
     assert {k: [e.data["i"] for e in v] for k, v in found.items()} == {"a": [2, 3], "b": [1, 4]}
 
 
+async def test_read_streams_as_of_a_point_in_time_reads_what_had_occurred_by_then(
+    store: EventStore,
+) -> None:
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+    def on(day: int, i: int) -> NewEvent:
+        return NewEvent(type="e", data={"i": i}, occurred_at=t0 + timedelta(days=day))
+
+    await store.append("a", 0, [on(0, 1), on(2, 2)], metadata=META)
+    await store.append("b", 0, [on(1, 3), on(3, 4)], metadata=META)
+    await store.append("c", 0, [on(4, 5)], metadata=META)
+    found = await store.read_streams(["a", "b", "c"], as_of=t0 + timedelta(days=1))
+    assert {k: [e.data["i"] for e in v] for k, v in found.items()} == {"a": [1], "b": [3]}
+    every = await store.read_streams(["a", "b", "c"], as_of=t0 + timedelta(days=4))
+    assert {k: len(v) for k, v in every.items()} == {"a": 2, "b": 2, "c": 1}
+
+
 async def test_read_all_after_a_position_in_position_order(store: EventStore) -> None:
     await store.append("a", 0, [ev(i=1)], metadata=META)
     await store.append("b", 0, [ev(i=2)], metadata=META)

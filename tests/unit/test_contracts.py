@@ -132,7 +132,7 @@ def test_asyncapi_document_lists_every_registry_event_with_its_payload_schema() 
         assert op["channel"]["$ref"].removeprefix("#/channels/") in doc["channels"]
 
 
-def test_asyncapi_of_evaluation_closes_a_round_with_counts_and_lists_the_follow_up_draw() -> None:
+def test_asyncapi_of_evaluation_counts_a_round_closed_and_a_follow_up_draw() -> None:
     doc = asyncapi_document(
         catalog.get("evaluation"), version="1", nats_url="nats://localhost:14222"
     )
@@ -141,5 +141,13 @@ def test_asyncapi_of_evaluation_closes_a_round_with_counts_and_lists_the_follow_
     closed = schemas["RoundClosed"]
     assert set(closed["properties"]) == {"round_id", "closed_on", "admitted", "excluded"}
     assert {"reasons", "eligible"} <= set(schemas["ApplicationRechecked"]["properties"])
-    assert {"seed", "share", "candidates", "drawn"} <= set(schemas["FollowUpDrawn"]["properties"])
+    drawn = schemas["FollowUpDrawn"]["properties"]
+    assert {"seed", "share", "candidates", "picked"} <= set(drawn) and "drawn" not in drawn
     assert get_contract("evaluation", "round_closed").schema_version == 2
+    assert get_contract("evaluation", "follow_up_drawn").schema_version == 2
+    # each organization drawn is its own follow_up case, naming the draw
+    proposed = schemas["RatingChangeProposed"]
+    assert "follow_up" in proposed["properties"]
+    assert {"seed", "rank"} <= set(schemas["FollowUpTrace"]["properties"])
+    assert {"change", "registry_event_id"}.isdisjoint(proposed["required"])
+    assert get_contract("evaluation", "rating_change_proposed").schema_version == 2

@@ -191,19 +191,20 @@ registry_records = Table(
     Index("ix_evaluation_registry_records_due", "state", "next_attempt_at"),
 )
 
-# Reactions to registry facts (39号 proposals, 2026 核查评估), written with their events.
+# Grades in question (39号 proposals, 2026 核查评估 and 跟踪评估 cases), written with their
+# events; a follow_up case names its draw (`draw`, e.g. 420100-2026) and its rank in it.
 rating_changes = Table(
     "evaluation_rating_changes",
     metadata,
     Column("reaction_id", String(64), primary_key=True),
     Column("organization_id", String(64), nullable=False),
     Column("division", String(6), nullable=False),
-    Column("kind", String(20), nullable=False),  # proposal, verification
-    Column("change", String(20), nullable=False),  # downgrade, cancellation
+    Column("kind", String(20), nullable=False),  # proposal, verification, follow_up
+    Column("change", String(20)),  # downgrade, cancellation; none: a follow_up
     Column("rule", String(40), nullable=False),
     Column("fact", String(500), nullable=False),
-    Column("registry_event_id", String(64), nullable=False),
-    Column("registry_event", String(60), nullable=False),
+    Column("registry_event_id", String(64)),  # none: a follow_up
+    Column("registry_event", String(60)),
     Column("raised_on", Date, nullable=False),
     Column("grade", String(2), nullable=False),
     Column("proposed_grade", String(2)),
@@ -212,7 +213,12 @@ rating_changes = Table(
     Column("decided_on", Date),
     Column("reason", String(2000)),
     Column("version", Integer, nullable=False),
+    Column("grade_decided_on", Date),  # the decision of that grade (rows since evaluation_0006)
+    Column("draw", String(20)),  # a follow_up's draw: <authority>-<year>
+    Column("rank", Integer),  # its rank in the draw, from 1
+    Column("seed", BigInteger),  # the draw's seed
     Index("ix_evaluation_rating_changes_state", "state", "raised_on"),
+    Index("ix_evaluation_rating_changes_draw", "draw", "rank"),
 )
 
 # Grades recorded as expired: one row (and one grade_expired event) per grade, never twice.

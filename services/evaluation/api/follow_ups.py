@@ -1,5 +1,6 @@
 """跟踪评估 (2026 revision): an authority's yearly draw of 4A-and-above organizations for a
-follow-up evaluation, made on demand and read back."""
+follow-up evaluation, made on demand and read back; each organization drawn is a follow_up
+case under /v1/rating-changes."""
 
 from __future__ import annotations
 
@@ -33,14 +34,15 @@ async def draw_follow_up(
     body: FollowUpDrawCreate, response: Response, evaluation: EvaluationDep, client: Manager
 ) -> FollowUpDrawRead:
     """跟踪评估: a share of the authority's organizations holding 4A or 5A on the day drawn at
-    random (seeded) and recorded (follow_up_drawn); one draw per authority and year, and the
-    same seed again answers the recorded draw (200) without writing anything."""
+    random (seeded) and recorded (follow_up_drawn), each opening a follow_up case that the
+    bureau closes with its result; one draw per authority and year, and the same seed again
+    answers the recorded draw (200) without writing anything."""
     share = None if body.share is None else Decimal(str(body.share))  # 0.1 as written
     command = DrawFollowUp(authority=body.authority, on=body.on, share=share, seed=body.seed)
     done = await evaluation.follow_ups.draw(command, actor(client))
     if not done.created:
         response.status_code = 200
-    return FollowUpDrawRead.of(done.event)
+    return FollowUpDrawRead.of(done.draw)
 
 
 @router.get(
@@ -50,5 +52,6 @@ async def draw_follow_up(
 async def get_follow_up_draw(
     authority: str, year: int, evaluation: EvaluationDep, client: Reader
 ) -> FollowUpDrawRead:
-    """The authority's draw of that year: its seed, share, candidates and the drawn set."""
+    """The authority's draw of that year: its seed, share, counts, and the organizations drawn
+    with their follow_up cases."""
     return FollowUpDrawRead.of(await evaluation.follow_ups.drawn(authority, year, client.covers))

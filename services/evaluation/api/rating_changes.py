@@ -29,19 +29,21 @@ STEP: dict[int | str, dict[str, Any]] = {
 async def _decide(
     evaluation: Evaluation, command: DecideRatingChange, client: Client
 ) -> s.RatingChangeRead:
-    return s.RatingChangeRead(**await evaluation.reactions.decide(command, actor(client)))
+    return s.RatingChangeRead.of(await evaluation.reactions.decide(command, actor(client)))
 
 
-@router.get("", responses={403: FORBIDDEN, 422: problem("an unknown state")})
+@router.get("", responses={403: FORBIDDEN, 422: problem("an unknown state or kind")})
 async def list_rating_changes(
     evaluation: EvaluationDep,
     client: Reader,
     state: Annotated[s.State | None, Query(description="only in this state")] = None,
+    kind: Annotated[s.Kind | None, Query(description="only of this kind")] = None,
 ) -> s.RatingChangePage:
     """Proposed downgrades and cancellations (39号) and 核查评估 cases (2026) raised by registry
-    facts, with the rule and the registry event behind each."""
-    found = await evaluation.reactions.rows(state, client.covers)
-    return s.RatingChangePage(items=[s.RatingChangeRead(**r) for r in found])
+    facts, with the rule and the registry event behind each, and 跟踪评估 cases opened by a
+    draw, naming it."""
+    found = await evaluation.reactions.rows(state, client.covers, kind)
+    return s.RatingChangePage(items=[s.RatingChangeRead.of(r) for r in found])
 
 
 @router.get("/{reaction_id}", responses={403: FORBIDDEN, 404: NOT_FOUND})
@@ -49,7 +51,7 @@ async def get_rating_change(
     reaction_id: str, evaluation: EvaluationDep, client: Reader
 ) -> s.RatingChangeRead:
     """One rating change as it stands."""
-    return s.RatingChangeRead(**await evaluation.reactions.row(reaction_id, client.covers))
+    return s.RatingChangeRead.of(await evaluation.reactions.row(reaction_id, client.covers))
 
 
 @router.post("/{reaction_id}/confirmation", responses=BAD_REQUEST | STEP)
@@ -75,8 +77,8 @@ async def dismiss_rating_change(
 async def close_verification(
     reaction_id: str, body: s.Closure, evaluation: EvaluationDep, client: Committee
 ) -> s.RatingChangeRead:
-    """2026 revision: the 核查评估's result (kept, downgraded, cancelled); a change goes to the
-    registry."""
+    """2026 revision: the result of a 核查评估 or a 跟踪评估 case (kept, downgraded, cancelled); a
+    change goes to the registry."""
     command = DecideRatingChange(reaction_id=reaction_id, step="close", **body.model_dump())
     return await _decide(evaluation, command, client)
 

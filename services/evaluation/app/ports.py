@@ -149,9 +149,13 @@ class RegistryRecords(Protocol):
 
 
 class ReactionRows(Protocol):
-    """Reactions to registry facts (and expired grades), written with their events."""
+    """Rating changes (and expired grades), written with their events."""
 
     async def put(self, case: RatingChangeCase, division: str) -> None: ...
+
+    async def put_many(self, cases: Sequence[RatingChangeCase], division: str) -> None:
+        """`put` of many, in a few statements."""
+        ...
 
     async def expired(self, grade: ExpiredGrade) -> None: ...
 
@@ -168,9 +172,15 @@ class ExpiredGrade:
 
 
 class ReactionIndex(Protocol):
-    """Reads of the reactions' read model and of grades due to expire."""
+    """Reads of the rating changes' read model and of grades due to expire."""
 
-    async def rows(self, state: str | None) -> list[dict[str, Any]]: ...
+    async def rows(self, state: str | None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Those in `state` and of `kind` (any if none), oldest first."""
+        ...
+
+    async def drawn(self, draw: str) -> list[dict[str, Any]]:
+        """The follow_up cases a draw (`<authority>-<year>`) opened, in the order of rank."""
+        ...
 
     async def get(self, reaction_id: str) -> dict[str, Any] | None: ...
 

@@ -1,8 +1,8 @@
-"""The bureau's decisions on reactions (confirm or dismiss a 39号 proposal, close a 2026
-核查评估 with its result), and the expiry scan. A decision that changes the grade writes its
-record for the registry in the same unit of work, as a confirmation does. The expiry scan runs
-in one replica at a time: it holds a lease in the database (shared.outbox.lease, as the relay
-and the notifier's scan do) while it lasts."""
+"""The bureau's decisions on rating changes (confirm or dismiss a 39号 proposal, close a 2026
+核查评估 or 跟踪评估 case with its result), and the expiry scan. A decision that changes the
+grade writes its record for the registry in the same unit of work, as a confirmation does.
+The expiry scan runs in one replica at a time: it holds a lease in the database
+(shared.outbox.lease, as the relay and the notifier's scan do) while it lasts."""
 
 from __future__ import annotations
 
@@ -31,13 +31,20 @@ BATCH = 200  # expiries per transaction
 
 @dataclass(frozen=True, kw_only=True)
 class DecideRatingChange:
-    """Confirm or dismiss a proposal, or close a 核查评估 with its result."""
+    """Confirm or dismiss a proposal, or close a 核查评估 or 跟踪评估 case with its result."""
 
     reaction_id: str
     step: Literal["confirm", "dismiss", "close"]
     reason: str
     result: VerificationResult | None = None
     grade: Grade | None = None
+
+
+def cases(store: EvaluationStore) -> Repository[RatingChangeCase]:
+    """The rating changes' repository: one stream per case (rating-changes-<id>)."""
+    return Repository(
+        store=store.events, codec=CODEC, stream_prefix=REACTIONS, replay=RatingChangeCase.replay
+    )
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,7 @@ class ReactionHandlers:
         self, *, store: EvaluationStore, index: ReactionIndex, clock: Clock, lease: Lease
     ) -> None:
         self.store, self.index, self.clock, self.lease = store, index, clock, lease
-        self.cases = Repository(
-            store=store.events,
-            codec=CODEC,
-            stream_prefix=REACTIONS,
-            replay=RatingChangeCase.replay,
-        )
+        self.cases = cases(store)
         self.lock = asyncio.Lock()  # one expiry scan at a time in a process
 
     async def decide(self, command: DecideRatingChange, actor: Actor) -> dict[str, Any]:
@@ -106,8 +108,10 @@ class ReactionHandlers:
             raise OutsideClientArea(f"the key does not cover place {found['division']}")
         return found
 
-    async def rows(self, state: str | None, covers: Any) -> list[dict[str, Any]]:
-        return [r for r in await self.index.rows(state) if covers(r["division"])]
+    async def rows(
+        self, state: str | None, covers: Any, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [r for r in await self.index.rows(state, kind) if covers(r["division"])]
 
     async def expire(self, on: date, *, client: str = "evaluation") -> ExpiryResult:
         """Grades whose validity ended before `on` with no new decision, each recorded as

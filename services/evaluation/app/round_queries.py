@@ -54,12 +54,8 @@ class WorkflowQueries:
             raise RoundNotFound(f"no round {round_id} announced{when}")
         _covered(covers, found)
         ids = await self.index.applications(round_id)
-        if bound is None:  # as they stand: every stream read at once
-            loaded = await self.applications.load_many(ids)
-            apps = [loaded.get(i) for i in ids]
-        else:
-            apps = [await self.applications.load(i, as_of=bound) for i in ids]
-        views = [view(a, found, self.catalogue) for a in apps if a is not None]
+        loaded = await self.applications.load_many(ids, as_of=bound)  # every stream at once
+        views = [view(a, found, self.catalogue) for i in ids if (a := loaded.get(i)) is not None]
         return RoundView(found, views)
 
     async def application(

@@ -1,5 +1,6 @@
-"""A reaction to a registry fact as an aggregate: raised (a 39号 proposal, or a 2026 核查评估),
-then decided once by the bureau; only a decision that changes the grade goes to the registry."""
+"""A grade in question as an aggregate: raised (by a registry fact: a 39号 proposal or a 2026
+核查评估; by a 跟踪评估 draw: a follow_up), then decided once by the bureau; only a decision that
+changes the grade goes to the registry."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from shared.contracts.evaluation import (
 )
 
 Event = RatingChangeProposed | RatingChangeDecided
+WHY = {"proposal": "39号 art. 30", "verification": "核查评估", "follow_up": "跟踪评估"}
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,20 @@ class RatingChangeCase:
 
     def confirm(self, day: date, reason: str) -> RatingChangeDecided:
         """39号: the bureau lowers (or cancels) the grade as proposed."""
-        self._open("proposal", "confirmed")
+        self._open(("proposal",), "confirmed")
         return self._decided("confirmed", self.raised.proposed_grade, True, reason, day)
 
     def dismiss(self, day: date, reason: str) -> RatingChangeDecided:
         """39号: the bureau keeps the grade."""
-        self._open("proposal", "dismissed")
+        self._open(("proposal",), "dismissed")
         return self._decided("dismissed", None, False, reason, day)
 
     def close(
         self, day: date, result: VerificationResult, grade: Grade | None, reason: str
     ) -> RatingChangeDecided:
-        """2026 revision: the 核查评估's result; a downgrade names the lower grade."""
-        self._open("verification", "closed")
+        """2026 revision: the result of a 核查评估 or a 跟踪评估; a downgrade names the lower
+        grade."""
+        self._open(("verification", "follow_up"), "closed")
         held = GRADES.index(self.raised.grade)
         if result == "downgraded" and (grade is None or GRADES.index(grade) >= held):
             raise e.ResultGradeInvalid(f"a downgrade names a grade below {self.raised.grade}")
@@ -67,12 +70,12 @@ class RatingChangeCase:
             raise e.ResultGradeInvalid(f"a result {result} names no grade")
         return self._decided(result, grade, result != "kept", reason, day)
 
-    def _open(self, kind: str, step: str) -> None:
+    def _open(self, kinds: tuple[str, ...], step: str) -> None:
         if self.decided is not None:
             raise e.RatingChangeDecidedAlready(
                 f"{self.raised.reaction_id} was {self.decided.outcome} on {self.decided.decided_on}"
             )
-        if self.raised.kind != kind:
+        if self.raised.kind not in kinds:
             raise e.WrongReactionStep(
                 f"{self.raised.reaction_id} is a {self.raised.kind}: not {step}"
             )
@@ -106,7 +109,7 @@ def to_record(raised: RatingChangeProposed, decided: RatingChangeDecided) -> Rat
         valid_until=raised.valid_until if lower else None,
         reason=why[:1000],
         override_reason=(
-            f"降级 (39号 art. 30 / 核查评估): the validity of the {raised.grade} it lowers"
+            f"降级 ({WHY[raised.kind]}): the validity of the {raised.grade} it lowers"
             if lower
             else None
         ),

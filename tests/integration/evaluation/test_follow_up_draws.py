@@ -1,6 +1,7 @@
 """跟踪评估 draws over the API on SQLite and PostgreSQL: the authority's organizations holding 4A
 or 5A on the day are the candidates, a seeded share of them is drawn and recorded as one
-follow_up_drawn event; the same draw asked again changes nothing, another one is refused."""
+follow_up_drawn event (its counts) and a follow_up case per organization drawn, in one
+transaction; the same draw asked again changes nothing, another one is refused."""
 
 from __future__ import annotations
 
@@ -71,6 +72,12 @@ async def test_a_seeded_share_of_the_4a_and_above_is_drawn_once_a_year(world: Wo
     # ⌈0.5 × 5⌉ = 3, the lowest SHA-256 ranks of "<seed>:<id>", recomputed from the answer
     expected = sorted((f"top{i}" for i in range(5)), key=lambda o: rank(20260901, o))[:3]
     assert [p["organization_id"] for p in drawn["drawn"]] == expected
+    assert [(p["rank"], p["state"]) for p in drawn["drawn"]] == [
+        (1, "open"),
+        (2, "open"),
+        (3, "open"),
+    ]
+    assert (drawn["picked"], drawn["drawn"][0]["decided_on"]) == (3, "2024-11-20")
     assert rank(1, "x") == hashlib.sha256(b"1:x").hexdigest()
     grades = {"top0": "4A", "top1": "5A", "top2": "4A", "top3": "5A", "top4": "4A"}
     assert all(p["grade"] == grades[p["organization_id"]] for p in drawn["drawn"])
@@ -92,10 +99,29 @@ async def test_a_seeded_share_of_the_4a_and_above_is_drawn_once_a_year(world: Wo
         "follow-up-drawn-already",
     )
     store = SqlEventStore(make_async_engine(world.url))
-    stored = [e for e in await store.read_all(0) if e.type == "follow_up_drawn"]
+    stored = [
+        e
+        for e in await store.read_all(0)
+        if e.type in ("follow_up_drawn", "rating_change_proposed")
+    ]
     await store.engine.dispose()
-    assert [(e.stream_id, e.division, e.data["seed"]) for e in stored] == [
-        ("follow-ups-420100-2026", "420100", 20260901)
+    drawn_event, *cases = stored
+    assert (drawn_event.stream_id, drawn_event.division, drawn_event.schema_version) == (
+        "follow-ups-420100-2026", "420100", 2,
+    )  # fmt: skip
+    assert {k: drawn_event.data[k] for k in ("seed", "candidates", "picked")} == {
+        "seed": 20260901, "candidates": 5, "picked": 3,
+    }  # fmt: skip
+    # one transaction: the draw, then its cases in the order of rank, naming it as their cause
+    assert [e.position for e in stored] == list(range(drawn_event.position, cases[-1].position + 1))
+    assert [e.data["organization_id"] for e in cases] == expected
+    assert [e.stream_id for e in cases] == [
+        f"rating-changes-{p['reaction_id']}" for p in drawn["drawn"]
+    ]
+    assert {(e.division, e.version, e.data["kind"]) for e in cases} == {("420100", 1, "follow_up")}
+    assert {e.metadata.causation_id for e in cases} == {str(drawn_event.event_id)}
+    assert [e.data["follow_up"] for e in cases] == [
+        {"authority": "420100", "year": 2026, "seed": 20260901, "rank": i} for i in (1, 2, 3)
     ]
 
 
@@ -118,7 +144,7 @@ async def test_draws_refused_before_the_revision_in_the_future_or_out_of_range(
     retried = {"Idempotency-Key": "draw-420100-2026"}
     body = {"authority": "420100"}
     drawn = ok(await api.post("/v1/follow-up-draws", json=body, headers=retried), 201)
-    assert (drawn["candidates"], drawn["drawn"], drawn["share"]) == (0, [], 0.1)
+    assert (drawn["candidates"], drawn["picked"], drawn["drawn"], drawn["share"]) == (0, 0, [], 0.1)
     assert isinstance(drawn["seed"], int)
     assert ok(await api.post("/v1/follow-up-draws", json=body, headers=retried), 201) == drawn
     problem(await api.post("/v1/follow-up-draws", json=body), 409, "follow-up-drawn-already")
@@ -160,7 +186,9 @@ def test_the_cli_draws_like_the_api_and_a_second_run_writes_nothing(
     first = runner.invoke(app, [*args, "--seed", "20260901"])
     assert first.exit_code == 0, first.output
     made = json.loads(first.output)
-    assert (made["created"], made["candidates"], len(made["drawn"])) == (True, 5, 3)
+    assert (made["created"], made["candidates"], made["picked"], len(made["drawn"])) == (
+        True, 5, 3, 3,
+    )  # fmt: skip
     expected = sorted((f"top{i}" for i in range(5)), key=lambda o: rank(20260901, o))[:3]
     assert [p["organization_id"] for p in made["drawn"]] == expected
     second = runner.invoke(app, [*args, "--seed", "20260901"])

@@ -1,4 +1,5 @@
-"""Records for the eligibility tests: a clean social group, changed one fact at a time."""
+"""Records for the eligibility tests: a clean social group, changed one fact at a time; and a
+跟踪评估 draw as schema 1 stored it."""
 
 from __future__ import annotations
 
@@ -34,3 +35,14 @@ def concluded(record: Record, **by_year: str) -> Record:
         year = int(key.removeprefix("y"))
         found[year] = Inspection(conclusion, date(year + 1, 7, 1))  # type: ignore[arg-type]
     return replace(record, inspections=found)
+
+
+# A 跟踪评估 draw as schema 1 stored it (before follow_up cases): who was drawn, in the event.
+DRAWN_V1: dict[str, Any] = {
+    "authority": "420100", "year": 2026, "on": "2026-09-01", "drawn_on": "2026-09-01",
+    "seed": 5, "share": "0.5", "candidates": 4, "method": "sha256-rank",
+    "drawn": [
+        {"organization_id": "b", "grade": "5A", "decided_on": "2024-11-20"},
+        {"organization_id": "a", "grade": "4A", "decided_on": "2023-12-05"},
+    ],
+}  # fmt: skip
