@@ -6,7 +6,6 @@ was drawn."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
@@ -113,12 +112,9 @@ async def test_a_draw_of_5000_among_50000_is_recorded_and_read_back_from_its_cas
 ) -> None:
     await four_a_organizations(world.url, 50_000, "420100")
     await world.on(D(2026, 9, 1))
-    started = time.perf_counter()
     body = {"authority": "420100", "share": 0.1, "seed": 20260901}
     drawn = ok(await world.api.post("/v1/follow-up-draws", json=body, timeout=120), 201)
-    took = time.perf_counter() - started
     assert (drawn["candidates"], drawn["picked"], len(drawn["drawn"])) == (50_000, 5_000, 5_000)
-    assert took < 60, took
     read = ok(await world.api.get("/v1/follow-up-draws/420100/2026", timeout=60))
     assert read == drawn
     assert [p["rank"] for p in read["drawn"]] == list(range(1, 5_001))
