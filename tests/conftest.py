@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,13 @@ def _admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(PG_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
 
 
-@pytest.fixture(scope="session")
-def pg_database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this run, migrated to the newest schema."""
-    name = f"socorg_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def pg_database(service: str, *, password: str | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database, migrated to `service`'s newest schema, dropped on leaving.
+
+    Where PostgreSQL cannot be reached the test is skipped (failed under REQUIRE_PG) and the
+    run's summary says why."""
+    name = f"socorg_test_{service}_{uuid.uuid4().hex[:10]}"
     try:
         admin = _admin_engine()
         with admin.connect() as conn:
@@ -45,12 +49,38 @@ def pg_database_url() -> Iterator[str]:
         if REQUIRE_PG:
             pytest.fail(f"PostgreSQL tier required but unreachable at {PG_URL}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade("registry", url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = make_url(PG_URL).set(database=name)
+    if password is not None:
+        url = url.set(password=password)
+    rendered = url.render_as_string(hide_password=False)
+    upgrade(service, rendered)
+    try:
+        yield rendered
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def service_database(
+    service: str, *, on_sqlite: bool, tmp_path: Path, request: pytest.FixtureRequest
+) -> str:
+    """`service`'s own database for one test, empty and migrated: a SQLite file in `tmp_path`,
+    or the run's PostgreSQL database of the service (the fixture `<service>_pg_url`) emptied."""
+    if on_sqlite:
+        url = f"sqlite:///{tmp_path / f'{service}.db'}"
+        upgrade(service, url)
+        return url
+    url = str(request.getfixturevalue(f"{service}_pg_url"))
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, migrated to the newest schema."""
+    with pg_database("registry") as url:
+        yield url
 
 
 def _truncate_all(url: str) -> None:

@@ -10,21 +10,11 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright
-from sqlalchemy import create_engine
 
-from services.metrics.adapters.reported import md as reported_md
-from services.metrics.main import create_app as create_metrics
-from services.metrics.settings import MetricsSettings
-from services.registry.main import create_app as create_registry
-from services.registry.settings import RegistrySettings
-from shared.clock import FixedClock
 from tests.conftest import NatsServer
-from tests.integration.metrics.test_metrics_api import DEV, Rig
-from tests.integration.registry.conftest import TODAY
-from tests.integration.servers import serve
+from tests.integration.metrics.test_metrics_api import Rig, served
 
 CHROMIUM = Path(os.environ.get("SOCORG_CHROMIUM", "/usr/bin/chromium"))
 REQUIRED = (
@@ -39,21 +29,8 @@ _used: set[str] = set()  # the tests that drove the browser
 async def rig(sqlite_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
     """The registry and the metrics app under uvicorn on one SQLite database and nats-server;
     seed through the registry's API (tests.integration.metrics.test_metrics_api.populate)."""
-    sync = create_engine(sqlite_url)
-    reported_md.create_all(sync)
-    sync.dispose()
-    clock = FixedClock(TODAY)
-    registry = create_registry(
-        RegistrySettings(database_url=sqlite_url, nats_url=nats_server.url), clock=clock
-    )
-    metrics = create_metrics(MetricsSettings(database_url=sqlite_url, nats_url=nats_server.url))
-    async with (
-        serve(registry) as r_url,
-        serve(metrics) as m_url,
-        httpx.AsyncClient(base_url=r_url, headers=DEV) as r_http,
-        httpx.AsyncClient(base_url=m_url, headers=DEV) as m_http,
-    ):
-        yield Rig(r_http, m_http, m_url, sqlite_url, clock)
+    async with served(sqlite_url, nats_server.url) as r:
+        yield r
 
 
 def _chromium_or_skip() -> None:

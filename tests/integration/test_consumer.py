@@ -21,6 +21,7 @@ from shared.natslink import NatsLink
 from shared.outbox.config import RelayConfig
 from shared.outbox.relay import Relay
 from tests.conftest import NatsServer
+from tests.integration.readers import reading
 
 META = EventMetadata(client="test")
 md = MetaData()
@@ -196,27 +197,11 @@ async def test_a_rebuild_equals_the_live_projection_while_readers_keep_reading(r
     await rig.append(200)
     await rig.wait_applied(200)
     live = await rig.counts()
-    reads, errors = 0, []
-    stop = asyncio.Event()
-
-    async def reader() -> None:
-        nonlocal reads
-        while not stop.is_set():
-            try:
-                async with rig.engine.connect() as conn:
-                    await conn.execute(select(func.count()).select_from(counts_table))
-                reads += 1
-            except Exception as exc:  # noqa: BLE001 - any reader error fails the test
-                errors.append(exc)
-            await asyncio.sleep(0.005)
-
-    task = asyncio.create_task(reader())
-    writer = asyncio.create_task(rig.append(20, tag="during-"))
-    applied = await asyncio.wait_for(rig.runner.rebuild(), 60)
-    await writer
-    stop.set()
-    await task
-    assert errors == [] and reads > 0
+    async with reading(rig.engine, select(func.count()).select_from(counts_table)) as reads:
+        writer = asyncio.create_task(rig.append(20, tag="during-"))
+        applied = await asyncio.wait_for(rig.runner.rebuild(), 60)
+        await writer
+    assert reads.errors == [] and reads.count > 0
     assert applied >= 200
     await rig.wait_applied(220)
     await asyncio.sleep(0.5)

@@ -27,6 +27,7 @@ from tests.integration.consumer_reference import (
     registered,
     running,
 )
+from tests.integration.readers import reading
 
 
 @pytest.fixture
@@ -161,28 +162,12 @@ async def test_a_rebuild_fills_shadow_tables_and_swaps_them_in_while_readers_rea
 ) -> None:
     orgs = await register(rig, 40)
     await rig.wait_applied(120)
-    reads, errors = 0, []
-    stop = asyncio.Event()
-
-    async def reader() -> None:
-        nonlocal reads
-        while not stop.is_set():
-            try:
-                async with rig.engine.connect() as conn:
-                    q = select(func.count()).where(orgs_table.c.division == DIVISIONS[0])
-                    await conn.execute(q)
-                reads += 1
-            except Exception as exc:  # noqa: BLE001 - any reader error fails the test
-                errors.append(exc)
-            await asyncio.sleep(0.005)
-
-    task = asyncio.create_task(reader())
-    writer = asyncio.create_task(register(rig, 5, tag="during-"))
-    applied = await asyncio.wait_for(rig.runner.rebuild(), 60)
-    during = await writer
-    stop.set()
-    await task
-    assert errors == [] and reads > 0
+    q = select(func.count()).where(orgs_table.c.division == DIVISIONS[0])
+    async with reading(rig.engine, q) as reads:
+        writer = asyncio.create_task(register(rig, 5, tag="during-"))
+        applied = await asyncio.wait_for(rig.runner.rebuild(), 60)
+        during = await writer
+    assert reads.errors == [] and reads.count > 0
     assert applied >= 120
     shadow = {table for table, _ in rig.projection.batches if table != "ref_organizations"}
     assert len(shadow) == 1 and shadow.pop().startswith("ref_organizations__r")

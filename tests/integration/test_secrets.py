@@ -12,21 +12,18 @@ import logging
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from services.registry.main import create_app as registry_app
 from services.registry.settings import RegistrySettings
 from shared import catalog, natsserver
 from shared.logs import JsonFormatter
-from shared.migrate import upgrade
-from tests.conftest import PG_URL, _admin_engine
+from tests.conftest import pg_database
 from tests.integration.servers import serve
 
 DB_PASSWORD = "db-Pw-7f3a9c1e"
@@ -57,20 +54,8 @@ def nats_with_password(tmp_path: Path) -> Iterator[int]:
 def database_with_password(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh PostgreSQL database for one service, migrated, as a URL with a password."""
     service = request.node.callspec.params["service"]
-    name = f"socorg_test_secrets_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = _admin_engine()
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - as tests/conftest.py: unreachable means skip
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL}: {exc}")
-    url = make_url(PG_URL).set(database=name, password=DB_PASSWORD)
-    rendered = url.render_as_string(hide_password=False)
-    upgrade(service, rendered)
-    yield rendered
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database(service, password=DB_PASSWORD) as url:
+        yield url
 
 
 def assert_no_secret(text: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,30 +45,38 @@ WUCHANG, WUHAN = "420106", "420100"
 class Rig:
     registry: httpx.AsyncClient
     metrics: httpx.AsyncClient
+    registry_url: str
     metrics_url: str
     database_url: str
     clock: FixedClock  # the registry's today, which a test may move on
 
 
-@pytest.fixture
-async def rig(database_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
-    # The test database holds the registry's schema; the metrics' own table is made from its
-    # model here (test_migration.py checks the migration makes the same table).
+@asynccontextmanager
+async def served(database_url: str, nats_url: str) -> AsyncIterator[Rig]:
+    """The registry and the metrics under uvicorn on one database and nats-server."""
+    # The database holds the registry's schema; the metrics' own table is made from its model
+    # here (test_migration.py checks the migration makes the same table).
     sync = create_engine(database_url)
     reported_md.create_all(sync)
     sync.dispose()
     clock = FixedClock(TODAY)
     registry = create_registry(
-        RegistrySettings(database_url=database_url, nats_url=nats_server.url), clock=clock
+        RegistrySettings(database_url=database_url, nats_url=nats_url), clock=clock
     )
-    metrics = create_metrics(MetricsSettings(database_url=database_url, nats_url=nats_server.url))
+    metrics = create_metrics(MetricsSettings(database_url=database_url, nats_url=nats_url))
     async with (
         serve(registry) as r_url,
         serve(metrics) as m_url,
         httpx.AsyncClient(base_url=r_url, headers=DEV) as r_http,
         httpx.AsyncClient(base_url=m_url, headers=DEV) as m_http,
     ):
-        yield Rig(r_http, m_http, m_url, database_url, clock)
+        yield Rig(r_http, m_http, r_url, m_url, database_url, clock)
+
+
+@pytest.fixture
+async def rig(database_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
+    async with served(database_url, nats_server.url) as r:
+        yield r
 
 
 async def value(rig: Rig, name: str, place: str, as_of: str) -> Any:

@@ -12,23 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
-from services.metrics.adapters.reported import md as reported_md
-from services.metrics.main import create_app as create_metrics
-from services.metrics.settings import MetricsSettings
 from services.registry.demo.profiles import NINGBO
-from services.registry.main import create_app as create_registry
-from services.registry.settings import RegistrySettings
 from shared.cli import app
-from shared.clock import FixedClock
-from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
-from tests.integration.registry.conftest import TODAY
-from tests.integration.servers import serve
+from tests.integration.metrics.test_metrics_api import DEV, Rig, served
 
-DEV = {"X-API-Key": DEV_API_KEY}
 REPLY_DATE = "2023-06-15"  # 宁波市民政局对市十六届人大三次会议第333号建议的答复
 # ningbo-reply-to-proposal-333.txt §一 基本情况, as the target set names them
 PUBLISHED = {
@@ -47,16 +37,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-async def services(pg_url: str, nats_server: NatsServer) -> AsyncIterator[tuple[str, str]]:
-    sync = create_engine(pg_url)
-    reported_md.create_all(sync)
-    sync.dispose()
-    registry = create_registry(
-        RegistrySettings(database_url=pg_url, nats_url=nats_server.url), clock=FixedClock(TODAY)
-    )
-    metrics = create_metrics(MetricsSettings(database_url=pg_url, nats_url=nats_server.url))
-    async with serve(registry) as r_url, serve(metrics) as m_url:
-        yield r_url, m_url
+async def services(pg_url: str, nats_server: NatsServer) -> AsyncIterator[Rig]:
+    async with served(pg_url, nats_server.url) as rig:
+        yield rig
 
 
 def _demo(url: str) -> dict[str, Any]:
@@ -73,12 +56,11 @@ async def _value(m: httpx.AsyncClient, name: str, place: str = "330200") -> Any:
 
 
 async def test_the_ningbo_demo_shows_the_published_figures_on_the_reply_date(
-    services: tuple[str, str],
+    services: Rig,
 ) -> None:
-    registry_url, metrics_url = services
-    summary = await asyncio.to_thread(_demo, registry_url)
+    summary = await asyncio.to_thread(_demo, services.registry_url)
     assert (summary["created"], summary["failed"]) == (NINGBO.total, 0)
-    async with httpx.AsyncClient(base_url=metrics_url, headers=DEV, timeout=30) as m:
+    async with httpx.AsyncClient(base_url=services.metrics_url, headers=DEV, timeout=30) as m:
         # the projection has caught up when the last rows of the file (the ended community
         # organizations) are counted; bounded, then the assertions decide
         for _ in range(2400):

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.notifier.domain.zombie import Record
 from shared.consumer import Delivered
+from shared.contracts import registry as r
 from shared.contracts.base import EventData, contract_of
 
 KINDS = ("social_group", "social_group", "social_service_agency", "foundation", "community_org")
@@ -47,9 +48,45 @@ def _day(rng: random.Random, start: date, days: int) -> date:
     return start + timedelta(days=rng.randrange(days))
 
 
-def generate(n: int, seed: int = 15) -> list[Generated]:
-    from shared.contracts import registry as r
+def registration(
+    org: str,
+    n: int,
+    division: str,
+    registered_on: date,
+    kind: str = "social_group",
+    *,
+    supervisory_unit: str | None = None,
+) -> r.OrganizationRegistered:
+    """The `n`th organization's registration, at county level in `division`."""
+    return r.OrganizationRegistered(
+        organization_id=org,
+        credit_code=f"5{n:017d}",
+        name=f"协会{n}",
+        kind=kind,  # type: ignore[arg-type]
+        level="county",
+        registration_authority=division,
+        domicile=division + "001",
+        registered_on=registered_on,
+        supervisory_unit=supervisory_unit,
+    )
 
+
+def community_filed(
+    org: str, n: int, division: str, filed_on: date
+) -> r.CommunityOrganizationFiled:
+    """The `n`th community organization's filing (备案), in an urban community of `division`."""
+    return r.CommunityOrganizationFiled(
+        organization_id=org,
+        filing_number=f"备{n}",
+        name=f"社区组织{n}",
+        street=division + "001",
+        community=division + "001001",
+        urban=True,
+        filed_on=filed_on,
+    )
+
+
+def generate(n: int, seed: int = 15) -> list[Generated]:
     rng = random.Random(seed)
     out: list[Generated] = []
     for i in range(n):
@@ -59,31 +96,10 @@ def generate(n: int, seed: int = 15) -> list[Generated]:
         supervised = kind != "community_org" and rng.random() < 0.3
         events: list[EventData] = []
         if kind == "community_org":
-            events.append(
-                r.CommunityOrganizationFiled(
-                    organization_id=org,
-                    filing_number=f"备{i}",
-                    name=f"社区组织{i}",
-                    street=division + "001",
-                    community=division + "001001",
-                    urban=True,
-                    filed_on=registered,
-                )
-            )
+            events.append(community_filed(org, i, division, registered))
         else:
-            events.append(
-                r.OrganizationRegistered(
-                    organization_id=org,
-                    credit_code=f"5{i:017d}",
-                    name=f"协会{i}",
-                    kind=kind,  # type: ignore[arg-type]
-                    level="county",
-                    registration_authority=division,
-                    domicile=division + "001",
-                    registered_on=registered,
-                    supervisory_unit="某局" if supervised else None,
-                )
-            )
+            unit = "某局" if supervised else None
+            events.append(registration(org, i, division, registered, kind, supervisory_unit=unit))
         charity = None
         if kind != "community_org" and rng.random() < 0.2:
             charity = _day(rng, registered, 365 * 4)

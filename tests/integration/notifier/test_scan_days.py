@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, time
-from typing import Any
+from datetime import date
 
 import httpx
 import pytest
@@ -30,6 +29,7 @@ from shared.eventstore.sql import SqlEventStore
 from shared.settings import DEV_API_KEY
 from shared.tables import events
 from tests.conftest import NatsServer
+from tests.integration.daily import run_daily_job
 from tests.integration.servers import serve
 
 TODAY = date(2025, 6, 15)
@@ -163,17 +163,8 @@ async def test_the_daily_scan_runs_on_the_services_clock(
 ) -> None:
     from services.notifier import main
 
-    scheduled: dict[str, Any] = {}
-
-    async def schedule(at: time, job: Any, name: str, *args: Any, **kwargs: Any) -> None:
-        scheduled.update(kwargs, job=job)
-
-    monkeypatch.setattr(main, "daily", schedule)
-    clock = FixedClock(TODAY)
     settings = NotifierSettings(database_url=notifier_url, nats_url=nats_server.url)
-    async with serve(create_app(settings, clock=clock)):
-        assert scheduled["clock"] is clock
-        done = await scheduled["job"](clock.today())
+    done = await run_daily_job(monkeypatch, main, settings, FixedClock(TODAY))
     assert done.recorded and done.latest == TODAY
 
 

@@ -134,15 +134,24 @@ async def settled(w: World, sub: str, n: int = 1) -> list[dict[str, Any]]:
     return found
 
 
+async def one_delivery(
+    w: World, name: str, answers: list[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Subscribe at /hooks/`name`, whose receiver gives `answers` in turn, then flag one
+    organization and scan: the subscription and its delivery once settled."""
+    w.receiver.scripts[f"/hooks/{name}"] = answers
+    sub = await subscribe(w, name)
+    await candidates(w.db, "org-1")
+    await scan(w)
+    [delivery] = await settled(w, sub["id"])
+    return sub, delivery
+
+
 async def test_a_failing_then_slow_receiver_gets_the_event_once_after_three_attempts(
     world: World,
 ) -> None:
     w = world
-    w.receiver.scripts["/hooks/a"] = ["500", "slow"]
-    sub = await subscribe(w, "a")
-    await candidates(w.db, "org-1")
-    await scan(w)
-    [delivery] = await settled(w, sub["id"])
+    sub, delivery = await one_delivery(w, "a", ["500", "slow"])
     assert delivery["state"] == "delivered" and delivery["attempts"] == 3
     await asyncio.sleep(1)  # nothing more comes
     got = w.receiver.at("/hooks/a")
@@ -171,11 +180,7 @@ async def test_a_retry_after_is_honoured_on_the_live_path(
     # The schedule would retry 0.2 s after a failure; the receiver asks for 2 s (and the
     # schedule's longest wait, 3 s, lets the ask stand).
     async with served(notifier_url, nats_server.url, "0,0.2,0.2,3") as w:
-        w.receiver.scripts["/hooks/busy"] = ["503+2"]
-        sub = await subscribe(w, "busy")
-        await candidates(w.db, "org-1")
-        await scan(w)
-        [delivery] = await settled(w, sub["id"])
+        sub, delivery = await one_delivery(w, "busy", ["503+2"])
         assert delivery["state"] == "delivered" and delivery["attempts"] == 2
         log = (await w.api.get(f"/v1/subscriptions/{sub['id']}/attempts")).json()["items"]
         assert [a["status"] for a in log] == [503, 200]
@@ -186,11 +191,7 @@ async def test_a_retry_after_is_honoured_on_the_live_path(
 
 async def test_410_gone_disables_the_subscription(world: World) -> None:
     w = world
-    w.receiver.scripts["/hooks/gone"] = ["410"]
-    sub = await subscribe(w, "gone")
-    await candidates(w.db, "org-1")
-    await scan(w)
-    [delivery] = await settled(w, sub["id"])
+    sub, delivery = await one_delivery(w, "gone", ["410"])
     assert delivery["state"] == "dead" and delivery["last_status"] == 410
     read = (await w.api.get(f"/v1/subscriptions/{sub['id']}")).json()
     assert read["active"] is False and "410" in read["disabled_reason"]
@@ -205,11 +206,7 @@ async def test_a_dead_delivery_of_a_disabled_subscription_is_redelivered_once_re
     world: World,
 ) -> None:
     w = world
-    w.receiver.scripts["/hooks/gone"] = ["410"]
-    sub = await subscribe(w, "gone")
-    await candidates(w.db, "org-1")
-    await scan(w)
-    [delivery] = await settled(w, sub["id"])
+    sub, delivery = await one_delivery(w, "gone", ["410"])
     r = await w.api.post(f"/v1/deliveries/{delivery['id']}/redeliver")
     assert r.status_code == 409, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
@@ -229,11 +226,7 @@ async def test_another_key_cannot_read_or_redeliver_a_delivery_it_does_not_own(
     world: World,
 ) -> None:
     w = world
-    w.receiver.scripts["/hooks/mine"] = ["500", "500", "500"]
-    sub = await subscribe(w, "mine")
-    await candidates(w.db, "org-1")
-    await scan(w)
-    [delivery] = await settled(w, sub["id"])
+    _, delivery = await one_delivery(w, "mine", ["500", "500", "500"])
     assert delivery["state"] == "dead"
     engine = make_async_engine(w.db)
     _, other = await KeyStore(engine).create(name="另一系统", scopes=["notifier:subscribe"])
@@ -254,11 +247,7 @@ async def test_after_the_last_attempt_a_delivery_is_dead_and_can_be_redelivered(
     world: World,
 ) -> None:
     w = world
-    w.receiver.scripts["/hooks/dead"] = ["500", "503+0", "500"]
-    sub = await subscribe(w, "dead")
-    await candidates(w.db, "org-1")
-    await scan(w)
-    [delivery] = await settled(w, sub["id"])
+    sub, delivery = await one_delivery(w, "dead", ["500", "503+0", "500"])
     assert delivery["state"] == "dead" and delivery["attempts"] == 3
     dead = (await w.api.get("/v1/deliveries")).json()["items"]  # the owner's dead letters
     assert [d["id"] for d in dead] == [delivery["id"]]

@@ -5,14 +5,13 @@ nats-server, both services under uvicorn)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import Row, Select, Table, func, select
 
 from services.notifier.adapters.tables import disposals, organizations, zombie_flags
 from services.notifier.main import create_app as notifier_app
@@ -25,6 +24,7 @@ from shared.http.keys import KeyStore
 from shared.outbox.envelope import parse_cloudevent
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
+from tests.integration.evaluation.registry_rig import eventually
 from tests.integration.jetstream import wait_for_count
 from tests.integration.registry.builders import code, organization
 from tests.integration.registry.conftest import TODAY
@@ -76,41 +76,36 @@ async def register(api: httpx.AsyncClient, n: int, reports: dict[int, str], **kw
     return oid
 
 
-async def projected(url: str, n: int, table: Table = organizations, within: float = 60) -> None:
-    """Once the notifier's projection holds `n` rows of `table` (or after `within` seconds)."""
+async def first_row(
+    url: str, query: Select[Any], done: Callable[[Row[Any] | None], bool], within: float
+) -> Any:
+    """`query`'s first row once `done` holds of it, or after `within` seconds."""
     engine = make_async_engine(url)
+
+    async def probe() -> Row[Any] | None:
+        async with engine.connect() as conn:
+            return (await conn.execute(query)).first()
+
     try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            async with engine.connect() as conn:
-                got = (await conn.execute(select(func.count()).select_from(table))).scalar()
-            if (got is not None and got >= n) or loop.time() > deadline:
-                return
-            await asyncio.sleep(0.1)
+        return await eventually(probe, done, within)
     finally:
         await engine.dispose()
+
+
+async def projected(url: str, n: int, table: Table = organizations, within: float = 60) -> None:
+    """Once the notifier's projection holds `n` rows of `table` (or after `within` seconds)."""
+    q = select(func.count()).select_from(table)
+    await first_row(url, q, lambda row: row is not None and row[0] >= n, within)
 
 
 async def flag_state(
     url: str, org: str, flag: str = "zombie", within: float = 60
 ) -> tuple[bool, str | None]:
     """The flag's (active, cleared_reason) once it is cleared (or after `within` seconds)."""
-    engine = make_async_engine(url)
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while True:
-            async with engine.connect() as conn:
-                q = select(zombie_flags.c.active, zombie_flags.c.cleared_reason).where(
-                    zombie_flags.c.organization_id == org, zombie_flags.c.flag == flag
-                )
-                row = (await conn.execute(q)).first()
-            if (row is not None and not row.active) or loop.time() > deadline:
-                return (row.active, row.cleared_reason) if row else (True, None)
-            await asyncio.sleep(0.1)
-    finally:
-        await engine.dispose()
+    f = zombie_flags.c
+    q = select(f.active, f.cleared_reason).where(f.organization_id == org, f.flag == flag)
+    row = await first_row(url, q, lambda row: row is not None and not row.active, within)
+    return (row.active, row.cleared_reason) if row else (True, None)
 
 
 async def test_a_scan_flags_candidates_on_notifier_and_registry_facts_clear_them_at_once(

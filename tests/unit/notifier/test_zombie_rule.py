@@ -39,10 +39,20 @@ def group(registered: date, **kw: object) -> Record:
     return Record("social_group", registered, **kw)  # type: ignore[arg-type]
 
 
+def on_time(*years: int) -> dict[int, date]:
+    """Reports on `years`, each filed on 1 March after it: before every deadline."""
+    return {y: D(y + 1, 3, 1) for y in years}
+
+
+REPORTED_2020_2021 = group(D(2020, 5, 1), filed=on_time(2020, 2021))
+REGISTERED_AUGUST_2022 = group(D(2022, 8, 1))
+FOUNDATION_2021 = Record("foundation", D(2021, 1, 5), filed=on_time(2021))
+LATE_REPORT_2023 = group(D(2020, 5, 1), filed=on_time(2020, 2021) | {2023: D(2024, 9, 1)})
+
 CASES = [
     Case(
         "two missed years after registration",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        REPORTED_2020_2021,
         D(2024, 6, 1),
         True,
         [2022, 2023],
@@ -50,14 +60,14 @@ CASES = [
     ),
     Case(
         "the scan on the deadline: the latest year is not yet past",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        REPORTED_2020_2021,
         D(2024, 5, 31),
         False,
         [2022],
     ),
     Case(
         "one day after the deadline: it is",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        REPORTED_2020_2021,
         D(2024, 6, 1),
         True,
         [2022, 2023],
@@ -65,7 +75,7 @@ CASES = [
     ),
     Case(
         "registered after 30 June, national practice: its first year counts",
-        group(D(2022, 8, 1)),
+        REGISTERED_AUGUST_2022,
         D(2024, 6, 1),
         True,
         [2022, 2023],
@@ -73,7 +83,7 @@ CASES = [
     ),
     Case(
         "registered after 30 June where the locality exempts it",
-        group(D(2022, 8, 1)),
+        REGISTERED_AUGUST_2022,
         D(2024, 6, 1),
         False,
         [2023],
@@ -81,7 +91,7 @@ CASES = [
     ),
     Case(
         "... a year later it is a candidate on its two required years",
-        group(D(2022, 8, 1)),
+        REGISTERED_AUGUST_2022,
         D(2025, 6, 1),
         True,
         [2023, 2024],
@@ -105,14 +115,14 @@ CASES = [
     ),
     Case(
         "a foundation's deadline is 31 March: on it, not yet",
-        Record("foundation", D(2021, 1, 5), filed={2021: D(2022, 3, 1)}),
+        FOUNDATION_2021,
         D(2024, 3, 31),
         False,
         [2022],
     ),
     Case(
         "a foundation one day after 31 March",
-        Record("foundation", D(2021, 1, 5), filed={2021: D(2022, 3, 1)}),
+        FOUNDATION_2021,
         D(2024, 4, 1),
         True,
         [2022, 2023],
@@ -128,26 +138,21 @@ CASES = [
     ),
     Case(
         "two misses that are not consecutive",
-        group(D(2019, 3, 1), filed={2019: D(2020, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 3, 1)}),
+        group(D(2019, 3, 1), filed=on_time(2019, 2021, 2023)),
         D(2025, 6, 1),
         False,
         [2024],
     ),
     Case(
         "misses before a report do not count",
-        group(D(2019, 3, 1), filed={2023: D(2024, 3, 1)}),
+        group(D(2019, 3, 1), filed=on_time(2023)),
         D(2024, 7, 1),
         False,
     ),
-    Case(
-        "a late report clears its year",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 9, 1)}),
-        D(2024, 10, 1),
-        False,
-    ),
+    Case("a late report clears its year", LATE_REPORT_2023, D(2024, 10, 1), False),
     Case(
         "... but not before it was filed",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1), 2023: D(2024, 9, 1)}),
+        LATE_REPORT_2023,
         D(2024, 8, 31),
         True,
         [2022, 2023],
@@ -155,7 +160,7 @@ CASES = [
     ),
     Case(
         "a late report on an older year leaves the newer run",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2024, 9, 1)}),
+        group(D(2020, 5, 1), filed=on_time(2020) | {2021: D(2024, 9, 1)}),
         D(2024, 10, 1),
         True,
         [2022, 2023],
@@ -163,7 +168,7 @@ CASES = [
     ),
     Case(
         "three missed years: the run and since when",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1)}),
+        group(D(2020, 5, 1), filed=on_time(2020)),
         D(2024, 6, 1),
         True,
         [2021, 2022, 2023],
@@ -171,7 +176,7 @@ CASES = [
     ),
     Case(
         "N = 3 needs a third year",
-        group(D(2020, 5, 1), filed={2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        REPORTED_2020_2021,
         D(2024, 6, 1),
         False,
         [2022, 2023],
@@ -199,11 +204,7 @@ CASES = [
     ),
     Case(
         "a charity recognised mid-way: 31 March from its recognition year",
-        group(
-            D(2019, 5, 1),
-            charity_since=D(2022, 7, 1),
-            filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)},
-        ),
+        group(D(2019, 5, 1), charity_since=D(2022, 7, 1), filed=on_time(2019, 2020, 2021)),
         D(2024, 4, 1),
         True,
         [2022, 2023],
@@ -211,18 +212,14 @@ CASES = [
     ),
     Case(
         "... which a social group's 31 May would not yet make",
-        group(D(2019, 5, 1), filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)}),
+        group(D(2019, 5, 1), filed=on_time(2019, 2020, 2021)),
         D(2024, 4, 1),
         False,
         [2022],
     ),
     Case(
         "a recognition after the day asked about does not count",
-        group(
-            D(2019, 5, 1),
-            charity_since=D(2024, 5, 1),
-            filed={2019: D(2020, 3, 1), 2020: D(2021, 3, 1), 2021: D(2022, 3, 1)},
-        ),
+        group(D(2019, 5, 1), charity_since=D(2024, 5, 1), filed=on_time(2019, 2020, 2021)),
         D(2024, 4, 1),
         False,
         [2022],
@@ -304,7 +301,7 @@ def test_the_no_report_since_registration_signal(
     assert (NO_REPORT_SINCE_REGISTRATION in assess(record, on).signals) is holds
 
 
-ON_TIME = {y: D(y + 1, 3, 1) for y in range(2020, 2024)}  # reporting: the signal stands alone
+ON_TIME = on_time(2020, 2021, 2022, 2023)  # reporting: the signal stands alone
 UNREACHABLE = [
     ("found unreachable before the day", group(D(2020, 3, 1), unreachable=(D(2024, 2, 1),)), True),
     ("found after the day asked about", group(D(2020, 3, 1), unreachable=(D(2024, 7, 1),)), False),
