@@ -16,7 +16,8 @@
 - `employed`: people employed, from each organization's latest annual report;
 - `rating.pending.<grade>`, `rating.pending.3a[.level.<level>[+<level>…]]`: the rating
   pipeline (EVALUATION): legal persons whose grade the 评估委员会 has decided (that grade, or 3A
-  or above; among those registered at the levels) and that does not hold yet on the register.
+  or above — `3a` in lower case, as in `grade3a`; among those registered at the levels) and
+  that does not hold yet on the register.
   An application counts from its grade_decided; a 复核 (objection_decided) that names another
   grade moves it to that grade from its day (the objection lodged last prevails, as in the
   evaluation); it stops counting on its withdrawal, or when the confirmed grade takes effect
