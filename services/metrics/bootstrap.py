@@ -14,6 +14,7 @@ from services.metrics.adapters.places_file import load_place_counts
 from services.metrics.adapters.reported import ReportedValues
 from services.metrics.adapters.targets_file import load_target_sets
 from services.metrics.app.queries import MetricsQueries
+from services.metrics.consumers.evaluation import RatingPipeline
 from services.metrics.consumers.registry import RegistryCounts
 from services.metrics.domain.places import PlaceCounts
 from shared.consumer import Projection
@@ -27,7 +28,7 @@ class Metrics:
 
 
 def projections() -> list[Projection]:
-    return [RegistryCounts()]
+    return [RegistryCounts(), RatingPipeline()]
 
 
 def bootstrap(engine: AsyncEngine, *, places_file: Path, targets_dir: Path) -> Metrics:

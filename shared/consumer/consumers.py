@@ -1,4 +1,5 @@
-"""The consumer runners of one service, started in its lifespan and reported by `/readyz`."""
+"""The consumer runners of one service, started in its lifespan and reported by `/readyz` (one
+waiting for its stream is ready: the service serves what it has)."""
 
 from __future__ import annotations
 
@@ -40,5 +41,8 @@ class Consumers:
         stalled = [n for n, r in self.runners.items() if r.stalled()]
         if stalled:
             return False, f"stalled: {', '.join(stalled)}"
-        lags = ", ".join(f"{n} lag {r.lag}" for n, r in self.runners.items())
+        lags = ", ".join(
+            f"{n} lag {r.lag}" if r.waiting is None else f"{n} waiting ({r.waiting})"
+            for n, r in self.runners.items()
+        )
         return True, lags or "no consumers"

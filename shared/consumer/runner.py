@@ -6,7 +6,9 @@ below the checkpoint is acked with no effect. A message that fails is retried in
 back-off (so nothing after it is applied first, keeping each organization's events in order)
 and, after `max_attempts`, parked in `dead_letters` with its error
 (shared.consumer.dead_letters); the consumer then goes on. A projection can be rebuilt while
-readers read (shared.consumer.rebuild).
+readers read (shared.consumer.rebuild). A projection whose stream does not exist yet (its
+producer has never run) waits for it, looking again with back-off, and says so (`waiting`)
+without failing.
 
 One replica consumes at a time: it holds the lease `consumer:<name>` in the database (as the
 relay holds its own), reads the checkpoint once on taking the lead and makes the durable
@@ -35,7 +37,7 @@ from shared.consumer.dead_letters import DeadLetters
 from shared.consumer.lead import Lead
 from shared.consumer.projection import Delivered, Projection, decode, stream_seq
 from shared.consumer.rebuild import rebuild as rebuild_projection
-from shared.consumer.subscription import discard, subscribe, unsubscribe
+from shared.consumer.subscription import StreamAbsent, discard, subscribe, unsubscribe
 from shared.db import WRITE
 from shared.eventstore.sql import APPENDED_ON
 from shared.natslink import NatsLink
@@ -66,6 +68,8 @@ class ConsumerRunner:
         self.position = 0  # the checkpoint as this runner last read or wrote it
         self.lag = 0
         self.last_progress = time.monotonic()
+        # Why the runner waits rather than consumes (its stream absent), or None.
+        self.waiting: str | None = None
         self._stopping = asyncio.Event()
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -99,6 +103,7 @@ class ConsumerRunner:
                         continue
                     if sub is None:
                         sub = await self._subscribe()
+                        self.waiting = None
                     msgs = await ahead if ahead is not None else await self._fetch(sub)
                     ahead = None
                     if msgs:
@@ -108,6 +113,14 @@ class ConsumerRunner:
                     backoff = self.config.backoff_initial
                 except asyncio.CancelledError:
                     raise
+                except StreamAbsent as exc:  # its producer has not run yet: not a failure
+                    if self.waiting is None:
+                        log.info("consumer %s: %s", self.projection.name, exc)
+                    self.waiting = str(exc)
+                    self.lag = 0
+                    self.last_progress = time.monotonic()
+                    await self._pause(backoff)
+                    backoff = min(backoff * 2, self.config.backoff_max)
                 except Exception as exc:  # noqa: BLE001 - log, back off, resubscribe
                     log.warning("consumer %s: %s", self.projection.name, exc)
                     await discard(ahead)

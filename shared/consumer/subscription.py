@@ -12,6 +12,22 @@ from shared.consumer.config import ConsumerConfig
 from shared.consumer.projection import Projection
 
 
+class StreamAbsent(LookupError):
+    """The projection's stream does not exist (yet): its producer has never run here."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(f"stream {stream} absent: waiting for its producer to create it")
+        self.stream = stream
+
+
+async def stream_exists(js: JetStreamContext, stream: str) -> bool:
+    try:
+        await js.stream_info(stream)
+    except NotFoundError:
+        return False
+    return True
+
+
 async def subscribe(
     js: JetStreamContext,
     projection: Projection,
@@ -29,8 +45,10 @@ async def subscribe(
     replica that lost the lead) nor keeps an older ack policy. Acks are cumulative
     (AckPolicy.ALL): the runner applies strictly in order, so one ack of the last message
     applied acks the batch. `expires`: a rebuild's consumer, gone by itself if the rebuild
-    dies without deleting it.
+    dies without deleting it. Raises StreamAbsent if the stream does not exist.
     """
+    if not await stream_exists(js, projection.stream):
+        raise StreamAbsent(projection.stream)
     cfg = api.ConsumerConfig(
         durable_name=durable,
         ack_policy=api.AckPolicy.ALL,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.consumer import AlreadyReplayed, ConsumerRunner, Consumers
 from shared.http.auth import require
@@ -33,6 +33,9 @@ class ProjectionRead(BaseModel):
     stalled: bool
     rebuilding: bool
     last_rebuild: str | None = None
+    waiting: str | None = Field(
+        None, description="why it does not consume yet (its stream absent), or null"
+    )
 
 
 def _problems(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
@@ -78,6 +81,7 @@ def consumers_router(service: str) -> APIRouter:
                     stalled=r.stalled(),
                     rebuilding=task is not None and not task.done(),
                     last_rebuild=last,
+                    waiting=r.waiting,
                 )
             )
         return out
@@ -85,7 +89,11 @@ def consumers_router(service: str) -> APIRouter:
     @router.post(
         "/projections/{name}/rebuild",
         status_code=202,
-        responses=_problems(FORBIDDEN, UNKNOWN_PROJECTION, (409, "a rebuild is under way")),
+        responses=_problems(
+            FORBIDDEN,
+            UNKNOWN_PROJECTION,
+            (409, "a rebuild is under way, or the projection's stream does not exist yet"),
+        ),
     )
     async def rebuild(request: Request, name: str) -> dict[str, str]:
         """Rebuild a projection from the stream's start into fresh tables, then swap them in."""
@@ -94,6 +102,8 @@ def consumers_router(service: str) -> APIRouter:
         current = c.rebuilds.get(name)
         if current is not None and not current.done():
             raise Problem(409, "rebuild-running", f"{name} is already being rebuilt")
+        if r.waiting is not None:
+            raise Problem(409, "stream-absent", f"{name} cannot be rebuilt: {r.waiting}")
         c.rebuilds[name] = asyncio.create_task(r.rebuild(), name=f"rebuild-{name}")
         return {"status": "started", "projection": name}
 

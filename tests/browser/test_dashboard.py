@@ -109,6 +109,11 @@ async def test_dashboard_draws_the_api_values_drills_down_and_follows_the_date(
     assert await status.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(198, 40, 40)"
     met = page.locator("#target-tech-innovation-share .status")
     assert await met.text_content() == "已达成"
+    # A 3A+ target shows the decisions of 3A or above not yet in force beside its value.
+    assert want["citywide-3a-share"]["pending"] == 0
+    pending = page.locator("#target-citywide-3a-share .pending")
+    assert await pending.text_content() == ";已评定待生效 0"
+    assert await page.locator("#target-community-orgs .pending").count() == 0
 
     # Densities per community, by district of Wuhan.
     densities = await chart(page, "density-chart")

@@ -10,8 +10,9 @@ the filters of `_matches`. A value on one date is the same with one date.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
@@ -19,19 +20,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.metrics.adapters.tables import daily, monthly
+from services.metrics.adapters.tables import daily, monthly, pipeline, spans
 from services.metrics.consumers.contributions import city_area
 from services.metrics.domain.calendar import month_end
 from services.metrics.domain.indicators import THREE_A_UP, Indicator
 from services.metrics.domain.places import PlaceCounts
+from shared.db import among
 from shared.places import area_prefix
 
-LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily)}
+LIVE: Mapping[str, Table] = {t.name: t for t in (monthly, daily, spans, pipeline)}
 ONE_DAY = timedelta(days=1)
 URBAN = {"": None, "u": True, "r": False}
 CITY = 4  # the digits of a city's code
 STAFF = "staff"  # the grade of a group of people employed
 UNIT_MEASURES = ("units", "coverage")
+PIPELINE_MEASURES = ("pending", "applications")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ def _of(ind: Indicator) -> Callable[[Group], bool]:
     return lambda g: _matches(ind, g.attrs)
 
 
+def _graded(ind: Indicator) -> Callable[[Group], bool]:
+    return lambda g: g.grade in ind.grades and _matches(ind, g.attrs)
+
+
 def _sum(groups: Iterable[Group], k: int, keep: Callable[[Group], bool]) -> list[float]:
     """Each date's sum of the kept groups counting on it: a group's n added where it starts
     and taken back where it stops, then summed along (whole numbers: exact)."""
@@ -85,6 +92,8 @@ class SeriesCounter:
     def __init__(self, places: PlaceCounts, tables: Mapping[str, Table] = LIVE) -> None:
         self.places = places
         self.m, self.dd = tables[monthly.name], tables[daily.name]
+        # the rating pipeline's rows, and the spans that place them (the live ones by default)
+        self.s, self.p = tables.get(spans.name, spans), tables.get(pipeline.name, pipeline)
 
     async def value(
         self, conn: AsyncConnection, ind: Indicator, area: str, day: date
@@ -97,14 +106,18 @@ class SeriesCounter:
     ) -> dict[str, list[float | None]]:
         """Each indicator's value on each of `days` (sorted, distinct)."""
         k = len(days)
-        counted = [i for i in inds if i.measure not in UNIT_MEASURES]
+        counted = [i for i in inds if i.measure not in (*UNIT_MEASURES, *PIPELINE_MEASURES)]
         groups = await self._changes(conn, area, days) if counted else []
+        piped = any(i.measure in PIPELINE_MEASURES for i in inds)
+        pipe = await self._pipeline(conn, area, days) if piped else []
         units = [i for i in inds if i.measure in UNIT_MEASURES]
         unit_groups = await self._units(conn, units, area, days) if units else []
         out: dict[str, list[float | None]] = {}
         for ind in inds:
             if ind.measure in UNIT_MEASURES:
                 out[ind.name] = self._unit_values(ind, area, unit_groups, k)
+            elif ind.measure in PIPELINE_MEASURES:  # a group's grade: its row's `what`
+                out[ind.name] = list[float | None](_sum(pipe, k, _graded(ind)))
             elif ind.measure == "employed":
                 staff = [g for g in groups if g.grade == STAFF]
                 out[ind.name] = list[float | None](_sum(staff, k, _of(ind)))
@@ -127,7 +140,7 @@ class SeriesCounter:
             )
 
         def graded(wanted: tuple[str, ...]) -> list[float]:
-            return _sum(groups, k, lambda g: g.grade in wanted and _matches(ind, g.attrs))
+            return _sum(groups, k, _graded(replace(ind, grades=wanted)))
 
         def ratio(part: list[float], whole: list[float]) -> list[float | None]:
             return [None if w == 0 else 100 * p / w for p, w in zip(part, whole, strict=True)]
@@ -173,6 +186,40 @@ class SeriesCounter:
         out = list[Group]()
         for width in widths:
             out += await self._changes(conn, area, days, cats=cats, width=width)
+        return out
+
+    async def _pipeline(
+        self, conn: AsyncConnection, area: str, days: Sequence[date]
+    ) -> list[Group]:
+        """The rating pipeline's rows (consumers/pipeline.py) of the organizations placed in
+        the area, each over its intersection with each span of its organization (a grade's
+        rule), with the span's attributes and the row's `what` as grade. The pipeline's rows
+        first (few), then their organizations' spans by key: no scan of the spans whatever
+        the register's size."""
+        p, s, last = self.p, self.s, days[-1]
+        q = select(p.c.organization_id, p.c.what, p.c.valid_from, p.c.valid_to)
+        rows: dict[str, list[Any]] = {}
+        for r in await conn.execute(q.where(p.c.valid_from <= last)):
+            rows.setdefault(r.organization_id, []).append(r)
+        if not rows:
+            return []
+        placed = select(s).where(
+            among(conn.dialect.name, s.c.organization_id, list(rows)),
+            s.c.valid_from <= last,
+            *_within(s.c.place, area_prefix(area)),
+        )
+        out = []
+        for span in (await conn.execute(placed)).mappings():
+            attrs = {c: span[c] for c in ("kind", "category", "level", "status", "urban")}
+            for r in rows[span["organization_id"]]:
+                start = max(span["valid_from"], r.valid_from)
+                ends = [e for e in (span["valid_to"], r.valid_to) if e is not None]
+                if ends and min(ends) <= start:
+                    continue  # the row and the span do not meet
+                stop = bisect_left(days, min(ends)) if ends else len(days)
+                first = bisect_left(days, start)  # #{i : dᵢ < start}
+                if first < stop:
+                    out.append(Group(attrs, first, stop, 1, grade=r.what))
         return out
 
     # ---- the grouped queries ---------------------------------------------------------------

@@ -110,3 +110,32 @@ FROM (SELECT place, date_trunc('month', day::timestamp)::date, attrs, n, staff F
 GROUP BY area, month, attrs HAVING sum(n) <> 0 OR sum(staff) <> 0"""
 
 TABLES = (spans, grades, reports, monthly, daily)
+
+# The rating pipeline (the EVALUATION projection, consumers/evaluation.py): each application's
+# periods [valid_from, valid_to) in progress (`what` 'application') and with a decided grade not
+# yet in force (`what` the grade), a 复核's grade with the objection that set it. Few rows (one
+# an application, a few more with 复核): reads join them with the organizations' spans for the
+# place and attributes on each date (adapters/series.py), as a grade's are.
+pipeline = Table(
+    "metrics_rating_pipeline",
+    md,
+    Column("application_id", String(64), primary_key=True),
+    Column("n", Integer, primary_key=True),  # 0, 1, … in the application's order of events
+    Column("organization_id", String(64), nullable=False),
+    Column("what", String(12), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),  # exclusive
+    Column("objection_id", String(64)),  # the 复核 that set the grade (none: the committee's)
+)
+
+# The objections lodged (复核申请), in the order they were: which 复核 prevails.
+objections = Table(
+    "metrics_rating_objections",
+    md,
+    Column("application_id", String(64), primary_key=True),
+    Column("objection_id", String(64), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("lodged_on", Date, nullable=False),
+)
+
+PIPELINE_TABLES = (pipeline, objections)

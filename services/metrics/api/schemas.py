@@ -69,6 +69,7 @@ class TargetProgress(BaseModel):
                 "slope_per_month": 410.2,
                 "points": 13,
             },
+            "pending": None,
         }
     )
     id: str
@@ -87,6 +88,12 @@ class TargetProgress(BaseModel):
     gap: float | None = Field(description="threshold − value: still to go (≤ 0 once reached)")
     status: str = Field(description="met, on_track, at_risk, off_track or insufficient_history")
     forecast: ForecastRead | None
+    pending: float | None = Field(
+        None,
+        description="of a 3A+ target: 已评定待生效, the organizations in its scope whose grade "
+        "of 3A or above is decided but not yet in force on the register (rating.pending.3a); "
+        "null for other targets",
+    )
     history: list[SeriesPoint] | None = None
 
 

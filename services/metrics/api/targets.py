@@ -43,7 +43,9 @@ def _summary(s: TargetSet) -> TargetSetSummary:
     )
 
 
-def _read(p: Progress, place: str, history: list[Point] | None) -> TargetProgress:
+def _read(
+    p: Progress, place: str, history: list[Point] | None, pending: float | None
+) -> TargetProgress:
     t, fc = p.target, p.forecast
     return TargetProgress(
         id=t.id,
@@ -70,6 +72,7 @@ def _read(p: Progress, place: str, history: list[Point] | None) -> TargetProgres
             slope_per_month=fc.slope_per_month,
             points=fc.points,
         ),
+        pending=pending,
         history=None
         if history is None
         else [SeriesPoint(date=h.day, value=h.value) for h in history],
@@ -81,9 +84,10 @@ async def _set_progress(
 ) -> TargetSetProgress:
     wheres = [(t, place if place != s.place else (t.place or s.place)) for t in s.targets]
     found = await metrics.queries.progress_of(s, wheres, as_of)
+    pending = await metrics.queries.pending(wheres, as_of)
     rows = [
-        _read(p, where, points if history else None)
-        for (p, points), (_, where) in zip(found, wheres, strict=True)
+        _read(p, where, points if history else None, n)
+        for (p, points), (_, where), n in zip(found, wheres, pending, strict=True)
     ]
     return TargetSetProgress(**_summary(s).model_dump(), as_of=as_of, progress=rows)
 
@@ -127,8 +131,10 @@ async def get_target(
     if t is None:
         raise Problem(404, "unknown-target", f"target set {set_id} has no target {target_id!r}")
     where = readable_place(client, place, t.place or s.place)
-    p, points = await metrics.queries.progress(s, t, as_of or today(), where)
-    return _read(p, where, points)
+    day = as_of or today()
+    p, points = await metrics.queries.progress(s, t, day, where)
+    (pending,) = await metrics.queries.pending([(t, where)], day)
+    return _read(p, where, points, pending)
 
 
 @router.get(
@@ -177,6 +183,7 @@ async def export_target_set(
             "forecast",
             "forecast_low",
             "forecast_high",
+            "pending",
         ]
     )
     for r in found.progress:
@@ -200,6 +207,7 @@ async def export_target_set(
                 _num(fc.value if fc else None),
                 _num(fc.low if fc else None),
                 _num(fc.high if fc else None),
+                _num(r.pending),
             ]
         )
     filename = f"{set_id}-{day.isoformat()}.csv"

@@ -92,6 +92,17 @@ class MetricsQueries:
             out.append((found, history))
         return out
 
+    async def pending(
+        self, targets: Sequence[tuple[Target, str]], as_of: date
+    ) -> list[float | None]:
+        """Beside each (target, place) of a 3A+ share or count, the decisions of 3A or above not
+        yet in force among the same organizations (indicators.pending_of); None for others."""
+        out: list[float | None] = []
+        for t, where in targets:
+            name = indicators.pending_of(t.indicator)
+            out.append(None if name is None else await self.value(name, where, as_of))
+        return out
+
     async def progress(
         self, target_set: TargetSet, target: Target, as_of: date, place: str | None = None
     ) -> tuple[Progress, list[Point]]:

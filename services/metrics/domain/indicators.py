@@ -14,6 +14,22 @@
   force, among all or those registered at the levels; `grade.<grade>`, `grade3a.count`: how
   many hold that grade / 3A or above;
 - `employed`: people employed, from each organization's latest annual report;
+- `rating.pending.<grade>`, `rating.pending.3a[.level.<level>[+<level>…]]`: the rating
+  pipeline (EVALUATION): legal persons whose grade the 评估委员会 has decided (that grade, or 3A
+  or above — `3a` in lower case, as in `grade3a`; among those registered at the levels) and
+  that does not hold yet on the register.
+  An application counts from its grade_decided; a 复核 (objection_decided) that names another
+  grade moves it to that grade from its day (the objection lodged last prevails, as in the
+  evaluation); it stops counting on its withdrawal, or when the confirmed grade takes effect
+  on the register (grade_confirmed's valid_from: the decision's own day under 39号, so a
+  confirmed decision is then counted by `grade.*` alone; 1 January after the announcement
+  under the 2026 revision). An organization re-evaluated while it holds a grade is counted
+  here for the new decision and by `grade.*` for the grade in force;
+- `rating.applications`: applications in progress (评估申请), from submission until withdrawn,
+  excluded at the round's close, decided without a grade, or confirmed (its announcement);
+- both counted at the organization's place on the register on each date, as the grades are
+  (the round's authority is not a place: a city bureau's round rates organizations of every
+  district);
 - `reported.<name>`: a value reported through the API (no event can derive it).
 """
 
@@ -31,6 +47,8 @@ Measure = Literal[
     "grade3a_share",
     "grade",
     "employed",
+    "pending",
+    "applications",
     "reported",
 ]
 KINDS = ("social_group", "social_service_agency", "foundation", "community_org")
@@ -39,6 +57,7 @@ GRADES = ("1A", "2A", "3A", "4A", "5A")
 THREE_A_UP = ("3A", "4A", "5A")
 STATUSES = ("active", "in_liquidation")
 LEGAL_PERSONS = ("social_group", "social_service_agency", "foundation")
+APPLICATION = "application"  # the rating pipeline's rows of applications in progress
 
 
 class UnknownIndicator(ValueError):
@@ -120,9 +139,31 @@ def _parse(name: str, head: str, rest: list[str]) -> Indicator:
             return Indicator(name, "grade", grades=(grade,))
         case "employed", []:
             return Indicator(name, "employed", kinds=KINDS)
+        case "rating", ["pending", grade] if grade in GRADES:
+            return Indicator(name, "pending", grades=(grade,))
+        case "rating", ["pending", "3a"]:
+            return Indicator(name, "pending", grades=THREE_A_UP)
+        case "rating", ["pending", scope] if scope.startswith("3a.level."):
+            scoped = _names(scope.removeprefix("3a.level."))
+            if not set(scoped) <= set(LEVELS):
+                raise KeyError(scope)
+            return Indicator(name, "pending", levels=scoped, grades=THREE_A_UP)
+        case "rating", ["applications"]:
+            return Indicator(name, "applications", grades=(APPLICATION,))
         case "reported", [what] if what:
             return Indicator(name, "reported")
     raise KeyError(name)
+
+
+def pending_of(name: str) -> str | None:
+    """The pipeline indicator shown beside a 3A+ indicator: the decisions of 3A or above not yet
+    in force, among the same organizations (`grade3a.share.level.city` →
+    `rating.pending.3a.level.city`); None for any other indicator."""
+    ind = parse(name)
+    if ind.measure not in ("grade3a_share", "grade") or ind.grades not in ((), THREE_A_UP):
+        return None
+    levels = "+".join(ind.levels)
+    return "rating.pending.3a" + (f".level.{levels}" if levels else "")
 
 
 # What `GET /v1/indicators` lists for a place when no indicator is named.

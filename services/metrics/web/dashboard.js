@@ -102,7 +102,10 @@ function drawTargets(set) {
       el("h3", {}, `${t.clause} ${t.wording}${t.aim ? "(力争)" : ""}`),
       el("p", {}, el("span", { className: `status ${t.status}` }, STATUS[t.status]),
         ` 当前值 ${fmt(t.value)}${t.unit},目标 ${CMP[t.comparison]}${fmt(t.threshold)}${t.unit},` +
-        `差距 ${fmt(t.gap)},截止 ${t.deadline};${forecast}`),
+        `差距 ${fmt(t.gap)},截止 ${t.deadline};${forecast}`,
+        // 3A+ targets: decisions of 3A or above not yet in force on the register
+        t.pending === null || t.pending === undefined ? ""
+          : el("span", { className: "pending" }, `;已评定待生效 ${fmt(t.pending)}`)),
       chart));
     drawTrend(chart, t, set.start);
   }
