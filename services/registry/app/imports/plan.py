@@ -71,7 +71,7 @@ class Planned:
 def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned:
     """The row's events, or the domain's refusal (InvalidCommand / StateConflict)."""
     oid = organization_id(row)
-    org = Organization(oid)
+    org = Organization.blank(oid)
     start = _start(row)
     first = decide(org, start, act_day(_day(start), today, start.act_field), places)
     assert first is not None  # a creation is never already on record
