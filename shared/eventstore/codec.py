@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
-from shared.contracts.base import EventData, contract_of, get_contract
+from shared.contracts.base import EventContract, EventData, contract_of, get_contract
 from shared.eventstore.model import NewEvent, RecordedEvent, json_text
+
+_MIDNIGHT = time()
 
 
 class EventCodec:
@@ -24,10 +26,7 @@ class EventCodec:
 
     def occurred_at(self, payload: EventData) -> datetime:
         """00:00 of the act's date in the producer's zone; now for a contract without one."""
-        contract = contract_of(payload)
-        if contract.act_date_field is None:
-            return datetime.now(UTC)
-        return datetime.combine(contract.act_date(payload), time(), self.zone)
+        return self._occurred_at(contract_of(payload), payload)
 
     def encode(self, payload: EventData) -> NewEvent:
         """The event as the store takes it, its JSON text included (encoded once, here)."""
@@ -37,9 +36,14 @@ class EventCodec:
             type=contract.name,
             data=data,
             schema_version=contract.schema_version,
-            occurred_at=self.occurred_at(payload),
+            occurred_at=self._occurred_at(contract, payload),
             data_json=json_text(data),
         )
+
+    def _occurred_at(self, contract: EventContract[Any], payload: EventData) -> datetime:
+        if contract.act_date_field is None:
+            return datetime.now(UTC)
+        return datetime.combine(contract.act_date(payload), _MIDNIGHT, self.zone)
 
     def decode(self, event: RecordedEvent) -> Any:
         """The stored data parsed (and upcast) into its contract's model."""

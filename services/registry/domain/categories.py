@@ -59,18 +59,23 @@ class Categories:
     def require(self, key: str, kind: Kind | str) -> Category:
         """The category named (or coded) `key` for `kind`, or a refusal listing the known ones."""
         category = self.get(key)
-        known = "、".join(c.name for c in self.for_kind(kind))
         if category is None:
             raise InvalidCommand(
                 Refusal.UNKNOWN_CATEGORY,
-                f"category {key!r} is not a known category; for {kind} the known ones are {known}",
+                f"category {key!r} is not a known category; "
+                f"for {kind} the known ones are {self._known(kind)}",
             )
         if kind not in category.kinds:
             raise InvalidCommand(
                 Refusal.UNKNOWN_CATEGORY,
-                f"category {category.name} does not apply to {kind}; its categories are {known}",
+                f"category {category.name} does not apply to {kind}; "
+                f"its categories are {self._known(kind)}",
             )
         return category
+
+    def _known(self, kind: Kind | str) -> str:
+        """The names of `kind`'s categories, for a refusal (built only when one is made)."""
+        return "、".join(c.name for c in self.for_kind(kind))
 
 
 def parse_categories(text: str) -> Categories:

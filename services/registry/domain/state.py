@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from typing import Any, Literal, Self
 
@@ -81,9 +81,21 @@ class OrganizationState:
 
     @classmethod
     def replay(cls, organization_id: str, events: Iterable[RegistryEvent]) -> Self:
-        org = cls(organization_id)
+        org = cls.blank(organization_id)
         for event in events:
             org = org.apply(event)
+        return org
+
+    @classmethod
+    def blank(cls, organization_id: str) -> Self:
+        """What `cls(organization_id)` makes, its fields set in one dict: the dataclass
+        __init__ of this frozen class sets each of its fields one by one, and a replay or an
+        import row starts from a blank state every time."""
+        org = object.__new__(cls)
+        fresh = {name: factory() for name, factory in _FACTORIES}
+        object.__setattr__(
+            org, "__dict__", {**_DEFAULTS, **fresh, "organization_id": organization_id}
+        )
         return org
 
     def apply(self, event: RegistryEvent) -> Self:
@@ -95,12 +107,13 @@ class OrganizationState:
 
     def _with(self, **new: Any) -> Self:
         """A copy with `new` values: what dataclasses.replace does, without running __init__
-        over every field again (the fold's hottest line; this class has no __post_init__)."""
-        unknown = new.keys() - _FIELDS
-        if unknown:
+        over every field again (the fold's hottest line; this class has no __post_init__).
+        The copy's fields are one merged dict, built at its size rather than grown by update."""
+        if not _FIELDS.issuperset(new):
+            unknown = new.keys() - _FIELDS
             raise TypeError(f"OrganizationState has no field {', '.join(sorted(unknown))}")
         copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__, **new)
+        object.__setattr__(copy, "__dict__", self.__dict__ | new)
         return copy
 
     # ---- reads ---------------------------------------------------------------------------
@@ -202,3 +215,11 @@ def _in_force(r: RatingChanged | None, day: date) -> Grade | None:
 
 
 _FIELDS = frozenset(f.name for f in fields(OrganizationState))
+# The fields' defaults (`blank`): values shared by every blank state, and the factories of the
+# mutable ones, so that no two states share a dict.
+_DEFAULTS = {f.name: f.default for f in fields(OrganizationState) if f.default is not MISSING}
+_FACTORIES = [
+    (f.name, f.default_factory)
+    for f in fields(OrganizationState)
+    if f.default_factory is not MISSING
+]

@@ -72,3 +72,11 @@ def test_applying_an_event_copies_the_state_and_leaves_the_original_as_it_was() 
 def test_a_change_of_an_unknown_field_is_refused_not_stored() -> None:
     with pytest.raises(TypeError, match="no field nickname"):
         Organization("org-1")._with(nickname="x")
+
+
+def test_a_blank_state_is_the_one_the_constructor_makes_with_dicts_of_its_own() -> None:
+    blank, other = Organization.blank("org-1"), Organization.blank("org-2")
+    assert blank == Organization("org-1")
+    assert type(blank) is Organization
+    assert vars(blank).keys() == vars(Organization("org-1")).keys()
+    assert blank.reports is not other.reports

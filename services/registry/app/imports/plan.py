@@ -70,13 +70,14 @@ class Planned:
 
 def plan(number: int, row: ImportRow, *, places: Places, today: date) -> Planned:
     """The row's events, or the domain's refusal (InvalidCommand / StateConflict)."""
-    org = Organization(organization_id(row))
+    oid = organization_id(row)
+    org = Organization.blank(oid)
     start = _start(row)
     first = decide(org, start, act_day(_day(start), today, start.act_field), places)
     assert first is not None  # a creation is never already on record
     org = org.apply(first)
     states, events = [org], [first]
-    for command in _later(row, today):  # dates checked, all of them, before any is decided
+    for command in _later(row, oid, today):  # dates checked, all of them, before any is decided
         event = decide(org, command, _day(command), places)
         if event is None:  # already on record (a rating retried): nothing to add
             continue
@@ -120,11 +121,10 @@ def _start(row: ImportRow) -> c.Creation:
     )
 
 
-def _later(row: ImportRow, today: date) -> list[c.OnOrganization]:
+def _later(row: ImportRow, oid: str, today: date) -> list[c.OnOrganization]:
     """The later facts as commands in date order; on the same day the facts come first, then
     the credit-list decisions that rest on them, then the end, then the decisions resting on
     the end (a serious listing for 撤销, a removal for 注销)."""
-    oid = organization_id(row)
     dated: list[tuple[date, int, c.OnOrganization]] = []
     if (day := row.charity_recognised_on) is not None:
         dated.append((day, 0, c.RecogniseAsCharity(organization_id=oid, recognised_on=day)))
