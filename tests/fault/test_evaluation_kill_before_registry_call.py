@@ -51,7 +51,7 @@ class Gate:
     async def hold(self, path: str, request: Request) -> Response:
         if self.forward:
             headers = {**DEV, "content-type": request.headers["content-type"]}
-            async with httpx.AsyncClient() as http:
+            async with httpx.AsyncClient(timeout=30) as http:  # a loaded machine is slow
                 sent = await http.put(
                     f"{self.registry}/{path}", content=await request.body(), headers=headers
                 )
