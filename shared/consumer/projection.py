@@ -109,11 +109,12 @@ _V1_ACK_TOKENS = 9
 class Projection(Protocol):
     """What a consuming service implements: its tables and how events change them.
 
-    Subclass it to inherit `apply_batch` applying the events one by one; override
-    `apply_batch` where a batch can be applied at once (e.g. one multi-row statement). The
-    runner applies each fetched batch with `apply_batch` in one transaction and, if that
-    fails, the events one by one with `apply` (each in a savepoint) to find the failing one.
-    Both must give the same result.
+    Subclass it and override `apply`, `apply_batch` or both: each defaults to the other
+    (`apply_batch` applying the events one by one, `apply` a batch of one), so overriding
+    neither would recurse. Override `apply_batch` where a batch can be applied at once (e.g.
+    one multi-row statement). The runner applies each fetched batch with `apply_batch` in one
+    transaction and, if that fails, the events one by one with `apply` (each in a savepoint)
+    to find the failing one. Both must give the same result.
     """
 
     name: str  # durable consumer name and checkpoint key
@@ -125,7 +126,7 @@ class Projection(Protocol):
         self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
     ) -> None:
         """Apply one event to `tables` (the live ones, or a rebuild's shadow copies)."""
-        ...
+        await self.apply_batch(conn, (event,), tables)
 
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]

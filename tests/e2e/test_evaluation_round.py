@@ -20,12 +20,12 @@ from tests.integration.evaluation.registry_rig import (
     AUTHORITY,
     Rig,
     eligible_organization,
-    eventually,
     ok,
     rig,
 )
 from tests.integration.evaluation.test_rounds_api import sheet
 from tests.integration.jetstream import stream_messages
+from tests.integration.polling import eventually
 
 pytestmark = pytest.mark.e2e
 # the evaluation's own database beside the registry's, on the same backend (the fixtures)

@@ -28,8 +28,9 @@ from shared.clock import FixedClock, ShanghaiClock
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer, _truncate_all
 from tests.integration.evaluation.conftest import evaluation_pg_url  # noqa: F401 - a fixture
-from tests.integration.evaluation.registry_rig import eventually, ok
+from tests.integration.evaluation.registry_rig import ok
 from tests.integration.evaluation.test_rounds_api import sheet
+from tests.integration.polling import eventually
 from tests.integration.registry.builders import code, organization
 from tests.integration.servers import ServiceProcess, serve
 

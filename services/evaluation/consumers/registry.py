@@ -60,11 +60,6 @@ class RegistryProjection(Projection):
     def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
         self.max_event_bytes = max_event_bytes
 
-    async def apply(
-        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
-    ) -> None:
-        await self.apply_batch(conn, [event], tables)
-
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:

@@ -37,11 +37,6 @@ class RatingPipeline(Projection):
     filter_subjects = tuple(f"evaluation.*.*.*.{contract_of(e).name}" for e in FOLDED)
     tables = PIPELINE_TABLES
 
-    async def apply(
-        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
-    ) -> None:
-        await self.apply_batch(conn, (event,), tables)
-
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:

@@ -41,11 +41,6 @@ class RegistryCounts(Projection):
     filter_subjects = ("registry.>",)
     tables = TABLES
 
-    async def apply(
-        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
-    ) -> None:
-        await self.apply_batch(conn, (event,), tables)
-
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:

@@ -64,11 +64,6 @@ class RegistryProjection(Projection):
         self.codec = codec
         self.max_event_bytes = max_event_bytes
 
-    async def apply(
-        self, conn: AsyncConnection, event: Delivered, tables: Mapping[str, Table]
-    ) -> None:
-        await self.apply_batch(conn, [event], tables)
-
     async def apply_batch(
         self, conn: AsyncConnection, events: Sequence[Delivered], tables: Mapping[str, Table]
     ) -> None:

@@ -3,12 +3,11 @@ clock, the registry restartable at the same URL; and a round driven to confirmat
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -20,12 +19,12 @@ from shared.clock import FixedClock
 from shared.natsserver import free_port
 from shared.settings import DEV_API_KEY
 from tests.integration.evaluation.test_rounds_api import sheet
+from tests.integration.polling import eventually
 from tests.integration.registry.builders import code, organization
 from tests.integration.servers import serve
 
 DEV = {"X-API-Key": DEV_API_KEY}
 AUTHORITY = "420106"  # the registering bureau of the builders' credit codes
-T = TypeVar("T")
 
 
 @dataclass
@@ -93,19 +92,6 @@ async def rig(registry_db: str, evaluation_db: str, nats_url: str) -> AsyncItera
         finally:
             if r.registry_running is not None:
                 await r.stop_registry()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], within: float = 60
-) -> T:
-    """`probe()` once `done` holds of it, or its last answer after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        found = await probe()
-        if done(found) or loop.time() > deadline:
-            return found
-        await asyncio.sleep(0.1)
 
 
 def ok(resp: httpx.Response, status: int = 200) -> Any:

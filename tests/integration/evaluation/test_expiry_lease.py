@@ -3,8 +3,7 @@ its lease in the database a scan is refused (409 scan-running); once released it
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,9 +13,9 @@ from shared.clock import FixedClock
 from shared.db import make_async_engine
 from shared.outbox.lease import Lease
 from tests.conftest import NatsServer
+from tests.integration.daily import run_daily_job
 from tests.integration.evaluation import test_rounds_api
 from tests.integration.evaluation.test_rounds_api import World, ok, problem
-from tests.integration.servers import serve
 
 world = test_rounds_api.world  # the evaluation served on a fixed clock (the fixture)
 
@@ -41,17 +40,8 @@ async def test_the_daily_expiry_scan_runs_on_the_services_clock(
 ) -> None:
     from services.evaluation import main
 
-    scheduled: dict[str, Any] = {}
-
-    async def schedule(at: time, job: Any, name: str, *args: Any, **kwargs: Any) -> None:
-        scheduled.update(kwargs, job=job)
-
-    monkeypatch.setattr(main, "daily", schedule)
-    clock = FixedClock(date(2026, 5, 25))
     settings = EvaluationSettings(
         database_url=evaluation_url, nats_url=nats_server.url, registry_sender_enabled=False
     )
-    async with serve(main.create_app(settings, clock=clock)):
-        assert scheduled["clock"] is clock
-        done = await scheduled["job"](clock.today())
+    done = await run_daily_job(monkeypatch, main, settings, FixedClock(date(2026, 5, 25)))
     assert done.expired == 0

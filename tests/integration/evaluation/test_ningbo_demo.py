@@ -21,7 +21,8 @@ from services.registry.demo.cli import ndjson
 from services.registry.demo.profiles import PROFILES
 from shared.db import make_async_engine
 from tests.conftest import NatsServer
-from tests.integration.evaluation.registry_rig import Rig, eventually, ok, rig
+from tests.integration.evaluation.registry_rig import Rig, ok, rig
+from tests.integration.polling import eventually
 
 SMALL = replace(PROFILES["ningbo"].scaled(0.05), urban=0, rural=0)  # legal persons only
 

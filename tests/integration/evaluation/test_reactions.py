@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import NatsServer
-from tests.integration.evaluation.registry_rig import Rig, eventually, ok, ratings_on_registry, rig
+from tests.integration.evaluation.registry_rig import Rig, ok, ratings_on_registry, rig
+from tests.integration.polling import eventually
 from tests.integration.registry.builders import WUCHANG_STREET, code
 
 ROW = {

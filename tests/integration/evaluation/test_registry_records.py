@@ -16,12 +16,12 @@ from tests.conftest import NatsServer
 from tests.integration.evaluation.registry_rig import (
     Rig,
     eligible_organization,
-    eventually,
     ok,
     published,
     ratings_on_registry,
     rig,
 )
+from tests.integration.polling import eventually
 
 CONFIRMED_ON = date(2026, 6, 17)  # the day after the 公示 of 2026-06-02 ends
 

@@ -4,7 +4,6 @@ included — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -12,10 +11,8 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.metrics.adapters.tables import TABLES, daily, grades, monthly, reports, spans
+from services.metrics.adapters.tables import daily, grades, monthly, reports, spans
 from services.metrics.consumers.registry import RegistryCounts
-from shared.consumer import Delivered, shadow_tables
-from shared.contracts import contract_of
 from shared.contracts.base import EventData
 from shared.contracts.registry import (
     AnnualReportSubmitted,
@@ -28,6 +25,7 @@ from shared.contracts.registry import (
     RegistrationChanged,
     RegistrationRevoked,
 )
+from tests.integration.metrics.batches import applied_in_batches
 
 D = date.fromisoformat
 
@@ -86,21 +84,6 @@ def history() -> list[EventData]:
     ]  # fmt: skip
 
 
-def delivered(events: Sequence[EventData]) -> list[Delivered]:
-    out = []
-    for seq, e in enumerate(events, start=1):
-        c = contract_of(e)
-        envelope = {
-            "specversion": "1.0",
-            "id": str(uuid.uuid4()),
-            "type": f"socorg.registry.{c.name}",
-            "schemaversion": c.schema_version,
-            "data": c.dump(e),
-        }
-        out.append(Delivered.of(envelope, f"registry.42.01.06.{c.name}", seq))
-    return out
-
-
 async def rows(engine: AsyncEngine, tables: Mapping[str, Table]) -> dict[str, list[Any]]:
     """Every table's rows; of the changes, those that do not cancel out (a row whose changes
     of several batches summed to nothing stays, and counts for nothing)."""
@@ -114,29 +97,11 @@ async def rows(engine: AsyncEngine, tables: Mapping[str, Table]) -> dict[str, li
     return out
 
 
-async def applied_to(
-    engine: AsyncEngine, history: Sequence[EventData], cuts: Sequence[int], suffix: str
-) -> dict[str, Table]:
-    """Tables of their own holding `history` applied in batches ending at `cuts` (each its
-    own transaction); a batch of one goes through `apply`, as the runner's one-by-one path."""
-    tables = shadow_tables(TABLES, suffix)
-    async with engine.begin() as conn:
-        for t in tables.values():
-            await conn.run_sync(t.create)
-    events, projection, start = delivered(history), RegistryCounts(), 0
-    for end in [*cuts, len(events)]:
-        async with engine.begin() as conn:
-            if end - start == 1:
-                await projection.apply(conn, events[start], tables)
-            else:
-                await projection.apply_batch(conn, events[start:end], tables)
-        start = end
-    return tables
-
-
 async def applied(engine: AsyncEngine, cuts: Sequence[int], suffix: str) -> dict[str, list[Any]]:
     """The rows after applying the history in batches ending at `cuts`."""
-    return await rows(engine, await applied_to(engine, history(), cuts, suffix))
+    return await rows(
+        engine, await applied_in_batches(engine, RegistryCounts(), history(), cuts, suffix)
+    )
 
 
 async def test_a_batch_gives_the_rows_of_one_event_at_a_time(engine: AsyncEngine) -> None:

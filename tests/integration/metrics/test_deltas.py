@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.metrics.adapters.places_file import load_place_counts
 from services.metrics.adapters.series import SeriesCounter
+from services.metrics.consumers.registry import RegistryCounts
 from services.metrics.domain import indicators
 from shared.contracts.base import EventData
 from shared.contracts.registry import (
@@ -24,8 +25,9 @@ from shared.contracts.registry import (
     RegistrationChanged,
     RegistrationRevoked,
 )
+from tests.integration.metrics.batches import applied_in_batches
 from tests.integration.metrics.span_counts import Counter
-from tests.integration.metrics.test_batch_apply import D, applied_to, history, registered
+from tests.integration.metrics.test_batch_apply import D, history, registered
 from tests.integration.metrics.test_series import NAMES as SERIES
 
 NAMES = (*SERIES, "coverage.county.社区社会组织联合会", "grade.4A")
@@ -74,7 +76,9 @@ def dates(events: list[EventData]) -> list[date]:
 
 async def test_the_changes_give_the_count_of_the_rows_on_every_date(engine: AsyncEngine) -> None:
     events = [*history(), *more()]
-    tables = await applied_to(engine, events, [5, 6, 17, 21, 22, 30], "deltas")
+    tables = await applied_in_batches(
+        engine, RegistryCounts(), events, [5, 6, 17, 21, 22, 30], "deltas"
+    )
     places = load_place_counts()
     series, oracle = SeriesCounter(places, tables), Counter(places, tables)
     days = dates(events)

@@ -5,7 +5,6 @@ revocation while a decision is pending — whichever stream was applied first.""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -15,33 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.metrics.adapters.places_file import load_place_counts
 from services.metrics.adapters.series import SeriesCounter
-from services.metrics.adapters.tables import PIPELINE_TABLES, TABLES
 from services.metrics.consumers.evaluation import RatingPipeline
 from services.metrics.consumers.registry import RegistryCounts
 from services.metrics.domain import indicators
-from shared.consumer import Delivered, shadow_tables
-from shared.contracts import contract_of
 from shared.contracts import evaluation as c
 from shared.contracts.base import EventData
 from shared.contracts.registry import RegistrationChanged, RegistrationRevoked
+from tests.integration.metrics.batches import applied_in_batches
 from tests.integration.metrics.test_batch_apply import registered
 
 D = date.fromisoformat
-
-
-def delivered(producer: str, events: Sequence[EventData]) -> list[Delivered]:
-    out = []
-    for seq, e in enumerate(events, start=1):
-        contract = contract_of(e)
-        envelope = {
-            "specversion": "1.0",
-            "id": str(uuid.uuid4()),
-            "type": f"socorg.{producer}.{contract.name}",
-            "schemaversion": contract.schema_version,
-            "data": contract.dump(e),
-        }
-        out.append(Delivered.of(envelope, f"{producer}.42.01.06.{contract.name}", seq))
-    return out
 
 
 def submitted(app: str, org: str, on: str) -> c.ApplicationSubmitted:
@@ -96,28 +78,11 @@ async def rows(engine: AsyncEngine, tables: dict[str, Table]) -> dict[str, list[
 async def pipeline_applied(
     engine: AsyncEngine, cuts: Sequence[int], suffix: str
 ) -> dict[str, Table]:
-    tables = shadow_tables(PIPELINE_TABLES, suffix)
-    async with engine.begin() as conn:
-        for t in tables.values():
-            await conn.run_sync(t.create)
-    events, projection, start = delivered("evaluation", evaluation()), RatingPipeline(), 0
-    for end in [*cuts, len(events)]:
-        async with engine.begin() as conn:
-            if end - start == 1:
-                await projection.apply(conn, events[start], tables)
-            else:
-                await projection.apply_batch(conn, events[start:end], tables)
-        start = end
-    return tables
+    return await applied_in_batches(engine, RatingPipeline(), evaluation(), cuts, suffix)
 
 
 async def registry_applied(engine: AsyncEngine, suffix: str) -> dict[str, Table]:
-    tables = shadow_tables(TABLES, suffix)
-    async with engine.begin() as conn:
-        for t in tables.values():
-            await conn.run_sync(t.create)
-        await RegistryCounts().apply_batch(conn, delivered("registry", registry()), tables)
-    return tables
+    return await applied_in_batches(engine, RegistryCounts(), registry(), [], suffix)
 
 
 async def test_a_batch_of_evaluation_events_gives_the_rows_of_one_at_a_time(

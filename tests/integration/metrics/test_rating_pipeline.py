@@ -30,11 +30,11 @@ from tests.integration.evaluation.registry_rig import (
     AUTHORITY,
     Rig,
     eligible_organization,
-    eventually,
     ok,
     rig,
 )
 from tests.integration.evaluation.test_rounds_api import sheet
+from tests.integration.polling import eventually
 from tests.integration.servers import serve
 
 # the evaluation's own database beside the registry's (which the metrics share), same backend

@@ -24,8 +24,8 @@ from shared.http.keys import KeyStore
 from shared.outbox.envelope import parse_cloudevent
 from shared.settings import DEV_API_KEY
 from tests.conftest import NatsServer
-from tests.integration.evaluation.registry_rig import eventually
 from tests.integration.jetstream import wait_for_count
+from tests.integration.polling import eventually
 from tests.integration.registry.builders import code, organization
 from tests.integration.registry.conftest import TODAY
 from tests.integration.servers import serve
