@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from shared.eventstore import EventMetadata
@@ -137,3 +138,34 @@ def stop(proc: subprocess.Popen[Any], timeout: float = 20) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def settle_postgres(log: Any, longest: float = 120.0) -> None:
+    """Let PostgreSQL finish with what earlier measurements wrote before a steady load is
+    measured: a CHECKPOINT (their dirty pages written now, not during the load), then wait
+    (up to `longest` seconds) until no autovacuum worker is busy with their tables."""
+    admin = create_engine(pg_url("postgres"), isolation_level="AUTOCOMMIT")
+    started = time.monotonic()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("CHECKPOINT"))
+            busy = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            while conn.execute(text(busy)).scalar_one() and time.monotonic() - started < longest:
+                time.sleep(0.5)
+    finally:
+        admin.dispose()
+    log(f"  (PostgreSQL settled in {time.monotonic() - started:.1f}s: checkpoint, autovacuum idle)")
+
+
+def vacuum_analyze(db: str, log: Any) -> None:
+    """VACUUM (ANALYZE) the database `db` after a bulk fill, as autovacuum would get to in a
+    while: the planner's statistics and the visibility map as a register running for some
+    time has them, and no autovacuum worker starting on its tables during a measurement."""
+    engine = create_engine(pg_url(db), isolation_level="AUTOCOMMIT")
+    started = time.monotonic()
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+    finally:
+        engine.dispose()
+    log(f"  (VACUUM ANALYZE of the filled database: {time.monotonic() - started:.1f}s)")

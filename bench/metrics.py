@@ -15,7 +15,7 @@ the target-set page at the national register's size.
 - lag: registry and metrics served as production runs them (each its own database, the
   registry's relay as a process of its own), POST /v1/organizations at a steady 200/s; each
   organization's lag runs from its 201 to the moment its row is in the projection's
-  `metrics_org_spans` (a watcher polls that table every 5 ms for the ids still pending).
+  `metrics_org_spans` (a watcher polls that table every 10 ms for the ids still pending).
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ async def lag(registry_url: str, metrics_db: str, n: int, rate: float) -> Latenc
                     now = time.perf_counter()
                     for (oid,) in await cur.fetchall():
                         lags.append(now - answered.pop(oid))
-                await asyncio.sleep(0.005)
+                await asyncio.sleep(0.01)
 
     done = asyncio.Event()
     watcher = asyncio.create_task(watch(done))
@@ -307,7 +307,7 @@ async def lag(registry_url: str, metrics_db: str, n: int, rate: float) -> Latenc
         lags,
         note=f"POST /v1/organizations at {rate:g}/s asked (open loop, {LAG_CONNECTIONS} "
         f"aiohttp connections), {achieved:.0f}/s reached; lag from each 201 to its row in "
-        "metrics_org_spans (polled every 5 ms); registry + relay process + metrics service, "
+        "metrics_org_spans (polled every 10 ms); registry + relay process + metrics service, "
         "each database its own",
         extra={
             "rate_asked_per_s": rate,

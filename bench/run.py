@@ -31,7 +31,17 @@ from sqlalchemy import create_engine, text
 from bench import appends, national, pipeline, registry
 from bench import metrics as metrics_bench
 from bench import services as services_bench
-from bench.common import ADMIN_URL, CONCURRENCY, LAG_RATE, QUICK, SIZES, Figure, pg_url, stop
+from bench.common import (
+    ADMIN_URL,
+    CONCURRENCY,
+    LAG_RATE,
+    QUICK,
+    SIZES,
+    Figure,
+    pg_url,
+    settle_postgres,
+    stop,
+)
 from bench.registry import Latencies
 from shared import natsserver
 from shared.consumer import ConsumerConfig
@@ -262,23 +272,6 @@ def measure_metrics(
             }
         m.announce(log, served["targets_page"])
     return figures, served
-
-
-def settle_postgres(log: Any, longest: float = 120.0) -> None:
-    """Let PostgreSQL finish with what earlier measurements wrote before a steady load is
-    measured: a CHECKPOINT (their dirty pages written now, not during the load), then wait
-    (up to `longest` seconds) until no autovacuum worker is busy with their tables."""
-    admin = create_engine(pg_url("postgres"), isolation_level="AUTOCOMMIT")
-    started = time.monotonic()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("CHECKPOINT"))
-            busy = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
-            while conn.execute(text(busy)).scalar_one() and time.monotonic() - started < longest:
-                time.sleep(0.5)
-    finally:
-        admin.dispose()
-    log(f"  (PostgreSQL settled in {time.monotonic() - started:.1f}s: checkpoint, autovacuum idle)")
 
 
 def measure_lag(log: Any) -> Latencies:

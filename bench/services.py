@@ -12,7 +12,7 @@ from typing import Any
 
 from bench import evaluation, notifier, projections
 from bench import metrics as metrics_bench
-from bench.common import QUICK, Figure, pg_url
+from bench.common import QUICK, Figure, pg_url, settle_postgres, vacuum_analyze
 from bench.national import Filled
 from bench.registry import Latencies
 from shared.migrate import upgrade
@@ -151,6 +151,8 @@ def _notifier(out: Measured, db: str, filled: Filled, log: Any) -> None:
 
 
 def _evaluation(out: Measured, db: str, nats_url: str, filled: Filled, log: Any) -> None:
+    vacuum_analyze(db, log)
+    settle_postgres(log)
     ids = evaluation.sample(db, ELIGIBILITY_REQUESTS)
     with evaluation.evaluation_server(db, nats_url) as url:
         found = asyncio.run(evaluation.eligibility(url, ids, filled.organizations))
