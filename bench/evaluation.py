@@ -4,7 +4,8 @@ HTTP, and the close of a round of many applications (each re-checked).
 - eligibility: `GET /v1/eligibility/{id}?on=ON_DAY` on the evaluation service (`python -m
   shared.cli serve evaluation`, development mode, its own database holding the projection of
   the whole national register, bench/projections.py), organizations drawn at random (seeded)
-  from the projection, one request at a time after WARMUP requests for other organizations
+  from the projection, one request at a time from an aiohttp session (`lean_session`) after
+  WARMUP requests for other organizations
   (the server's statements prepared, its pool's connections open), once the filled database
   is vacuumed and analysed and PostgreSQL has settled (bench/services.py);
 - round close: a round of the registration authority that registered the most organizations,
@@ -19,6 +20,7 @@ HTTP, and the close of a round of many applications (each re-checked).
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -30,7 +32,7 @@ from typing import Any
 import psycopg
 
 from bench.common import conninfo, pg_url
-from bench.registry import Latencies, client, serve
+from bench.registry import Latencies, lean_session, serve
 from services.evaluation.adapters.registry_http import HttpxRegistry
 from services.evaluation.app import round_commands as rc
 from services.evaluation.app.round_handlers import application_id
@@ -85,17 +87,19 @@ def evaluation_server(db: str, nats_url: str) -> Iterator[str]:
 async def eligibility(url: str, ids: list[str], count: int) -> Latencies:
     latencies: list[float] = []
     eligible = 0
-    async with client(url) as http:
+    async with lean_session(url) as http:
         warm, ids = ids[-WARMUP:], ids[:-WARMUP]
         for i, org in enumerate(warm + ids):
             start = time.perf_counter()
-            r = await http.get(f"/v1/eligibility/{org}", params={"on": ON_DAY.isoformat()})
+            path = f"/v1/eligibility/{org}"
+            async with http.get(path, params={"on": ON_DAY.isoformat()}) as r:
+                body = await r.read()
             took = time.perf_counter() - start
-            if r.status_code != 200:
-                raise RuntimeError(f"GET /v1/eligibility/{org}: {r.status_code} {r.text[:300]}")
+            if r.status != 200:
+                raise RuntimeError(f"GET {path}: {r.status} {body[:300]!r}")
             if i >= len(warm):
                 latencies.append(took)
-                eligible += bool(r.json().get("eligible"))
+                eligible += bool(json.loads(body).get("eligible"))
     return Latencies(
         "GET /v1/eligibility/{id}",
         len(ids),

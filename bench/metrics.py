@@ -29,13 +29,19 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import aiohttp
 import nats
 import psycopg
 
 from bench.common import Figure, conninfo, pg_url, timed
 from bench.pipeline import default_relay_config, fetch_ack
-from bench.registry import AUTH, Latencies, client, registration_bodies, registry_server, serve
+from bench.registry import (
+    Latencies,
+    client,
+    lean_session,
+    registration_bodies,
+    registry_server,
+    serve,
+)
 from services.metrics.adapters.tables import TABLES
 from services.metrics.consumers.registry import RegistryCounts
 from shared import natsserver
@@ -234,15 +240,11 @@ async def steady_load(
     when it was due (a server that falls behind shows as latency, not as a slower sender).
 
     The generator shares the machine with the registry, its relay, the metrics service and
-    PostgreSQL, so its own CPU per request must be small: aiohttp spends about a fifth of
-    what httpx does on a request (0.4 against 2.3 ms, measured here against bench/bare.py),
-    and its pool, unlike httpcore's, does not rescan every waiting request at each release."""
+    PostgreSQL, so its own CPU per request must be small (`lean_session`)."""
     latencies: list[float] = []
     queue = enumerate(bodies)
-    headers = {**AUTH, "Content-Type": "application/json"}
-    timeout = aiohttp.ClientTimeout(total=60)
-    connector = aiohttp.TCPConnector(limit=tasks)
-    async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as http:
+    headers = {"Content-Type": "application/json"}
+    async with lean_session(url, connections=tasks) as http:
         async with http.get("/readyz") as ready:
             ready.raise_for_status()
         started = time.perf_counter()
