@@ -97,9 +97,9 @@ def serve(service: ServiceArg) -> None:
 @app.command()
 def relay(service: ServiceArg) -> None:
     """Run only the relay of a producing service (events table → JetStream)."""
-    from shared.outbox.relay import run_standalone
-
     import uvloop
+
+    from shared.outbox.relay import run_standalone
 
     settings = _settings(service)
     # The loop `serve` runs on too (uvicorn's choice where uvloop is installed): the relay's

@@ -95,11 +95,12 @@ class ServiceSettings(BaseSettings):
         "own is not woken by the API's commits, so this is the lag it adds to a quiet outbox",
     )
     relay_linger_ms: float = Field(
-        20.0,
+        50.0,
         ge=0,
         le=1000,
         description="after emptying the outbox, how long the relay gathers events "
-        "before the next read",
+        "before the next read (as long as an idle relay waits: a trickle then costs one "
+        "read, publish and checkpoint per interval, and its consumers fuller batches)",
     )
     relay_blocked_retry_seconds: float = Field(
         30.0,

@@ -15,7 +15,7 @@ class RelayConfig:
     # After a batch that emptied the outbox, wait this long before the next read: under a
     # steady trickle of writes each cycle then carries the events of that while (not one
     # event per cycle, with its reads and checkpoint), for this much more latency.
-    linger: float = 0.02
+    linger: float = 0.05
     ack_timeout: float = 10.0
     # How often the relay tries an event NATS refused again (or notices it was skipped).
     blocked_retry: float = 30.0

@@ -129,7 +129,7 @@ def test_the_relay_linger_comes_from_settings_in_milliseconds() -> None:
     from shared.outbox.config import RelayConfig
 
     assert RelayConfig.from_settings(RegistrySettings(relay_linger_ms=5)).linger == 0.005
-    assert RelayConfig.from_settings(RegistrySettings()).linger == 0.02
+    assert RelayConfig.from_settings(RegistrySettings()).linger == 0.05
     with pytest.raises(ValidationError):
         RegistrySettings(relay_linger_ms=-1)
     with pytest.raises(ValidationError):
