@@ -146,4 +146,4 @@ async def test_a_claim_left_by_a_killed_request_is_taken_over_once_stale(
         assert again.json() == taken.json()
     async with engine.connect() as conn:
         rows = await conn.execute(select(idempotency_keys.c.key, idempotency_keys.c.status))
-        assert dict(rows.tuples().all()) == {"fresh": None, "stale": 201}
+        assert {key: status for key, status in rows} == {"fresh": None, "stale": 201}
