@@ -110,11 +110,11 @@ class Projection(Protocol):
     """What a consuming service implements: its tables and how events change them.
 
     Subclass it and override `apply`, `apply_batch` or both: each defaults to the other
-    (`apply_batch` applying the events one by one, `apply` a batch of one), so overriding
-    neither would recurse. Override `apply_batch` where a batch can be applied at once (e.g.
-    one multi-row statement). The runner applies each fetched batch with `apply_batch` in one
-    transaction and, if that fails, the events one by one with `apply` (each in a savepoint)
-    to find the failing one. Both must give the same result.
+    (`apply_batch` applying the events one by one, `apply` a batch of one); a runner is
+    refused a projection that overrides neither. Override `apply_batch` where a batch can
+    be applied at once (e.g. one multi-row statement). The runner applies each fetched batch
+    with `apply_batch` in one transaction and, if that fails, the events one by one with
+    `apply` (each in a savepoint) to find the failing one. Both must give the same result.
     """
 
     name: str  # durable consumer name and checkpoint key

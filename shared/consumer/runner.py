@@ -56,6 +56,7 @@ class ConsumerRunner:
     on_commit: Sequence[Callable[[], None]] = ()
 
     def __post_init__(self) -> None:
+        _check_overrides(self.projection)
         self.writer = self.engine.execution_options(**WRITE)
         self.checkpoint_name = f"consumer:{self.projection.name}"
         self.live = {t.name: t for t in self.projection.tables}
@@ -307,3 +308,14 @@ def _create_if_missing(sync_conn: Any, table: Table) -> None:
 def _appended(conn: AsyncConnection) -> bool:
     """Whether a unit of work appended events in this transaction (the mark is taken off)."""
     return bool(conn.info.pop(APPENDED_ON, False))
+
+
+def _check_overrides(projection: Projection) -> None:
+    """`Projection.apply` and `apply_batch` default to each other: a projection overriding
+    neither is refused here, not found recursing at its first event."""
+    kind = type(projection)
+    if (
+        getattr(kind, "apply", None) is Projection.apply
+        and getattr(kind, "apply_batch", None) is Projection.apply_batch
+    ):
+        raise TypeError(f"{kind.__name__} must override apply, apply_batch or both")
