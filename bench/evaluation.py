@@ -84,7 +84,9 @@ def evaluation_server(db: str, nats_url: str) -> Iterator[str]:
         yield url
 
 
-async def eligibility(url: str, ids: list[str], count: int) -> Latencies:
+async def eligibility(url: str, ids: list[str], count: int, rounds: int = 1) -> Latencies:
+    """`ids` (their last WARMUP for the warm-up) asked one at a time, in `rounds` rounds of
+    equal size back to back; each round's p99 goes in `extra["round_p99_ms"]`."""
     latencies: list[float] = []
     eligible = 0
     async with lean_session(url) as http:
@@ -100,14 +102,23 @@ async def eligibility(url: str, ids: list[str], count: int) -> Latencies:
             if i >= len(warm):
                 latencies.append(took)
                 eligible += bool(json.loads(body).get("eligible"))
+    size = len(latencies) // rounds
+    each = [
+        Latencies("round", size, 0.0, latencies[k * size : (k + 1) * size]) for k in range(rounds)
+    ]
     return Latencies(
         "GET /v1/eligibility/{id}",
         len(ids),
         sum(latencies),
         latencies,
         note=f"one organization's eligibility on {ON_DAY} (every rule, the facts behind each "
-        f"refusal), one request at a time, random organizations of {count:,}",
-        extra={"organizations_count": count, "eligible": eligible},
+        f"refusal), one request at a time, random organizations of {count:,}, in {rounds} "
+        f"rounds of {size}",
+        extra={
+            "organizations_count": count,
+            "eligible": eligible,
+            "round_p99_ms": [round(r.p99_ms, 2) for r in each],
+        },
     )
 
 

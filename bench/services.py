@@ -5,6 +5,7 @@ close; each service on a database of its own, one nats-server for both."""
 from __future__ import annotations
 
 import asyncio
+import statistics
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -12,13 +13,17 @@ from typing import Any
 
 from bench import evaluation, notifier, projections
 from bench import metrics as metrics_bench
-from bench.common import QUICK, Figure, pg_url, settle_postgres, vacuum_analyze
+from bench.common import QUICK, Figure, pg_url, prewarm, settle_postgres, vacuum_analyze
 from bench.national import Filled
 from bench.registry import Latencies
 from shared.migrate import upgrade
 
 PROJECTION_EVENTS = 100_000 if QUICK else 300_000  # of the register, rebuilt from the stream
-ELIGIBILITY_REQUESTS = 100 if QUICK else 300
+ELIGIBILITY_REQUESTS = 100 if QUICK else 300  # a round
+# The figure is the median of the rounds' p99s: a stall of the machine's disk or of its host
+# (seen here: a few seconds where the same requests took 10× as long) decides one round's
+# p99, not the figure. Each round's p99, and the p99 of all, are in bench/results.json.
+ELIGIBILITY_ROUNDS = 3
 ROUND_APPLICATIONS = 2_000 if QUICK else 10_000
 WEBHOOK_ALERTS = 150 if QUICK else 300  # flagged organizations whose late report is posted
 REPORT_RATE = 10.0  # late reports per second (registrations meanwhile: notifier.LOAD_RATE)
@@ -153,13 +158,22 @@ def _notifier(out: Measured, db: str, filled: Filled, log: Any) -> None:
 def _evaluation(out: Measured, db: str, nats_url: str, filled: Filled, log: Any) -> None:
     vacuum_analyze(db, log)
     settle_postgres(log)
-    ids = evaluation.sample(db, ELIGIBILITY_REQUESTS)
+    prewarm(db, log)
+    ids = evaluation.sample(db, ELIGIBILITY_REQUESTS * ELIGIBILITY_ROUNDS)
     with evaluation.evaluation_server(db, nats_url) as url:
-        found = asyncio.run(evaluation.eligibility(url, ids, filled.organizations))
+        found = asyncio.run(
+            evaluation.eligibility(url, ids, filled.organizations, ELIGIBILITY_ROUNDS)
+        )
+    rounds = found.extra["round_p99_ms"]
     out.served["eligibility"] = found
     out.values["eligibility_p50_ms"] = round(found.p50_ms, 2)
-    out.values["eligibility_p99_ms"] = round(found.p99_ms, 2)
-    log(f"  eligibility: p50 {found.p50_ms:.1f} ms, p99 {found.p99_ms:.1f} ms")
+    out.values["eligibility_p99_ms"] = statistics.median(rounds)
+    out.values["eligibility_p99_all_ms"] = round(found.p99_ms, 2)
+    log(
+        f"  eligibility: p50 {found.p50_ms:.1f} ms, p99 {out.values['eligibility_p99_ms']:.1f} "
+        f"ms (median of rounds: {', '.join(f'{r:.1f}' for r in rounds)}; all "
+        f"{found.p99_ms:.1f} ms)"
+    )
     try:
         closed = asyncio.run(evaluation.round_close(db, ROUND_APPLICATIONS))
     except Exception as exc:  # noqa: BLE001 - the figure fails and says why; the bench goes on
