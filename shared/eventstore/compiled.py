@@ -17,6 +17,7 @@ from sqlalchemy.sql.dml import UpdateBase
 class Write:
     sql: str
     params: dict[str, Any]
+    table: str = ""  # the table it writes
 
 
 def compiled(statement: UpdateBase, parameters: Mapping[str, Any], dialect: Dialect) -> Write:
@@ -27,7 +28,8 @@ def compiled(statement: UpdateBase, parameters: Mapping[str, Any], dialect: Dial
     for key, processor in processors:
         if params.get(key) is not None:
             params[key] = processor(params[key])
-    return Write(str(done), params)
+    table = getattr(statement, "table", None)
+    return Write(str(done), params, getattr(table, "name", ""))
 
 
 @lru_cache(maxsize=256)

@@ -41,9 +41,11 @@ from shared.eventstore.postgres_append import (
     PG_APPEND,
     PG_APPEND_EVENT,
     PG_APPEND_ONE,
+    one_statement_fits,
     pg_event_params,
     pg_one_params,
     pg_params,
+    with_writes,
 )
 from shared.eventstore.sql import Pending, SqlEventStore, SqlUnitOfWork, current_version
 
@@ -73,7 +75,9 @@ def _connection_lost(exc: BaseException) -> bool:
 
 @dataclass
 class PostgresUnitOfWork(SqlUnitOfWork):
-    """Read-model writes and appends go with the COMMIT, in one round trip."""
+    """Read-model writes and appends go with the COMMIT, in one round trip; where nothing
+    else ran in the transaction and the writes fit (postgres_append.one_statement_fits), as
+    one statement that autocommits."""
 
     _writes: list[Write] = field(default_factory=list)
 
@@ -92,6 +96,13 @@ class PostgresUnitOfWork(SqlUnitOfWork):
         if self._pending or self._writes:
             writes, self._writes = self._writes, []
             conn = self.connection
+            if commit and self._pending and one_statement_fits(writes):
+                raw: Any = (await conn.get_raw_connection()).driver_connection
+                if raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                    recorded = await _pg_unit_alone(conn, raw, self._pending, writes)
+                    self._recorded.extend(recorded)
+                    self._pending.clear()
+                    return
             self._recorded.extend(await _pg_append(conn, self._pending, writes, commit=commit))
             self._pending.clear()
 
@@ -179,6 +190,26 @@ async def _pg_append(
         return []
     params, starts = pg_params(pending, now)
     inserted = await pg_execute(conn, PG_APPEND, params, writes=writes, commit=commit)
+    return _pg_recorded(pending, starts, inserted, now)
+
+
+async def _pg_unit_alone(
+    conn: AsyncConnection, raw: Any, pending: Sequence[Pending], writes: Sequence[Write]
+) -> list[RecordedEvent]:
+    """A whole unit of work, nothing yet sent in its transaction, as one statement that
+    autocommits (postgres_append.with_writes): no BEGIN, no pipeline, no COMMIT. The
+    connection is back in transactions when this returns (dropped if it cannot be)."""
+    now = datetime.now(UTC)
+    params, starts = pg_params(pending, now)
+    sql, params = with_writes(writes, params)
+    await raw.set_autocommit(True)
+    try:
+        inserted = await pg_execute(conn, sql, params, commits=True)
+    finally:
+        try:
+            await raw.set_autocommit(False)
+        except psycopg.Error:  # the connection broke: never reused as it is
+            await conn.invalidate()
     return _pg_recorded(pending, starts, inserted, now)
 
 

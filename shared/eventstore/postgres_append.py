@@ -6,10 +6,12 @@ commit, so positions are assigned in commit order; the arrays go in binary (%(â€
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from shared.eventstore.compiled import Write
 from shared.eventstore.model import WrongExpectedVersion, json_text
 from shared.eventstore.sql import Pending
 
@@ -25,8 +27,8 @@ APPEND_LOCK_KEY = 0x50C026
 # snapshot, which may predate the lock; a version committed meanwhile hits the UNIQUE key, so
 # a conflict is never missed. It is sent by psycopg itself, the arrays in binary (%(â€¦)b): no
 # quoting of thousands of JSON texts into array literals.
-PG_APPEND = """
-WITH held AS (SELECT pg_advisory_xact_lock(%(lock)s)),
+_HELD = "held AS (SELECT pg_advisory_xact_lock(%(lock)s))"
+_APPEND_AFTER_HELD = """
 checked AS (
     SELECT bool_and(socorg_expect_version(
         s.stream_id, s.expected,
@@ -49,6 +51,7 @@ WHERE checked.ok
 ORDER BY r.ord
 RETURNING position, event_id
 """
+PG_APPEND = f"\nWITH {_HELD},{_APPEND_AFTER_HELD}"
 EXPECT_VERSION_FAILED = "SO409"  # raised by socorg_expect_version (platform_0003)
 
 
@@ -158,3 +161,36 @@ def alone_params(p: Pending, now: datetime) -> dict[str, Any]:
         "division": p.division,
         "recorded_at": now,
     }
+
+
+# A unit of work's read-model writes and its appends as ONE statement, on a connection with no
+# transaction open (it autocommits): each write a data-modifying CTE, then PG_APPEND. The
+# append lock is taken only once every write has run (`held` reads their counts), as when
+# they are sent before it: a write waiting on another transaction's row never waits holding
+# the lock. A wrong version (SO409) or a violated key fails the whole statement. Taken only
+# where the writes cannot see each other: each on a table of its own, none reading another
+# (no SELECT), none on the events table, none already returning rows.
+_PARAM = re.compile(r"%\(([^)]+)\)s")
+
+
+def one_statement_fits(writes: Sequence[Write]) -> bool:
+    tables = [w.table for w in writes]
+    return (
+        all(tables)
+        and len(set(tables)) == len(tables)
+        and "events" not in tables
+        and not any("SELECT" in w.sql.upper() or "RETURNING" in w.sql.upper() for w in writes)
+    )
+
+
+def with_writes(writes: Sequence[Write], params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """PG_APPEND and its `params` with `writes` run first, in the same statement."""
+    ctes, out, counts = [], dict(params), []
+    for i, w in enumerate(writes):
+        sql = _PARAM.sub(f"%(w{i}_\\1)s", w.sql)
+        ctes.append(f"w{i} AS ({sql} RETURNING 1)")
+        out |= {f"w{i}_{k}": v for k, v in w.params.items()}
+        counts.append(f"(SELECT count(*) FROM w{i})")
+    written = f"written AS (SELECT {' + '.join(counts) or '0'} AS n)"
+    held = "held AS (SELECT pg_advisory_xact_lock(%(lock)s) FROM written)"
+    return f"\nWITH {', '.join([*ctes, written, held])},{_APPEND_AFTER_HELD}", out

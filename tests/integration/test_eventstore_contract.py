@@ -25,7 +25,7 @@ from shared.eventstore.model import DEFAULT_MAX_EVENT_BYTES
 from shared.eventstore.postgres import PostgresEventStore
 from shared.eventstore.sql import SqlEventStore
 from shared.eventstore.sqlite import SqliteEventStore
-from shared.tables import leases
+from shared.tables import checkpoints, leases
 
 META = EventMetadata(client="test-client", correlation_id="corr-1")
 
@@ -406,4 +406,51 @@ async def test_read_model_writes_commit_with_the_appends_or_not_at_all(
         rows = (await conn.execute(select(leases.c.name, leases.c.holder))).all()
     assert sorted(rows) == [("a", "h2"), ("c", "h"), ("d", "h")]
     assert [await store.stream_version(s) for s in ("s", "t")] == [1, 1]
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_a_unit_of_only_writes_on_distinct_tables_and_appends_is_all_or_nothing(
+    request: pytest.FixtureRequest, db: str
+) -> None:
+    """The commonest unit of work (a new organization's row, its Idempotency-Key's row, its
+    event) is, on PostgreSQL, one autocommitted statement: it commits whole or not at all,
+    and the connection goes back to transactions after it, failed or not (one connection in
+    the pool, so every unit here runs on it)."""
+    engine = make_async_engine(
+        request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url"),
+        **({"pool_size": 1, "max_overflow": 0} if db == "postgres" else {}),
+    )
+    store = SqlEventStore(engine)
+    at = datetime.now(UTC)
+    lease, mark = insert(leases), insert(checkpoints)
+    async with store.unit_of_work() as uow:
+        await uow.write(lease, {"name": "a", "holder": "h", "expires_at": at})
+        await uow.write(mark, {"name": "a", "position": 1, "updated_at": at})
+        uow.append("s", 0, [ev()], metadata=META)
+    assert [(e.stream_id, e.version) for e in uow.recorded] == [("s", 1)]
+    with pytest.raises(IntegrityError):  # the lease's key is taken: no event, no checkpoint
+        async with store.unit_of_work() as uow:
+            await uow.write(mark, {"name": "b", "position": 1, "updated_at": at})
+            await uow.write(lease, {"name": "a", "holder": "h", "expires_at": at})
+            uow.append("s", 1, [ev()], metadata=META)
+    with pytest.raises(WrongExpectedVersion) as info:  # a stale version: no lease written
+        async with store.unit_of_work() as uow:
+            await uow.write(lease, {"name": "c", "holder": "h", "expires_at": at})
+            uow.append("s", 0, [ev()], metadata=META)
+    assert (info.value.expected, info.value.current) == (0, 1)
+    with pytest.raises(RuntimeError):  # still a transaction: rolled back, nothing kept
+        async with store.unit_of_work() as uow:
+            await uow.connection.execute(
+                insert(leases), {"name": "d", "holder": "h", "expires_at": at}
+            )
+            raise RuntimeError("after a write made at once")
+    async with store.unit_of_work() as uow:
+        await uow.write(lease, {"name": "e", "holder": "h", "expires_at": at})
+        uow.append("s", 1, [ev()], metadata=META)
+    async with engine.connect() as conn:
+        names = sorted((await conn.execute(select(leases.c.name))).scalars())
+        marks = sorted((await conn.execute(select(checkpoints.c.name))).scalars())
+    assert (names, marks) == (["a", "e"], ["a"])
+    assert [e.version for e in await store.read_stream("s")] == [1, 2]
     await engine.dispose()
