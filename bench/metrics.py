@@ -297,6 +297,10 @@ async def lag(registry_url: str, metrics_db: str, n: int, rate: float) -> Latenc
     watcher = asyncio.create_task(watch(done))
     try:
         seconds, requests = await steady_load(registry_url, bodies, rate, LAG_CONNECTIONS, created)
+    except BaseException:  # the load failed: its watcher is not left waiting for rows
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)
+        raise
     finally:
         done.set()
     await asyncio.wait_for(watcher, 60)
