@@ -205,11 +205,15 @@ async def _pg_unit_alone(
     await raw.set_autocommit(True)
     try:
         inserted = await pg_execute(conn, sql, params, commits=True)
+    except CommitOutcomeUnknown:  # the connection is lost: never handed out again
+        await conn.invalidate()
+        raise
     finally:
-        try:
-            await raw.set_autocommit(False)
-        except psycopg.Error:  # the connection broke: never reused as it is
-            await conn.invalidate()
+        if not conn.invalidated:
+            try:
+                await raw.set_autocommit(False)
+            except psycopg.Error:  # the connection broke: never reused as it is
+                await conn.invalidate()
     return _pg_recorded(pending, starts, inserted, now)
 
 

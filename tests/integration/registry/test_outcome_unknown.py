@@ -1,9 +1,11 @@
 """A write whose connection dies at COMMIT (PostgreSQL): 503 `outcome-unknown`, and a retry
 under the same Idempotency-Key answers what was stored, or performs what was not.
 
-The fault is injected at the driver: the unit of work's pipelined COMMIT either goes through
-and then its backend is terminated before the reply is read (stored, answer lost), or its
-backend is terminated first, so the COMMIT meets a dead connection (not stored)."""
+The fault is injected at the driver, where the unit of work commits: its pipelined COMMIT, or
+the one statement that autocommits (a new organization's unit: its rows and its event). That
+either goes through and then its backend is terminated before the reply is read (stored,
+answer lost), or its backend is terminated first, so it meets a dead connection (not
+stored)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ def database_url(pg_url: str) -> str:
 
 
 class DyingCommit:
-    """Arms the next pipelined COMMIT (a unit of work's) to lose its connection."""
+    """Arms the next commit of a unit of work (a pipelined COMMIT, or a statement that
+    autocommits and takes the append lock) to lose its connection."""
 
     def __init__(self, url: str) -> None:
         self.dsn = make_url(url).set(drivername="postgresql").render_as_string(False)
@@ -41,22 +44,34 @@ class DyingCommit:
             cur = await admin.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
             assert (await cur.fetchone()) == (True,)
 
+    async def fire(self, conn: psycopg.AsyncConnection[Any], commit: Any) -> Any:
+        moment = self.armed
+        self.armed, self.fired = None, self.fired + 1
+        if moment == "before":
+            await self.terminate(conn.info.backend_pid)
+            return await commit()  # fails for real: its server process is gone
+        await commit()  # committed
+        await self.terminate(conn.info.backend_pid)
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
     def patch(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        real = psycopg.AsyncConnection.commit
+        real_commit, real_execute = psycopg.AsyncConnection.commit, psycopg.AsyncConnection.execute
 
         async def commit(conn: psycopg.AsyncConnection[Any]) -> None:
-            moment, pipelined = self.armed, conn._pipeline is not None
-            if moment is None or not pipelined:
-                return await real(conn)
-            self.armed, self.fired = None, self.fired + 1
-            if moment == "before":
-                await self.terminate(conn.info.backend_pid)
-                return await real(conn)  # fails for real: its server process is gone
-            await real(conn)  # committed
-            await self.terminate(conn.info.backend_pid)
-            raise psycopg.OperationalError("server closed the connection unexpectedly")
+            if self.armed is None or conn._pipeline is None:
+                return await real_commit(conn)
+            await self.fire(conn, lambda: real_commit(conn))
+
+        async def execute(
+            conn: psycopg.AsyncConnection[Any], query: Any, *a: Any, **kw: Any
+        ) -> Any:
+            committing = conn.autocommit and "pg_advisory_xact_lock" in str(query)
+            if self.armed is None or not committing:
+                return await real_execute(conn, query, *a, **kw)
+            return await self.fire(conn, lambda: real_execute(conn, query, *a, **kw))
 
         monkeypatch.setattr(psycopg.AsyncConnection, "commit", commit)
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", execute)
 
 
 @pytest.fixture
