@@ -190,7 +190,10 @@ async def test_kill_9_after_the_confirmation_commits_records_the_grade_once(
                 for x in ok(await ev.get("/v1/registry-records"))["items"]
                 if x["evaluation_id"] == aid
             ]
-            assert (row["state"], row["last_status"]) == ("sent", 200), row
+            # Sent again (the registry answers the repeat 200), or, where the registry's
+            # rating_changed reached the restarted service first, closed by it unsent.
+            sent_again = (200,) if not forward else (200, None)
+            assert row["state"] == "sent" and row["last_status"] in sent_again, row
     finally:
         evaluation.stop()
         if evaluation.proc is not None and evaluation.proc.returncode not in (0, None, -9, -15):
